@@ -1,0 +1,26 @@
+/**
+ * Every error a user may see, with a stable code. The sentence shown comes from `i18n` under `error.<code>`;
+ * logs carry the code so support can find the case.
+ */
+export const ERROR_CODES = {
+  JOB_NOT_FOUND: 'JOB_NOT_FOUND',
+  JOB_CONFLICT: 'JOB_CONFLICT',
+  JOB_CLOSED: 'JOB_CLOSED',
+  NOT_YOUR_JOB: 'NOT_YOUR_JOB',
+  BAD_JOB_ID: 'BAD_JOB_ID',
+  STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
+  UNEXPECTED: 'UNEXPECTED'
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  constructor(readonly code: ErrorCode, readonly detail?: string) {
+    super(detail ? `${code}: ${detail}` : code);
+    this.name = 'AppError';
+  }
+}
+
+export function errorCodeOf(error: unknown): ErrorCode {
+  return error instanceof AppError ? error.code : 'UNEXPECTED';
+}

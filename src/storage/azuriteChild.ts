@@ -1,0 +1,38 @@
+/**
+ * Runs Azurite's table service inside a child process of the bot. It exits when its parent goes away
+ * (the IPC channel closes even when the parent is killed with SIGKILL), so no Azurite outlives the bot.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+
+// Azurite ships no type declarations for its internals.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const TableConfiguration = require('azurite/dist/src/table/TableConfiguration').default;
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const TableServer = require('azurite/dist/src/table/TableServer').default;
+
+async function main(): Promise<void> {
+  const [port, location, inMemory] = [Number(process.argv[2]), process.argv[3], process.argv[4] === 'memory'];
+  mkdirSync(location, { recursive: true });
+  const config = new TableConfiguration(
+    '127.0.0.1', port, undefined, join(location, '__azurite_db_table__.json'),
+    false, false, undefined, undefined, false, true, '', '', '', undefined, false, inMemory
+  );
+  const server = new TableServer(config);
+  await server.start();
+  process.send?.({ ready: true, port });
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    server.close().finally(() => process.exit(0));
+  };
+  process.on('disconnect', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: Error) => {
+  console.error(`azurite: ${error.message}`);
+  process.exit(1);
+});
