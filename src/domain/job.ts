@@ -173,7 +173,8 @@ export function validateJobInput(raw: unknown, now: Date = new Date()): Validati
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] as JobField | undefined;
-    if (field && !errors[field]) errors[field] = issue.message.startsWith('Expected') || issue.message === 'Required' ? `${field}_invalid` : issue.message;
+    // Our own messages are codes; zod's built-in ones (sentences) become `<field>_invalid`.
+    if (field && !errors[field]) errors[field] = /^[a-z_]+$/.test(issue.message) ? issue.message : `${field}_invalid`;
   }
   return { ok: false, errors };
 }

@@ -1,0 +1,92 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory } from 'botbuilder';
+import { AppError, errorCodeOf } from '../domain/errors';
+import { languageOf, t } from '../i18n/strings';
+import type { Logger } from '../logger';
+import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
+import type { BotDeps, Caller, Reply } from './types';
+import { noticeCard } from './views';
+
+export function callerOf(context: TurnContext): Caller {
+  const activity = context.activity;
+  const tenantId = activity.conversation?.tenantId ?? activity.channelData?.tenant?.id ?? 'default';
+  return {
+    tenantId,
+    aadObjectId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown',
+    name: activity.from?.name ?? '',
+    language: languageOf(activity.locale ?? (activity.entities?.find((e) => e.type === 'clientInfo') as { locale?: string } | undefined)?.locale)
+  };
+}
+
+/** Mentions are already removed by teams-ai; collapse whitespace so "post  job\n" still matches. */
+function commandText(context: TurnContext): string {
+  return (context.activity.text ?? '').replace(/\s+/g, ' ').trim();
+}
+
+export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotDeps, logger: Logger): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId,
+    startTypingTimer: false,
+    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL }
+  });
+
+  const run = async (context: TurnContext, work: (caller: Caller) => Promise<Reply>): Promise<Reply> => {
+    const caller = callerOf(context);
+    try {
+      return await work(caller);
+    } catch (error) {
+      return { text: userMessageFor(error, caller, logger) };
+    }
+  };
+
+  for (const route of messageRoutes) {
+    app.message(
+      async (context) => context.activity.type === ActivityTypes.Message && route.pattern.test(commandText(context)),
+      async (context) => {
+        const match = commandText(context).match(route.pattern)!;
+        await send(context, await run(context, (caller) => route.handler(deps, caller, match)));
+      }
+    );
+  }
+
+  for (const route of cardRoutes) {
+    app.adaptiveCards.actionExecute(route.verb, async (context, _state, data) => {
+      const reply = await run(context, (caller) => route.handler(deps, caller, (data ?? {}) as Record<string, unknown>));
+      return 'card' in reply ? reply.card : noticeCard(reply.text);
+    });
+  }
+
+  // Registered last: teams-ai tries routes in order and the first match wins.
+  app.activity(ActivityTypes.Message, async (context) => {
+    if (!context.activity.text?.trim()) return;
+    await send(context, await run(context, (caller) => fallbackRoute(deps, caller, [] as unknown as RegExpMatchArray)));
+  });
+
+  app.error(async (context, error) => {
+    logger.error('turn failed', { error: (error as Error).message });
+    await context.sendActivity(t(callerOf(context).language, 'error.UNEXPECTED', { code: 'UNEXPECTED' }));
+  });
+
+  return app;
+}
+
+async function send(context: TurnContext, reply: Reply): Promise<void> {
+  await context.sendActivity('card' in reply ? MessageFactory.attachment(CardFactory.adaptiveCard(reply.card)) : reply.text);
+}
+
+function userMessageFor(error: unknown, caller: Caller, logger: Logger): string {
+  if (error instanceof AppError) {
+    logger.info('user error', { code: error.code, detail: error.detail });
+    return t(caller.language, `error.${error.code}`, { id: error.detail ?? '', code: error.code });
+  }
+  const code = isStorageDown(error) ? 'STORAGE_UNAVAILABLE' : errorCodeOf(error);
+  logger.error('handler failed', { code, error: (error as Error)?.message });
+  return t(caller.language, `error.${code}`, { code });
+}
+
+function isStorageDown(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'ENOTFOUND' || code === 'ECONNRESET';
+}

@@ -1,0 +1,28 @@
+import { AppError } from '../../domain/errors';
+import { isJobId, normalizeJobId, type Job } from '../../domain/job';
+import type { BotDeps, Caller } from '../types';
+
+/** Until roles exist (settings issue) a job may be changed only by its author. */
+export function canChange(caller: Caller, job: Job): boolean {
+  return job.author.aadObjectId === caller.aadObjectId;
+}
+
+export async function findJob(deps: BotDeps, caller: Caller, rawId: unknown): Promise<Job> {
+  const id = normalizeJobId(String(rawId ?? ''));
+  if (!isJobId(id)) throw new AppError('BAD_JOB_ID', String(rawId ?? ''));
+  const job = await deps.jobs.get(caller.tenantId, id);
+  if (!job) throw new AppError('JOB_NOT_FOUND', id);
+  return job;
+}
+
+export async function findChangeableJob(deps: BotDeps, caller: Caller, rawId: unknown): Promise<Job> {
+  const job = await findJob(deps, caller, rawId);
+  if (!canChange(caller, job)) throw new AppError('NOT_YOUR_JOB', job.id);
+  if (job.state === 'closed') throw new AppError('JOB_CLOSED', job.id);
+  return job;
+}
+
+/** A card carries the etag of the job it showed; acting on it must not overwrite a newer change. */
+export function withCardEtag(job: Job, etag: unknown): Job {
+  return typeof etag === 'string' && etag !== '' ? { ...job, etag } : job;
+}

@@ -1,0 +1,15 @@
+import type { CardHandler, MessageHandler, BotDeps, Caller, Reply } from '../types';
+import { jobListCard } from '../views';
+
+const PAGE_SIZE = 10;
+
+async function listPage(deps: BotDeps, caller: Caller, page?: string): Promise<Reply> {
+  // Until roles exist everyone sees their own jobs; recruiters and admins will see everyone's.
+  const result = await deps.jobs.list({ tenantId: caller.tenantId, authorAadObjectId: caller.aadObjectId, pageSize: PAGE_SIZE, page });
+  return { card: jobListCard({ language: caller.language, jobs: result.jobs, everyone: false, next: result.next }) };
+}
+
+export const listJobs: MessageHandler = (deps, caller) => listPage(deps, caller);
+
+export const listJobsFromCard: CardHandler = (deps, caller, data) =>
+  listPage(deps, caller, typeof data.page === 'string' && data.page !== '' ? data.page : undefined);

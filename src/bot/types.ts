@@ -1,0 +1,33 @@
+import type { Language } from '../i18n/strings';
+import type { JobStore } from '../storage/jobStore';
+import type { AdaptiveCardJson } from './cards';
+
+/** Who is speaking to the bot, read once from the Teams activity. */
+export interface Caller {
+  tenantId: string;
+  aadObjectId: string;
+  name: string;
+  language: Language;
+}
+
+/** What the handlers may use. Framework-free, so handlers can move to the Teams SDK unchanged. */
+export interface BotDeps {
+  jobs: JobStore;
+  now: () => Date;
+}
+
+export type Reply = { card: AdaptiveCardJson } | { text: string };
+
+export type MessageHandler = (deps: BotDeps, caller: Caller, match: RegExpMatchArray) => Promise<Reply>;
+export type CardHandler = (deps: BotDeps, caller: Caller, data: Record<string, unknown>) => Promise<Reply>;
+
+export interface MessageRoute {
+  name: string;
+  pattern: RegExp;
+  handler: MessageHandler;
+}
+
+export interface CardRoute {
+  verb: string;
+  handler: CardHandler;
+}

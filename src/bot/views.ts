@@ -1,0 +1,171 @@
+import { EMPLOYMENT_TYPES, EXPERIENCE_LEVELS, JOB_FUNCTIONS, SALARY_PERIODS, WORKPLACE_TYPES, isTitleLocked } from '../domain/job';
+import type { FieldErrors, Job, JobField, JobState } from '../domain/job';
+import { JOB_FUNCTION_NAMES } from '../i18n/jobFunctions';
+import { cardStrings, hasString, t, type Language } from '../i18n/strings';
+import { renderCard, type AdaptiveCardJson } from './cards';
+
+const FORM_FIELDS: JobField[] = [
+  'title', 'company', 'city', 'country', 'region', 'postalCode', 'workplaceType', 'employmentType', 'experienceLevel',
+  'jobFunctions', 'description', 'applyUrl', 'salaryMin', 'salaryMax', 'salaryCurrency', 'salaryPeriod', 'expirationDate'
+];
+
+/** Raw form values as the card submitted them (or as a stored job holds them). */
+export type FormValues = Partial<Record<JobField, unknown>>;
+
+export interface JobFormView {
+  language: Language;
+  values: FormValues;
+  errors?: FieldErrors;
+  /** Set when editing an existing job. */
+  job?: Job;
+  today: string;
+}
+
+function choices(language: Language, prefix: 'workplace' | 'employment' | 'experience' | 'period', values: readonly string[]) {
+  return values.map((value) => ({ value, title: t(language, `${prefix}.${value}` as Parameters<typeof t>[1]) }));
+}
+
+/** Templating leaves an unresolved `${x}` in place, so every field gets a string, empty when unset. */
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+export function errorText(language: Language, field: JobField, code: string, values: FormValues): string {
+  const length = asText(values.description).trim().length;
+  const key = `fieldError.${code}`;
+  return hasString(key) ? t(language, key, { length }) : t(language, 'fieldError.unknown');
+}
+
+export function jobFormCard(view: JobFormView): AdaptiveCardJson {
+  const { language, job } = view;
+  const values = Object.fromEntries(FORM_FIELDS.map((field) => [field, asText(view.values[field])]));
+  const errors = Object.fromEntries(
+    FORM_FIELDS.map((field) => [field, view.errors?.[field] ? errorText(language, field, view.errors[field]!, view.values) : ''])
+  );
+  return renderCard('job-form', {
+    s: cardStrings(language),
+    heading: job ? t(language, 'form.title.edit', { id: job.id }) : t(language, 'form.title.new'),
+    submitTitle: t(language, job ? 'form.submit.edit' : 'form.submit.new'),
+    values,
+    errors,
+    hasErrors: Object.values(errors).some(Boolean),
+    titleLocked: job ? isTitleLocked(job) : false,
+    jobId: job?.id ?? '',
+    etag: job?.etag ?? '',
+    today: view.today,
+    choices: {
+      workplaceType: choices(language, 'workplace', WORKPLACE_TYPES),
+      employmentType: choices(language, 'employment', EMPLOYMENT_TYPES),
+      experienceLevel: choices(language, 'experience', EXPERIENCE_LEVELS),
+      salaryPeriod: choices(language, 'period', SALARY_PERIODS),
+      jobFunctions: JOB_FUNCTIONS.map((value) => ({ value, title: JOB_FUNCTION_NAMES[value][language] }))
+    }
+  });
+}
+
+export function jobFormValues(job: Job): FormValues {
+  return Object.fromEntries(FORM_FIELDS.map((field) => [field, job[field]]));
+}
+
+const STATE_STYLE: Record<JobState, { style: string; color: string }> = {
+  draft: { style: 'default', color: 'Default' },
+  awaiting_approval: { style: 'warning', color: 'Warning' },
+  queued: { style: 'accent', color: 'Accent' },
+  in_feed: { style: 'accent', color: 'Accent' },
+  posted: { style: 'good', color: 'Good' },
+  closed: { style: 'emphasis', color: 'Default' }
+};
+
+export function locationText(job: Pick<Job, 'city' | 'region' | 'country' | 'postalCode'>): string {
+  return [job.postalCode ? `${job.postalCode} ${job.city}` : job.city, job.region, job.country].filter(Boolean).join(', ');
+}
+
+function dateText(language: Language, iso: string, timeZone = 'UTC'): string {
+  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+}
+
+function salaryText(language: Language, job: Job): string {
+  if (job.salaryMin === undefined && job.salaryMax === undefined) return '';
+  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
+  const amount = (n: number | undefined) => (n === undefined ? '' : new Intl.NumberFormat(locale).format(n));
+  const range = [amount(job.salaryMin), amount(job.salaryMax)].filter(Boolean).join(' – ');
+  const period = job.salaryPeriod ? ` / ${t(language, `period.${job.salaryPeriod}`).toLowerCase()}` : '';
+  return `${range} ${job.salaryCurrency ?? ''}${period}`.trim();
+}
+
+export interface JobCardView {
+  language: Language;
+  job: Job;
+  canEdit: boolean;
+  notice?: string;
+}
+
+export function jobCard({ language, job, canEdit, notice }: JobCardView): AdaptiveCardJson {
+  const facts = [
+    [t(language, 'job.id'), job.id],
+    [t(language, 'job.workplaceType'), t(language, `workplace.${job.workplaceType}`)],
+    [t(language, 'job.employmentType'), t(language, `employment.${job.employmentType}`)],
+    [t(language, 'job.experienceLevel'), t(language, `experience.${job.experienceLevel}`)],
+    [t(language, 'job.jobFunctions'), job.jobFunctions.map((code) => JOB_FUNCTION_NAMES[code][language]).join(', ')],
+    [t(language, 'job.salary'), salaryText(language, job)],
+    [t(language, 'job.expirationDate'), job.expirationDate ?? ''],
+    [t(language, 'job.applyUrl'), job.applyUrl],
+    [t(language, 'job.author'), job.author.name],
+    [t(language, 'job.created'), dateText(language, job.createdAt)]
+  ]
+    .filter(([, value]) => value)
+    .map(([title, value]) => ({ title, value }));
+  return renderCard('job', {
+    s: cardStrings(language),
+    notice: notice ?? '',
+    job: { id: job.id, title: job.title, company: job.company, location: locationText(job) },
+    stateShort: t(language, `stateShort.${job.state}`),
+    stateText: t(language, `state.${job.state}`),
+    stateStyle: STATE_STYLE[job.state].style,
+    facts,
+    canEdit: canEdit && job.state !== 'closed'
+  });
+}
+
+export interface JobListView {
+  language: Language;
+  jobs: Job[];
+  everyone: boolean;
+  next?: string;
+}
+
+export function jobListCard({ language, jobs, everyone, next }: JobListView): AdaptiveCardJson {
+  return renderCard('job-list', {
+    s: cardStrings(language),
+    heading: t(language, everyone ? 'list.titleAll' : 'list.title'),
+    jobs: jobs.map((job) => ({
+      id: job.id,
+      title: job.title,
+      location: locationText(job),
+      created: dateText(language, job.createdAt),
+      state: t(language, `stateShort.${job.state}`),
+      stateColor: STATE_STYLE[job.state].color
+    })),
+    next: next ?? ''
+  });
+}
+
+export function closeConfirmCard(language: Language, job: Job): AdaptiveCardJson {
+  return renderCard('job-close-confirm', {
+    s: cardStrings(language),
+    heading: t(language, 'close.title', { id: job.id }),
+    body: t(language, 'close.body', { title: job.title }),
+    jobId: job.id,
+    etag: job.etag ?? ''
+  });
+}
+
+export function helpCard(language: Language): AdaptiveCardJson {
+  return renderCard('help', { s: cardStrings(language) });
+}
+
+export function noticeCard(text: string, tone: 'good' | 'attention' | 'default' = 'default'): AdaptiveCardJson {
+  return renderCard('notice', { text, color: tone === 'good' ? 'Good' : tone === 'attention' ? 'Attention' : 'Default' });
+}

@@ -1,0 +1,335 @@
+/**
+ * LinkedIn's daily XML job feed (Basic Jobs), written as a stream.
+ * Element names and rules: https://learn.microsoft.com/linkedin/talent/job-postings/xml-feeds-development-guide
+ * (called "the guide" below). Free of I/O: the caller supplies the jobs and the sink.
+ */
+import type { Job, JobState } from './job';
+import { cdata, sanitizeDescription, sanitizeText, visibleText } from './feedText';
+
+export interface FeedSettings {
+  /** Fallback employer name when a job has none. */
+  companyName: string;
+  /** Numeric id from the LinkedIn Page admin URL; mandatory for ATSs (guide, "companyId"). */
+  companyId?: string;
+  /** Mandatory since the June 2025 schema update (guide, "Job Poster Email"). */
+  posterEmail?: string;
+  publisher: string;
+  publisherUrl: string;
+  /** LinkedIn industry codes (https://learn.microsoft.com/linkedin/shared/references/reference-tables/industry-codes). */
+  industryCodes?: number[];
+}
+
+export type HoldReason =
+  | 'company_id_missing'
+  | 'company_id_not_numeric'
+  | 'poster_email_missing'
+  | 'poster_email_invalid'
+  | 'partner_job_id_missing'
+  | 'partner_job_id_too_long'
+  | 'company_missing'
+  | 'company_confidential'
+  | 'title_missing'
+  | 'title_too_long'
+  | 'description_too_short'
+  | 'description_too_long'
+  | 'apply_url_not_https'
+  | 'location_incomplete'
+  | 'job_functions_too_many'
+  | 'expired';
+
+export interface FeedSink {
+  write(chunk: string): Promise<void> | void;
+}
+
+export interface FeedOptions {
+  now: Date;
+  /** Written in the header before any job streams past, so the caller counts beforehand. */
+  expectedJobCount: number;
+  /** Defaults to LinkedIn's 500,000 jobs per feed. */
+  maxJobs?: number;
+}
+
+export interface FeedBuildResult {
+  /** Jobs written to the feed. */
+  jobCount: number;
+  /** What the header announced; differing from `jobCount` is allowed, and worth logging. */
+  expectedJobCount: number;
+  /** Open, unexpired jobs that could not be fed, with why. */
+  heldBack: Array<{ jobId: string; reasons: HoldReason[] }>;
+  /** Open jobs past their expiration date: left out, and due to be closed. */
+  expiredJobIds: string[];
+  /** Drafts, jobs awaiting approval and closed jobs that streamed past: left out. */
+  notOpenCount: number;
+  /** UTF-8 bytes written. */
+  bytes: number;
+}
+
+/** Thrown rather than truncating: a truncated snapshot would close the jobs left out at LinkedIn. */
+export class FeedTooLargeError extends Error {
+  constructor(readonly maxJobs: number) {
+    super(`The feed would hold more than ${maxJobs} jobs, LinkedIn's limit per feed`);
+    this.name = 'FeedTooLargeError';
+  }
+}
+
+/** "A feed can contain maximum 500K jobs" (guide, Requirement Considerations). */
+export const MAX_FEED_JOBS = 500_000;
+/** Guide: partnerJobId "String (max. 40 chars)". */
+const PARTNER_JOB_ID_MAX = 40;
+/** Guide: description "Requires a minimum of 100 characters". */
+const DESCRIPTION_MIN = 100;
+/** The guide gives no maximum; LinkedIn's Job Posting API caps title at 200 and description at 25,000
+ * (https://learn.microsoft.com/linkedin/talent/job-postings/api/job-posting-api-schema). */
+const TITLE_MAX = 200;
+const DESCRIPTION_MAX = 25_000;
+const JOB_FUNCTIONS_MAX = 3;
+/** The guide's XML `jobtype` values; TEMPORARY exists only in the API, so it is left out rather than guessed. */
+const FEED_JOB_TYPES: ReadonlySet<string> = new Set(['FULL_TIME', 'PART_TIME', 'CONTRACT', 'INTERNSHIP', 'VOLUNTEER']);
+const SNAPSHOT_STATES: ReadonlySet<JobState> = new Set<JobState>(['queued', 'in_feed', 'posted']);
+
+/** A job's values as they will be written: sanitised once, then checked and rendered. */
+interface FeedJob {
+  partnerJobId: string;
+  company: string;
+  title: string;
+  description: string;
+  applyUrl: string;
+  city: string;
+  state: string;
+  country: string;
+  postalCode: string;
+  location: string;
+}
+
+function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function isExpired(job: Job, now: Date): boolean {
+  return job.expirationDate !== undefined && job.expirationDate < utcDay(now);
+}
+
+/** Open and not expired: the jobs LinkedIn should see. The feed is a full snapshot, so anything else gets closed there. */
+export function isInFeedSnapshot(job: Job, now: Date): boolean {
+  return SNAPSHOT_STATES.has(job.state) && job.closedAt === undefined && !isExpired(job, now);
+}
+
+let countryNames: Intl.DisplayNames | undefined;
+function countryName(code: string): string {
+  try {
+    countryNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
+    return countryNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** Guide, "location": US "City, State" (e.g. "San Francisco, CA"), elsewhere "City, Country" (e.g. "London, United Kingdom"). */
+export function feedLocation(city: string, state: string, country: string): string {
+  return country === 'US' ? `${city}, ${state}` : `${city}, ${countryName(country)}`;
+}
+
+function toFeedJob(job: Job, settings: FeedSettings): FeedJob {
+  const city = sanitizeText(job.city).trim();
+  const state = sanitizeText(job.region).trim();
+  const country = sanitizeText(job.country).trim().toUpperCase();
+  return {
+    partnerJobId: sanitizeText(job.id).trim(),
+    company: sanitizeText(job.company).trim() || sanitizeText(settings.companyName).trim(),
+    title: sanitizeText(job.title).trim(),
+    description: sanitizeDescription(job.description).trim(),
+    applyUrl: sanitizeText(job.applyUrl).trim(),
+    city,
+    state,
+    country,
+    postalCode: sanitizeText(job.postalCode).trim(),
+    location: feedLocation(city, state, country)
+  };
+}
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname.includes('.');
+  } catch {
+    return false;
+  }
+}
+
+function settingsReasons(settings: FeedSettings): HoldReason[] {
+  const reasons: HoldReason[] = [];
+  const companyId = settings.companyId?.trim() ?? '';
+  if (!companyId) reasons.push('company_id_missing');
+  else if (!/^\d+$/.test(companyId)) reasons.push('company_id_not_numeric');
+  const email = settings.posterEmail?.trim() ?? '';
+  if (!email) reasons.push('poster_email_missing');
+  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) reasons.push('poster_email_invalid');
+  return reasons;
+}
+
+function jobReasons(feedJob: FeedJob, job: Job, now: Date): HoldReason[] {
+  const reasons: HoldReason[] = [];
+  if (!feedJob.partnerJobId) reasons.push('partner_job_id_missing');
+  if (feedJob.partnerJobId.length > PARTNER_JOB_ID_MAX) reasons.push('partner_job_id_too_long');
+  if (!feedJob.company) reasons.push('company_missing');
+  // LinkedIn refuses generic employer names such as "Confidential" for Basic Jobs (XML feed job posting guidelines).
+  if (/\bconfidential\b/i.test(feedJob.company)) reasons.push('company_confidential');
+  if (!feedJob.title) reasons.push('title_missing');
+  if (feedJob.title.length > TITLE_MAX) reasons.push('title_too_long');
+  if (visibleText(feedJob.description).length < DESCRIPTION_MIN) reasons.push('description_too_short');
+  if (feedJob.description.length > DESCRIPTION_MAX) reasons.push('description_too_long');
+  if (!isHttpsUrl(feedJob.applyUrl)) reasons.push('apply_url_not_https');
+  if (!isLocationComplete(feedJob)) reasons.push('location_incomplete');
+  if ((job.jobFunctions ?? []).length > JOB_FUNCTIONS_MAX) reasons.push('job_functions_too_many');
+  if (isExpired(job, now)) reasons.push('expired');
+  return reasons;
+}
+
+/** City and an ISO country always (also for Remote jobs, per the guide); a state too in the US, whose format is "City, State". */
+function isLocationComplete(feedJob: FeedJob): boolean {
+  if (!feedJob.city || !/^[A-Z]{2}$/.test(feedJob.country)) return false;
+  return feedJob.country !== 'US' || feedJob.state !== '';
+}
+
+/** Why a job cannot go into the feed as it stands; empty when it can. */
+export function heldBackReasons(job: Job, settings: FeedSettings, now: Date): HoldReason[] {
+  return [...settingsReasons(settings), ...jobReasons(toFeedJob(job, settings), job, now)];
+}
+
+// ---- rendering -------------------------------------------------------------------------------------------------
+
+const INDENT = '  ';
+
+function element(name: string, value: string | number | undefined, depth: number): string {
+  if (value === undefined || value === '') return '';
+  return `${INDENT.repeat(depth)}<${name}>${cdata(String(value))}</${name}>\n`;
+}
+
+function listElement(listName: string, itemName: string, values: ReadonlyArray<string | number>, depth: number): string {
+  if (values.length === 0) return '';
+  const pad = INDENT.repeat(depth);
+  const items = values.map((value) => element(itemName, value, depth + 1)).join('');
+  return `${pad}<${listName}>\n${items}${pad}</${listName}>\n`;
+}
+
+/** Integer, two-decimal at most; the guide types amount as Integer, the API as "a real number string". */
+function formatAmount(amount: number): string {
+  return String(Math.round(amount * 100) / 100);
+}
+
+function salaryEnd(name: 'highEnd' | 'lowEnd', amount: number | undefined, currency: string, depth: number): string {
+  if (amount === undefined) return '';
+  const pad = INDENT.repeat(depth);
+  const body = element('amount', formatAmount(amount), depth + 1) + element('currencyCode', currency, depth + 1);
+  return `${pad}<${name}>\n${body}${pad}</${name}>\n`;
+}
+
+/** Guide: salaries/salary/{highEnd,lowEnd}/{amount,currencyCode}, period, type. Left out unless currency and period are known. */
+function salariesElement(job: Job, depth: number): string {
+  const { salaryMin, salaryMax, salaryCurrency, salaryPeriod } = job;
+  if ((salaryMin === undefined && salaryMax === undefined) || !salaryCurrency || !salaryPeriod) return '';
+  const pad = INDENT.repeat(depth);
+  const salary =
+    salaryEnd('highEnd', salaryMax, salaryCurrency, depth + 2) +
+    salaryEnd('lowEnd', salaryMin, salaryCurrency, depth + 2) +
+    element('period', salaryPeriod, depth + 2) +
+    element('type', 'BASE_SALARY', depth + 2);
+  return `${pad}<salaries>\n${pad}${INDENT}<salary>\n${salary}${pad}${INDENT}</salary>\n${pad}</salaries>\n`;
+}
+
+function validIndustryCodes(settings: FeedSettings): number[] {
+  return (settings.industryCodes ?? []).filter((code) => Number.isInteger(code) && code > 0);
+}
+
+/** One `<job>`, in the order of the guide's field table. `listDate` is the day LinkedIn first got the job. */
+function renderJob(job: Job, feedJob: FeedJob, settings: FeedSettings, now: Date): string {
+  const listDate = job.firstFedAt ? job.firstFedAt.slice(0, 10) : utcDay(now);
+  const body = [
+    element('partnerJobId', feedJob.partnerJobId, 2),
+    element('company', feedJob.company, 2),
+    element('title', feedJob.title, 2),
+    element('description', feedJob.description, 2),
+    element('applyUrl', feedJob.applyUrl, 2),
+    element('companyId', settings.companyId?.trim(), 2),
+    element('location', feedJob.location, 2),
+    element('city', feedJob.city, 2),
+    element('state', feedJob.state, 2),
+    element('country', feedJob.country, 2),
+    element('postalCode', feedJob.postalCode, 2),
+    element('workplaceTypes', job.workplaceType, 2),
+    element('jobtype', FEED_JOB_TYPES.has(job.employmentType) ? job.employmentType : undefined, 2),
+    element('experienceLevel', job.experienceLevel, 2),
+    listElement('jobFunctions', 'jobFunction', job.jobFunctions ?? [], 2),
+    listElement('industryCodes', 'industryCode', validIndustryCodes(settings), 2),
+    salariesElement(job, 2),
+    element('listDate', listDate, 2),
+    element('expirationDate', job.expirationDate, 2),
+    element('posterEmail', settings.posterEmail?.trim(), 2)
+  ].join('');
+  return `${INDENT}<job>\n${body}${INDENT}</job>\n`;
+}
+
+/** Guide: lastBuildDate, publisherUrl (the table says "publisherURL", the guide's example `<publisherUrl>`), publisher, expectedJobCount. */
+function renderHeader(settings: FeedSettings, options: FeedOptions): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<source>\n' +
+    element('lastBuildDate', options.now.toUTCString(), 1) +
+    element('publisherUrl', sanitizeText(settings.publisherUrl).trim(), 1) +
+    element('publisher', sanitizeText(settings.publisher).trim(), 1) +
+    element('expectedJobCount', options.expectedJobCount, 1)
+  );
+}
+
+const FOOTER = '</source>\n';
+
+// ---- streaming -------------------------------------------------------------------------------------------------
+
+function checkOptions(options: FeedOptions, maxJobs: number): void {
+  if (!Number.isInteger(options.expectedJobCount) || options.expectedJobCount < 0) {
+    throw new RangeError('expectedJobCount must be a whole number, 0 or more');
+  }
+  if (options.expectedJobCount > maxJobs) throw new FeedTooLargeError(maxJobs);
+}
+
+/**
+ * Streams the feed: header, then each feedable job as it arrives, then the footer. Memory stays flat whatever the
+ * number of jobs (only held-back and expired ids are kept). On FeedTooLargeError part of a feed has been written:
+ * the caller must discard it, never publish it.
+ */
+export async function writeFeed(
+  jobs: AsyncIterable<Job>,
+  settings: FeedSettings,
+  out: FeedSink,
+  options: FeedOptions
+): Promise<FeedBuildResult> {
+  const maxJobs = options.maxJobs ?? MAX_FEED_JOBS;
+  checkOptions(options, maxJobs);
+  const result: FeedBuildResult = {
+    jobCount: 0, expectedJobCount: options.expectedJobCount, heldBack: [], expiredJobIds: [], notOpenCount: 0, bytes: 0
+  };
+  const emit = async (chunk: string) => {
+    result.bytes += Buffer.byteLength(chunk, 'utf8');
+    await out.write(chunk);
+  };
+  const settingsProblems = settingsReasons(settings);
+
+  await emit(renderHeader(settings, options));
+  for await (const job of jobs) {
+    if (!isInFeedSnapshot(job, options.now)) {
+      if (isExpired(job, options.now) && SNAPSHOT_STATES.has(job.state) && !job.closedAt) result.expiredJobIds.push(job.id);
+      else result.notOpenCount++;
+      continue;
+    }
+    const feedJob = toFeedJob(job, settings);
+    const reasons = [...settingsProblems, ...jobReasons(feedJob, job, options.now)];
+    if (reasons.length > 0) {
+      result.heldBack.push({ jobId: job.id, reasons });
+      continue;
+    }
+    if (result.jobCount >= maxJobs) throw new FeedTooLargeError(maxJobs);
+    await emit(renderJob(job, feedJob, settings, options.now));
+    result.jobCount++;
+  }
+  await emit(FOOTER);
+  return result;
+}

@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { createBotApp } from './bot/app';
+import { ConfigError, parseConfig, type Config } from './config';
+import { createHttpServer } from './http/server';
+import { consoleLogger, type Logger } from './logger';
+import { startEmbeddedAzurite, type EmbeddedAzurite } from './storage/azurite';
+import { TableJobStore, JOBS_TABLE } from './storage/tableJobStore';
+import { ensureTable, tableClient, type TableConnection } from './storage/tables';
+import { storageHealthy } from './storage/health';
+import { loadEnvFiles } from './tools/envFiles';
+
+/** Environment files (Teams Toolkit style) under the variables already set; the real environment wins. */
+function environment(): Record<string, string | undefined> {
+  const envName = process.env.TEAMSFX_ENV || 'local';
+  const fromFiles = existsSync(resolve('env', `.env.${envName}`)) ? loadEnvFiles(envName, 'env') : {};
+  return { ...fromFiles, ...process.env };
+}
+
+async function openStorage(config: Config, logger: Logger): Promise<{ connection: TableConnection; embedded?: EmbeddedAzurite }> {
+  if (config.AZURE_STORAGE_CONNECTION_STRING) {
+    logger.info('storage: Azure Table Storage from AZURE_STORAGE_CONNECTION_STRING');
+    const connection = config.AZURE_STORAGE_CONNECTION_STRING;
+    return { connection: { connectionString: connection, allowInsecure: /TableEndpoint=http:|UseDevelopmentStorage=true/.test(connection) } };
+  }
+  const location = resolve(config.DATA_DIR, 'azurite');
+  const embedded = await startEmbeddedAzurite({ location, inMemory: config.AZURITE_IN_MEMORY });
+  logger.info(`storage: no AZURE_STORAGE_CONNECTION_STRING set, so using embedded Azurite on 127.0.0.1:${embedded.port}`, {
+    data: config.AZURITE_IN_MEMORY ? 'in memory' : location
+  });
+  return { connection: embedded.connection, embedded };
+}
+
+export async function main(): Promise<void> {
+  const logger = consoleLogger();
+  const config = parseConfig(environment());
+  const { connection, embedded } = await openStorage(config, logger);
+  const jobsTable = tableClient(connection, JOBS_TABLE);
+  await ensureTable(jobsTable);
+
+  const adapter = new TeamsAdapter({
+    MicrosoftAppId: config.BOT_ID ?? '',
+    MicrosoftAppPassword: config.BOT_PASSWORD ?? '',
+    MicrosoftAppType: config.BOT_TYPE,
+    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
+  });
+  const app = createBotApp(adapter, config.BOT_ID ?? '', { jobs: new TableJobStore(jobsTable), now: () => new Date() }, logger);
+
+  const server = createHttpServer({
+    processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
+    storageHealthy: () => storageHealthy(jobsTable),
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    logger
+  });
+  await new Promise<void>((done) => server.listen(config.PORT, done));
+  const { port } = server.address();
+  logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
+    auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
+  });
+
+  const stop = async (signal: string) => {
+    logger.info('stopping', { signal });
+    server.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  process.on('unhandledRejection', (reason) => console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', reason: String(reason) })));
+  main().catch((error: Error) => {
+    // A configuration problem is one readable line, not a stack trace.
+    console.error(error instanceof ConfigError ? error.message : `Failed to start: ${error.message}`);
+    process.exit(1);
+  });
+}
