@@ -30,6 +30,7 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
     sendJson(res, storage ? 200 : 503, { status: storage ? 'ok' : 'unavailable', storage: storage ? 'reachable' : 'unreachable' });
   });
 
+  // restify's DEP0111 warning on Node 20 is harmless; npm start silences it with --disable-warning.
   // restify answers body-parser failures (413, 400) itself; make every error a small JSON body without internals.
   server.on('restifyError', (req: restify.Request, res: restify.Response, error: Error & { statusCode?: number; body?: unknown }, next: () => void) => {
     const status = error.statusCode ?? 500;

@@ -1,0 +1,93 @@
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
+import { createBotApp } from '../../src/bot/app';
+import type { AdaptiveCardJson } from '../../src/bot/cards';
+import type { BotDeps } from '../../src/bot/types';
+import { silentLogger } from '../../src/logger';
+
+export interface TestUser {
+  aadObjectId: string;
+  name: string;
+  tenantId: string;
+  locale?: string;
+}
+
+/** Drives the real route table through botbuilder's TestAdapter: no HTTP, no Teams. */
+export class BotHarness {
+  private readonly adapter: TestAdapter;
+
+  constructor(deps: BotDeps) {
+    const app = createBotApp(new TeamsAdapter({}), '', deps, silentLogger);
+    this.adapter = new TestAdapter(async (context) => {
+      await app.run(context);
+    });
+  }
+
+  private activity(user: TestUser, partial: Partial<Activity>): Partial<Activity> {
+    return {
+      channelId: 'msteams',
+      locale: user.locale ?? 'en-US',
+      from: { id: `29:${user.aadObjectId}`, aadObjectId: user.aadObjectId, name: user.name },
+      conversation: { id: `a:${user.aadObjectId}`, tenantId: user.tenantId, isGroup: false, conversationType: 'personal', name: '' },
+      ...partial
+    };
+  }
+
+  /** Sends a message; returns what the bot sent back. */
+  async say(user: TestUser, text: string): Promise<Partial<Activity>[]> {
+    this.adapter.activeQueue.length = 0;
+    await this.adapter.processActivity(this.activity(user, { type: ActivityTypes.Message, text }));
+    return this.adapter.activeQueue.splice(0);
+  }
+
+  /** Presses an `Action.Execute` button; returns the card that replaces it (the invoke response). */
+  async execute(user: TestUser, verb: string, data: Record<string, unknown>): Promise<AdaptiveCardJson> {
+    this.adapter.activeQueue.length = 0;
+    await this.adapter.processActivity(
+      this.activity(user, {
+        type: ActivityTypes.Invoke,
+        name: 'adaptiveCard/action',
+        replyToId: 'card-1',
+        value: { action: { type: 'Action.Execute', verb, data } }
+      })
+    );
+    const sent = this.adapter.activeQueue.splice(0);
+    const invokeResponse = sent.find((a) => a.type === 'invokeResponse');
+    if (!invokeResponse) throw new Error(`no invoke response for ${verb}: ${JSON.stringify(sent)}`);
+    const body = (invokeResponse.value as { body: { type: string; value: AdaptiveCardJson } }).body;
+    if (body.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`expected a card, got ${JSON.stringify(body)}`);
+    return body.value;
+  }
+}
+
+export function cardOf(activity: Partial<Activity> | undefined): AdaptiveCardJson | undefined {
+  return activity?.attachments?.[0]?.content as AdaptiveCardJson | undefined;
+}
+
+/** The visible text of a card (TextBlocks, fact titles and values, labels, action titles), for asserting what a user reads. */
+export function cardText(card: AdaptiveCardJson | undefined): string {
+  const parts: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (['text', 'title', 'value', 'label'].includes(key) && typeof value === 'string') parts.push(value);
+      else visit(value);
+    }
+  };
+  visit(card);
+  return parts.join('\n');
+}
+
+export function inputIds(card: AdaptiveCardJson | undefined): string[] {
+  const ids: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string') ids.push(record.id);
+    Object.values(record).forEach(visit);
+  };
+  visit(card);
+  return ids;
+}
