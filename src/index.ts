@@ -6,6 +6,7 @@ import { ConfigError, parseConfig, type Config } from './config';
 import { createHttpServer } from './http/server';
 import { consoleLogger, type Logger } from './logger';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from './storage/azurite';
+import { CONVERSATIONS_TABLE, TableConversationStore } from './storage/conversationStore';
 import { TableJobStore, JOBS_TABLE } from './storage/tableJobStore';
 import { ensureTable, tableClient, type TableConnection } from './storage/tables';
 import { storageHealthy } from './storage/health';
@@ -37,7 +38,8 @@ export async function main(): Promise<void> {
   const config = parseConfig(environment());
   const { connection, embedded } = await openStorage(config, logger);
   const jobsTable = tableClient(connection, JOBS_TABLE);
-  await ensureTable(jobsTable);
+  const conversationsTable = tableClient(connection, CONVERSATIONS_TABLE);
+  await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable)]);
 
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? '',
@@ -45,7 +47,11 @@ export async function main(): Promise<void> {
     MicrosoftAppType: config.BOT_TYPE,
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
   });
-  const app = createBotApp(adapter, config.BOT_ID ?? '', { jobs: new TableJobStore(jobsTable), now: () => new Date() }, logger);
+  const app = createBotApp(adapter, config.BOT_ID ?? '', {
+    jobs: new TableJobStore(jobsTable),
+    conversations: new TableConversationStore(conversationsTable),
+    now: () => new Date()
+  }, logger);
 
   const server = createHttpServer({
     processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),

@@ -1,4 +1,4 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, TurnContext } from 'botbuilder';
 import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { AppError, errorCodeOf } from '../domain/errors';
@@ -31,6 +31,8 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
     startTypingTimer: false,
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL }
   });
+
+  rememberConversations(app, deps, logger);
 
   const run = async (context: TurnContext, work: (caller: Caller) => Promise<Reply>): Promise<Reply> => {
     const caller = callerOf(context);
@@ -70,6 +72,34 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
   });
 
   return app;
+}
+
+/**
+ * Proactive messages (feed and candidate notices) need each person's 1:1 conversation reference: stored when the app
+ * is installed and on the first message of each process, and marked inactive when the app is removed.
+ */
+function rememberConversations(app: Application<TurnState>, deps: BotDeps, logger: Logger): void {
+  const known = new Set<string>();
+  app.turn('beforeTurn', async (context) => {
+    const activity = context.activity;
+    if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal') return true;
+    const caller = callerOf(context);
+    const key = `${caller.tenantId}|${caller.aadObjectId}`;
+    const removed = activity.type === ActivityTypes.InstallationUpdate && activity.action?.startsWith('remove');
+    try {
+      if (removed) {
+        known.delete(key);
+        await deps.conversations.markInactive(caller.tenantId, caller.aadObjectId);
+      } else if (!known.has(key) && activity.from?.aadObjectId) {
+        const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+        await deps.conversations.save({ ...caller, reference, active: true, updatedAt: deps.now().toISOString() });
+        known.add(key);
+      }
+    } catch (error) {
+      logger.warn('could not store the conversation reference', { error: (error as Error).message });
+    }
+    return true;
+  });
 }
 
 async function send(context: TurnContext, reply: Reply): Promise<void> {

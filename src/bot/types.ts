@@ -1,4 +1,5 @@
 import type { Language } from '../i18n/strings';
+import type { ConversationStore } from '../storage/conversationStore';
 import type { JobStore } from '../storage/jobStore';
 import type { AdaptiveCardJson } from './cards';
 
@@ -13,6 +14,7 @@ export interface Caller {
 /** What the handlers may use. Framework-free, so handlers can move to the Teams SDK unchanged. */
 export interface BotDeps {
   jobs: JobStore;
+  conversations: ConversationStore;
   now: () => Date;
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableJobStore } from '../../src/storage/tableJobStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite, uniqueTableName } from '../support/azurite';
@@ -13,12 +14,15 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
   const azurite = useAzurite();
   let bot: BotHarness;
   let jobs: TableJobStore;
+  let conversations: TableConversationStore;
 
   beforeEach(async () => {
     const table = tableClient(azurite().connection, uniqueTableName('jobs'));
-    await ensureTable(table);
+    const conversationTable = tableClient(azurite().connection, uniqueTableName('conversations'));
+    await Promise.all([ensureTable(table), ensureTable(conversationTable)]);
     jobs = new TableJobStore(table);
-    bot = new BotHarness({ jobs, now: () => new Date() });
+    conversations = new TableConversationStore(conversationTable);
+    bot = new BotHarness({ jobs, conversations, now: () => new Date() });
   });
 
   async function postJob(user: TestUser, overrides: Record<string, unknown> = {}) {
@@ -130,6 +134,16 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
   it('help is a card; anything else gets a friendly reply naming help', async () => {
     assert.match(cardText(cardOf((await bot.say(ALEX, 'help'))[0])), /post job to LinkedIn/);
     assert.match(String((await bot.say(ALEX, 'what is the weather'))[0].text), /Type help/);
+  });
+
+  it('remembers each person\'s 1:1 conversation for later notifications, and forgets it on uninstall', async () => {
+    await bot.say(KARI, 'hjelp');
+    const stored = await conversations.get(KARI.tenantId, KARI.aadObjectId);
+    assert.equal(stored?.active, true);
+    assert.equal(stored?.language, 'nb');
+    assert.equal((stored?.reference.conversation as { id: string }).id, `a:${KARI.aadObjectId}`);
+    await bot.send(KARI, { type: 'installationUpdate', action: 'remove' });
+    assert.equal((await conversations.get(KARI.tenantId, KARI.aadObjectId))?.active, false);
   });
 
   it('speaks Norwegian to a Norwegian Teams client, cards included', async () => {

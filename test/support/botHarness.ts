@@ -40,6 +40,13 @@ export class BotHarness {
     return this.adapter.activeQueue.splice(0);
   }
 
+  /** Sends any other activity (installationUpdate, conversationUpdate…). */
+  async send(user: TestUser, partial: Partial<Activity>): Promise<Partial<Activity>[]> {
+    this.adapter.activeQueue.length = 0;
+    await this.adapter.processActivity(this.activity(user, partial));
+    return this.adapter.activeQueue.splice(0);
+  }
+
   /** Presses an `Action.Execute` button; returns the card that replaces it (the invoke response). */
   async execute(user: TestUser, verb: string, data: Record<string, unknown>): Promise<AdaptiveCardJson> {
     this.adapter.activeQueue.length = 0;

@@ -1,0 +1,67 @@
+import type { TableClient } from '@azure/data-tables';
+import { encodeKey, isStatus } from './tables';
+
+export const CONVERSATIONS_TABLE = 'conversations';
+
+/** What the bot needs to message a person later (Teams proactive messaging), framework-free. */
+export interface StoredConversation {
+  tenantId: string;
+  aadObjectId: string;
+  /** The botbuilder ConversationReference, kept as JSON so the domain never sees SDK types. */
+  reference: Record<string, unknown>;
+  language: string;
+  active: boolean;
+  updatedAt: string;
+}
+
+export interface ConversationStore {
+  save(conversation: StoredConversation): Promise<void>;
+  get(tenantId: string, aadObjectId: string): Promise<StoredConversation | undefined>;
+  markInactive(tenantId: string, aadObjectId: string): Promise<void>;
+}
+
+interface ConversationEntity {
+  partitionKey: string;
+  rowKey: string;
+  reference: string;
+  language: string;
+  active: boolean;
+  updatedAt: string;
+}
+
+/** One row per person per tenant: their 1:1 chat with the bot. */
+export class TableConversationStore implements ConversationStore {
+  constructor(private readonly table: TableClient) {}
+
+  async save(conversation: StoredConversation): Promise<void> {
+    await this.table.upsertEntity<ConversationEntity>(
+      {
+        partitionKey: encodeKey(conversation.tenantId),
+        rowKey: encodeKey(conversation.aadObjectId),
+        reference: JSON.stringify(conversation.reference),
+        language: conversation.language,
+        active: conversation.active,
+        updatedAt: conversation.updatedAt
+      },
+      'Replace'
+    );
+  }
+
+  async get(tenantId: string, aadObjectId: string): Promise<StoredConversation | undefined> {
+    try {
+      const entity = await this.table.getEntity<ConversationEntity>(encodeKey(tenantId), encodeKey(aadObjectId));
+      return { tenantId, aadObjectId, reference: JSON.parse(entity.reference), language: entity.language, active: entity.active, updatedAt: entity.updatedAt };
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  async markInactive(tenantId: string, aadObjectId: string): Promise<void> {
+    try {
+      await this.table.updateEntity({ partitionKey: encodeKey(tenantId), rowKey: encodeKey(aadObjectId), active: false }, 'Merge');
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+  }
+}
