@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const flag = z.preprocess((v) => (v === '' || v === undefined ? 'false' : v), z.enum(['true', 'false'])).transform((v) => v === 'true');
 
@@ -16,7 +25,18 @@ export const configSchema = z
     ),
     DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('.data')),
     AZURITE_IN_MEMORY: flag,
-    MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024)
+    MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+    /** Public https base of this bot, used to show the feed URL to admins. */
+    PUBLIC_BASE_URL: optional.pipe(z.string().url('must be an absolute URL such as https://bot.contoso.com').optional()),
+    // The LinkedIn identity of a deployment configured by environment (one tenant); the settings card overrides these.
+    LINKEDIN_COMPANY_NAME: optional,
+    LINKEDIN_COMPANY_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric id from your LinkedIn Page admin URL').optional()),
+    LINKEDIN_POSTER_EMAIL: optional.pipe(z.string().email('must be an email address').optional()),
+    LINKEDIN_PUBLISHER: optional,
+    LINKEDIN_PUBLISHER_URL: optional.pipe(z.string().url('must be an absolute URL').optional()),
+    LINKEDIN_FEED_TOKEN: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional()),
+    FEED_BUILD_TIME: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)').default('02:00')),
+    FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC'))
   })
   .superRefine((config, ctx) => {
     if (config.BOT_TYPE === 'SingleTenant' && !config.BOT_TENANT_ID) {

@@ -1,4 +1,4 @@
-import type { Job } from '../domain/job';
+import type { Job, JobState } from '../domain/job';
 
 export interface JobPage {
   jobs: Job[];
@@ -14,6 +14,13 @@ export interface ListJobsQuery {
   page?: string;
 }
 
+export interface StreamJobsOptions {
+  /** Only jobs in these states; default: the states a feed snapshot draws from (queued, in_feed, posted). */
+  states?: readonly JobState[];
+  /** Entities per storage request; Table Storage answers at most 1000. */
+  pageSize?: number;
+}
+
 /** Jobs, partitioned by tenant: no method can reach another tenant's rows. */
 export interface JobStore {
   /** Stores a new job; fails if the id exists. Returns the job with its etag. */
@@ -23,4 +30,11 @@ export interface JobStore {
   update(job: Job): Promise<Job>;
   /** Newest first. */
   list(query: ListJobsQuery): Promise<JobPage>;
+  /** Every job of the tenant in the given states, in key order, one page in memory at a time. */
+  streamTenant(tenantId: string, options?: StreamJobsOptions): AsyncIterable<Job>;
+  /**
+   * Moves those of `jobIds` that are still queued to in_feed, setting firstFedAt where unset.
+   * Returns how many moved; a job closed meanwhile stays closed.
+   */
+  markInFeed(tenantId: string, jobIds: ReadonlySet<string>, at: Date): Promise<number>;
 }

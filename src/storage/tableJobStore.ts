@@ -1,10 +1,17 @@
-import type { TableClient, TableEntityResult } from '@azure/data-tables';
+import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { AppError } from '../domain/errors';
 import type { Job, JobState } from '../domain/job';
-import type { JobPage, JobStore, ListJobsQuery } from './jobStore';
+import type { JobPage, JobStore, ListJobsQuery, StreamJobsOptions } from './jobStore';
 import { encodeKey, isStatus, odataString } from './tables';
 
 export const JOBS_TABLE = 'jobs';
+
+/** The states a feed snapshot draws from; closed jobs and drafts are filtered out by storage, not by us. */
+const FEED_SOURCE_STATES: readonly JobState[] = ['queued', 'in_feed', 'posted'];
+/** Table Storage: at most 100 operations per transaction, all in one partition. */
+const TRANSACTION_MAX = 100;
+/** Transactions in flight at once while moving jobs into the feed. */
+const TRANSACTIONS_IN_FLIGHT = 4;
 
 /** Scalar fields are stored as columns so they can be filtered; lists and objects as JSON. */
 interface JobEntity {
@@ -73,4 +80,85 @@ export class TableJobStore implements JobStore {
     }
     return { jobs: [] };
   }
+
+  /** The query a feed build pages through: one tenant's partition, only the given states. */
+  tenantStateFilter(tenantId: string, states: readonly JobState[] = FEED_SOURCE_STATES): string {
+    const anyState = states.map((state) => `state eq ${odataString(state)}`).join(' or ');
+    return `PartitionKey eq ${odataString(encodeKey(tenantId))} and (${anyState})`;
+  }
+
+  async *streamTenant(tenantId: string, options: StreamJobsOptions = {}): AsyncIterable<Job> {
+    const filter = this.tenantStateFilter(tenantId, options.states);
+    const pages = this.table.listEntities<JobEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: options.pageSize ?? 1000 });
+    let next = pages.next();
+    try {
+      for (;;) {
+        const page = await next;
+        if (page.done) return;
+        // Ask for the following page while this one is consumed: storage and the caller's work overlap.
+        next = pages.next();
+        next.catch(() => undefined);
+        for (const entity of page.value) yield fromEntity(entity);
+      }
+    } finally {
+      await pages.return?.(undefined);
+    }
+  }
+
+  /** Stores up to 100 new jobs of one tenant in one transaction (seeding, imports). */
+  async createBatch(jobs: readonly Job[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.table.submitTransaction(jobs.map((job): TransactionAction => ['create', { ...toEntity(job) }]));
+  }
+
+  async markInFeed(tenantId: string, jobIds: ReadonlySet<string>, at: Date): Promise<number> {
+    if (jobIds.size === 0) return 0;
+    const inFlight: Array<Promise<number>> = [];
+    let moved = 0;
+    let batch: Job[] = [];
+    const submit = async () => {
+      inFlight.push(this.moveBatchInFeed(batch, at));
+      batch = [];
+      if (inFlight.length >= TRANSACTIONS_IN_FLIGHT) moved += await inFlight.shift()!;
+    };
+    for await (const job of this.streamTenant(tenantId, { states: ['queued'] })) {
+      if (!jobIds.has(job.id)) continue;
+      batch.push(job);
+      if (batch.length === TRANSACTION_MAX) await submit();
+    }
+    if (batch.length > 0) await submit();
+    for (const count of await Promise.all(inFlight)) moved += count;
+    return moved;
+  }
+
+  /** One transaction with each job's etag; one stale job fails the whole transaction, so those go one by one. */
+  private async moveBatchInFeed(jobs: readonly Job[], at: Date): Promise<number> {
+    const actions = jobs.map((job): TransactionAction => ['update', { ...toEntity(inFeed(job, at)) }, 'Replace', { etag: job.etag }]);
+    try {
+      await this.table.submitTransaction(actions);
+      return jobs.length;
+    } catch {
+      let moved = 0;
+      for (const job of jobs) if (await this.moveOneInFeed(job, at)) moved++;
+      return moved;
+    }
+  }
+
+  private async moveOneInFeed(job: Job, at: Date): Promise<boolean> {
+    try {
+      await this.update(inFeed(job, at));
+      return true;
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'JOB_CONFLICT')) throw error;
+      // Edited since we read it: it is in the feed all the same, unless it was closed meanwhile.
+      const fresh = await this.get(job.tenantId, job.id);
+      if (fresh?.state !== 'queued') return false;
+      await this.update(inFeed(fresh, at));
+      return true;
+    }
+  }
+}
+
+function inFeed(job: Job, at: Date): Job {
+  return { ...job, state: 'in_feed', firstFedAt: job.firstFedAt ?? at.toISOString() };
 }
