@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SettingsDefaults } from './domain/settings';
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -25,6 +26,8 @@ export const configSchema = z
     ),
     DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('.data')),
     AZURITE_IN_MEMORY: flag,
+    /** First admins: comma-separated Entra (AAD) object ids; later admins are added on the settings card. */
+    ADMIN_AAD_IDS: z.preprocess((v) => (v === undefined ? '' : v), z.string()).transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean)),
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
     /** Public https base of this bot, used to show the feed URL to admins. */
     PUBLIC_BASE_URL: optional.pipe(z.string().url('must be an absolute URL such as https://bot.contoso.com').optional()),
@@ -51,6 +54,20 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The environment's LinkedIn settings: defaults for every tenant until admins store their own. */
+export function settingsDefaults(config: Config): SettingsDefaults {
+  return {
+    companyName: config.LINKEDIN_COMPANY_NAME,
+    companyId: config.LINKEDIN_COMPANY_ID,
+    publisher: config.LINKEDIN_PUBLISHER,
+    publisherUrl: config.LINKEDIN_PUBLISHER_URL,
+    posterEmail: config.LINKEDIN_POSTER_EMAIL,
+    buildTime: config.FEED_BUILD_TIME,
+    timeZone: config.FEED_TIME_ZONE,
+    bootstrapAdmins: config.ADMIN_AAD_IDS
+  };
+}
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, readonly problem: string) {

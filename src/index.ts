@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
-import { ConfigError, parseConfig, type Config } from './config';
+import { ConfigError, parseConfig, settingsDefaults, type Config } from './config';
+import { EnvSettingsReader } from './storage/settingsStore';
 import { createHttpServer } from './http/server';
 import { consoleLogger, type Logger } from './logger';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from './storage/azurite';
@@ -50,6 +51,8 @@ export async function main(): Promise<void> {
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
     jobs: new TableJobStore(jobsTable),
     conversations: new TableConversationStore(conversationsTable),
+    settings: new EnvSettingsReader(settingsDefaults(config)),
+    bootstrapAdmins: config.ADMIN_AAD_IDS,
     now: () => new Date()
   }, logger);
 

@@ -2,13 +2,15 @@ import { ActivityTypes, TurnContext } from 'botbuilder';
 import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { AppError, errorCodeOf } from '../domain/errors';
+import { roleOf } from '../domain/settings';
 import { languageOf, t } from '../i18n/strings';
 import type { Logger } from '../logger';
 import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
 import type { BotDeps, Caller, Reply } from './types';
 import { noticeCard } from './views';
 
-export function callerOf(context: TurnContext): Caller {
+/** Who is speaking, without their role (which needs storage): for replies in the right language. */
+export function callerOf(context: TurnContext): Omit<Caller, 'role'> {
   const activity = context.activity;
   const tenantId = activity.conversation?.tenantId ?? activity.channelData?.tenant?.id ?? 'default';
   return {
@@ -37,7 +39,8 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
   const run = async (context: TurnContext, work: (caller: Caller) => Promise<Reply>): Promise<Reply> => {
     const caller = callerOf(context);
     try {
-      return await work(caller);
+      const settings = await deps.settings.get(caller.tenantId);
+      return await work({ ...caller, role: roleOf(settings, caller.aadObjectId, deps.bootstrapAdmins) });
     } catch (error) {
       return { text: userMessageFor(error, caller, logger) };
     }
@@ -106,7 +109,7 @@ async function send(context: TurnContext, reply: Reply): Promise<void> {
   await context.sendActivity('card' in reply ? MessageFactory.attachment(CardFactory.adaptiveCard(reply.card)) : reply.text);
 }
 
-function userMessageFor(error: unknown, caller: Caller, logger: Logger): string {
+function userMessageFor(error: unknown, caller: Omit<Caller, 'role'>, logger: Logger): string {
   if (error instanceof AppError) {
     logger.info('user error', { code: error.code, detail: error.detail });
     return t(caller.language, `error.${error.code}`, { id: error.detail ?? '', code: error.code });

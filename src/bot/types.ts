@@ -1,6 +1,8 @@
+import type { Role } from '../domain/settings';
 import type { Language } from '../i18n/strings';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { JobStore } from '../storage/jobStore';
+import type { SettingsReader } from '../storage/settingsStore';
 import type { AdaptiveCardJson } from './cards';
 
 /** Who is speaking to the bot, read once from the Teams activity. */
@@ -9,12 +11,17 @@ export interface Caller {
   aadObjectId: string;
   name: string;
   language: Language;
+  /** Decided on the server from the tenant's settings at every turn, never taken from a card. */
+  role: Role;
 }
 
 /** What the handlers may use. Framework-free, so handlers can move to the Teams SDK unchanged. */
 export interface BotDeps {
   jobs: JobStore;
   conversations: ConversationStore;
+  settings: SettingsReader;
+  /** ADMIN_AAD_IDS: admins whatever the stored settings say. */
+  bootstrapAdmins: readonly string[];
   now: () => Date;
 }
 

@@ -1,5 +1,5 @@
 /** Every sentence the bot says, in English and Norwegian (bokmål). Keys are shared; `{name}` marks a parameter. */
-const en = {
+const coreEn = {
   'form.title.new': 'Post a job to LinkedIn',
   'form.title.edit': 'Edit job {id}',
   'form.intro': "The job goes into LinkedIn's next daily job feed as a free Limited Listing. Fields marked * are required.",
@@ -138,16 +138,14 @@ const en = {
   'error.JOB_NOT_FOUND': "I can't find job {id}. Type my jobs to see your jobs and their ids.",
   'error.JOB_CONFLICT': 'Someone changed job {id} while you were editing it. Open it again to see the latest version.',
   'error.JOB_CLOSED': 'Job {id} is closed and can no longer be changed.',
-  'error.NOT_YOUR_JOB': 'Job {id} belongs to someone else; only its author can change it.',
+  'error.NOT_YOUR_JOB': 'Job {id} belongs to someone else; only its author, recruiters and admins can change it.',
   'error.BAD_JOB_ID': '"{id}" is not a job id. Job ids look like J0ABCDEFGHJ.',
+  'error.FORBIDDEN': 'Only admins or recruiters may do that. Type settings to see who your admins are.',
   'error.STORAGE_UNAVAILABLE': 'I cannot reach my storage right now. Please try again in a minute.',
   'error.UNEXPECTED': 'Something went wrong on my side (error {code}). Please try again.'
 } as const;
 
-export type StringKey = keyof typeof en;
-export type Language = 'en' | 'nb';
-
-const nb: Record<StringKey, string> = {
+const coreNb: Record<keyof typeof coreEn, string> = {
   'form.title.new': 'Poster en jobb på LinkedIn',
   'form.title.edit': 'Rediger jobb {id}',
   'form.intro': 'Jobben legges i LinkedIns neste daglige jobbfeed som en gratis begrenset oppføring. Felter merket * må fylles ut.',
@@ -286,11 +284,22 @@ const nb: Record<StringKey, string> = {
   'error.JOB_NOT_FOUND': 'Jeg finner ikke jobb {id}. Skriv mine jobber for å se jobbene dine og ID-ene deres.',
   'error.JOB_CONFLICT': 'Noen endret jobb {id} mens du redigerte den. Åpne den på nytt for å se siste versjon.',
   'error.JOB_CLOSED': 'Jobb {id} er avsluttet og kan ikke lenger endres.',
-  'error.NOT_YOUR_JOB': 'Jobb {id} tilhører noen andre; bare den som opprettet den kan endre den.',
+  'error.NOT_YOUR_JOB': 'Jobb {id} tilhører noen andre; bare den som opprettet den, rekrutterere og administratorer kan endre den.',
   'error.BAD_JOB_ID': '«{id}» er ikke en jobb-ID. Jobb-ID-er ser slik ut: J0ABCDEFGHJ.',
+  'error.FORBIDDEN': 'Bare administratorer eller rekrutterere kan gjøre det. Skriv innstillinger for å se hvem administratorene er.',
   'error.STORAGE_UNAVAILABLE': 'Jeg får ikke kontakt med lagringen min akkurat nå. Prøv igjen om et minutt.',
   'error.UNEXPECTED': 'Noe gikk galt hos meg (feil {code}). Prøv igjen.'
 };
+
+/**
+ * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
+ * they are joined here, so a key missing in one language is a compile error.
+ */
+const en = { ...coreEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb };
+
+export type StringKey = keyof typeof en;
+export type Language = 'en' | 'nb';
 
 const dictionaries: Record<Language, Record<StringKey, string>> = { en, nb };
 

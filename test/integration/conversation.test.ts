@@ -1,3 +1,4 @@
+import { EnvSettingsReader } from '../../src/storage/settingsStore';
 import assert from 'node:assert/strict';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableJobStore } from '../../src/storage/tableJobStore';
@@ -22,7 +23,8 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
     await Promise.all([ensureTable(table), ensureTable(conversationTable)]);
     jobs = new TableJobStore(table);
     conversations = new TableConversationStore(conversationTable);
-    bot = new BotHarness({ jobs, conversations, now: () => new Date() });
+    const settings = new EnvSettingsReader({ buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] });
+    bot = new BotHarness({ jobs, conversations, settings, bootstrapAdmins: [], now: () => new Date() });
   });
 
   async function postJob(user: TestUser, overrides: Record<string, unknown> = {}) {

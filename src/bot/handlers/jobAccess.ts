@@ -1,10 +1,16 @@
 import { AppError } from '../../domain/errors';
 import { isJobId, normalizeJobId, type Job } from '../../domain/job';
+import { seesAllJobs, type Role } from '../../domain/settings';
 import type { BotDeps, Caller } from '../types';
 
-/** Until roles exist (settings issue) a job may be changed only by its author. */
+/** A job may be changed by its author, and by recruiters and admins. */
 export function canChange(caller: Caller, job: Job): boolean {
-  return job.author.aadObjectId === caller.aadObjectId;
+  return job.author.aadObjectId === caller.aadObjectId || seesAllJobs(caller.role);
+}
+
+/** Server-side role check for a handler; a refusal is a coded, user-facing error. */
+export function requireRole(caller: Caller, ...roles: Role[]): void {
+  if (!roles.includes(caller.role)) throw new AppError('FORBIDDEN', caller.role);
 }
 
 export async function findJob(deps: BotDeps, caller: Caller, rawId: unknown): Promise<Job> {

@@ -1,12 +1,14 @@
+import { seesAllJobs } from '../../domain/settings';
 import type { CardHandler, MessageHandler, BotDeps, Caller, Reply } from '../types';
 import { jobListCard } from '../views';
 
 const PAGE_SIZE = 10;
 
 async function listPage(deps: BotDeps, caller: Caller, page?: string): Promise<Reply> {
-  // Until roles exist everyone sees their own jobs; recruiters and admins will see everyone's.
-  const result = await deps.jobs.list({ tenantId: caller.tenantId, authorAadObjectId: caller.aadObjectId, pageSize: PAGE_SIZE, page });
-  return { card: jobListCard({ language: caller.language, jobs: result.jobs, everyone: false, next: result.next }) };
+  const everyone = seesAllJobs(caller.role);
+  const author = everyone ? undefined : caller.aadObjectId;
+  const result = await deps.jobs.list({ tenantId: caller.tenantId, authorAadObjectId: author, pageSize: PAGE_SIZE, page });
+  return { card: jobListCard({ language: caller.language, jobs: result.jobs, everyone, next: result.next }) };
 }
 
 export const listJobs: MessageHandler = (deps, caller) => listPage(deps, caller);

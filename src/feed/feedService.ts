@@ -1,0 +1,40 @@
+import type { HoldReason } from '../domain/feed';
+
+/** What `build feed now` reports. */
+export interface BuildOutcome {
+  /** "built", or why no new snapshot was published (e.g. another instance was building, posting switched off). */
+  outcome: 'built' | 'busy' | 'too_large' | 'failed';
+  builtAt?: string;
+  jobCount: number;
+  heldBack: Array<{ jobId: string; reasons: HoldReason[] }>;
+  heldBackTotal: number;
+  /** Jobs that moved from queued to in feed in this build. */
+  newlyFed: number;
+  message?: string;
+}
+
+export interface FeedDownload {
+  at: string;
+  userAgent: string;
+  bytes: number;
+}
+
+export interface FeedStatus {
+  lastBuild?: { builtAt: string; jobCount: number; bytes: number };
+  heldBack: Array<{ jobId: string; reasons: HoldReason[] }>;
+  heldBackTotal: number;
+  lastDownload?: FeedDownload;
+  nextBuildAt: Date;
+  timeZone: string;
+  /** The secret URL LinkedIn reads (show it to admins only). */
+  feedUrl: string;
+}
+
+/** The daily feed as the bot's commands see it. */
+export interface FeedService {
+  buildNow(tenantId: string): Promise<BuildOutcome>;
+  status(tenantId: string): Promise<FeedStatus>;
+  /** Why a job is held back from the current snapshot, if it is. */
+  heldBackReasons(tenantId: string, jobId: string): Promise<HoldReason[] | undefined>;
+  nextBuildAt(tenantId: string): Promise<Date>;
+}
