@@ -39,6 +39,13 @@ export const configSchema = z
     LINKEDIN_PUBLISHER_URL: optional.pipe(z.string().url('must be an absolute URL').optional()),
     LINKEDIN_FEED_TOKEN: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional()),
     FEED_BUILD_TIME: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)').default('02:00')),
+    /** 32 random bytes, base64: encrypts tenant secrets (the LinkedIn client secret) at rest; unset, they are stored unencrypted in a row of their own. */
+    SETTINGS_ENCRYPTION_KEY: optional.pipe(
+      z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)').optional()
+    ),
+    /** Recruiter System Connect credentials of a deployment configured by environment (one tenant); the settings card overrides them. */
+    LINKEDIN_CLIENT_ID: optional,
+    LINKEDIN_CLIENT_SECRET: optional,
     FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC'))
   })
   .superRefine((config, ctx) => {
@@ -67,6 +74,13 @@ export function settingsDefaults(config: Config): SettingsDefaults {
     timeZone: config.FEED_TIME_ZONE,
     bootstrapAdmins: config.ADMIN_AAD_IDS
   };
+}
+
+/** LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET, when both are set. */
+export function envLinkedInCredentials(config: Config): { clientId: string; clientSecret: string } | undefined {
+  return config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET
+    ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET }
+    : undefined;
 }
 
 export class ConfigError extends Error {

@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
-import { ConfigError, parseConfig, settingsDefaults, type Config } from './config';
-import { EnvSettingsReader } from './storage/settingsStore';
+import { ConfigError, envLinkedInCredentials, parseConfig, settingsDefaults, type Config } from './config';
+import { secretBoxFrom } from './storage/secretBox';
+import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
 import { createHttpServer } from './http/server';
 import { consoleLogger, type Logger } from './logger';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from './storage/azurite';
@@ -40,7 +41,12 @@ export async function main(): Promise<void> {
   const { connection, embedded } = await openStorage(config, logger);
   const jobsTable = tableClient(connection, JOBS_TABLE);
   const conversationsTable = tableClient(connection, CONVERSATIONS_TABLE);
-  await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable)]);
+  const settingsTable = tableClient(connection, SETTINGS_TABLE);
+  await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable), ensureTable(settingsTable)]);
+  if (!config.SETTINGS_ENCRYPTION_KEY) {
+    logger.warn('settings: no SETTINGS_ENCRYPTION_KEY, so LinkedIn client secrets are stored unencrypted (in their own rows, never shown or logged)');
+  }
+  const settings = new TableSettingsStore(settingsTable, settingsDefaults(config), secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY), envLinkedInCredentials(config));
 
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? '',
@@ -51,7 +57,7 @@ export async function main(): Promise<void> {
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
     jobs: new TableJobStore(jobsTable),
     conversations: new TableConversationStore(conversationsTable),
-    settings: new EnvSettingsReader(settingsDefaults(config)),
+    settings,
     bootstrapAdmins: config.ADMIN_AAD_IDS,
     now: () => new Date()
   }, logger);

@@ -5,10 +5,25 @@ import { closeConfirmCard, helpCard, jobCard, jobFormCard, jobFormValues, jobLis
 import { createJob, validateJobInput } from '../src/domain/job';
 import type { Language } from '../src/i18n/strings';
 import { ALEX, validForm } from './support/samples';
+import { approvalCard, approvalData } from '../src/bot/approvalViews';
+import { settingsCard, settingsFormValues, settingsHistoryCard } from '../src/bot/settingsViews';
+import { defaultSettings, type TenantSettings } from '../src/domain/settings';
 
 // adaptivecards@3's ESM build cannot be required from Node; its UMD bundle can.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const AC = require('adaptivecards/dist/adaptivecards.js');
+
+function sampleSettings(): TenantSettings {
+  const settings = defaultSettings('tenant-a', { buildTime: '02:00', timeZone: 'Europe/Oslo', bootstrapAdmins: ['aad-boot'], companyName: 'Contoso' });
+  return {
+    ...settings,
+    companyId: '1234567',
+    rsc: { clientId: 'abc123', organizationId: '42', status: 'requested', clientSecretSetAt: '2026-11-20T10:00:00Z', clientSecretSetBy: 'Megan Bowen' },
+    admins: [...settings.admins, { aadObjectId: 'aad-megan', name: 'Megan Bowen' }],
+    recruiters: [{ aadObjectId: 'aad-alex', name: 'Alex Wilber' }],
+    etag: 'W/"1"'
+  };
+}
 
 function sampleJob() {
   const input = validateJobInput(validForm(), new Date('2026-01-01'));
@@ -33,7 +48,34 @@ function samples(language: Language): Record<string, AdaptiveCardJson> {
     'job-list (empty)': jobListCard({ language, jobs: [], everyone: true }),
     'job-close-confirm': closeConfirmCard(language, job),
     help: helpCard(language),
-    notice: noticeCard('Done', 'good')
+    notice: noticeCard('Done', 'good'),
+    ...settingsSamples(language, job)
+  };
+}
+
+function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>): Record<string, AdaptiveCardJson> {
+  const settings = sampleSettings();
+  const values = settingsFormValues(settings, ['aad-boot']);
+  return {
+    settings: settingsCard({ language, settings, values, bootstrapAdmins: ['aad-boot'], callbackUrl: 'https://bot.contoso.com/api/linkedin/push/k1', notice: 'Saved' }),
+    'settings (errors, no callback URL)': settingsCard({
+      language,
+      settings: defaultSettings('tenant-a', { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }),
+      values: { ...values, companyId: 'abc', rscClientSecret: 'typed-secret' },
+      errors: { companyId: 'company_id_invalid', adminsAdd: 'person_unknown' },
+      errorParams: { people: 'kari@contoso.com' },
+      bootstrapAdmins: []
+    }),
+    'settings-history': settingsHistoryCard(language, [
+      { at: '2026-11-25T10:00:00Z', by: { aadObjectId: 'aad-megan', name: 'Megan Bowen' }, field: 'companyId', old: '', new: '1234567' },
+      { at: '2026-11-25T10:00:00Z', by: { aadObjectId: 'aad-megan', name: 'Megan Bowen' }, field: 'rsc.clientSecret', old: '', new: '', secret: true }
+    ], 'Europe/Oslo'),
+    'settings-history (empty)': settingsHistoryCard(language, [], 'UTC'),
+    'approval (pending)': approvalCard(language, approvalData({ ...job, state: 'awaiting_approval' }), { reasonError: 'Enter a reason' }),
+    'approval (decided)': approvalCard(language, approvalData({
+      ...job,
+      approval: { requestedAt: job.createdAt, decision: 'rejected', decidedBy: { aadObjectId: 'aad-megan', name: 'Megan Bowen' }, decidedAt: job.createdAt, reason: 'Salary missing' }
+    }), { note: 'Megan decided first.' })
   };
 }
 
@@ -71,6 +113,24 @@ describe('card templates', () => {
     const card = JSON.stringify(samples('en')['job-form (errors)']);
     assert.match(card, /LinkedIn needs a description of at least 100 characters \(this one has 9\)/);
     assert.match(card, /"id":"company","label":"Company name","value":"Contoso"/);
+  });
+
+  it('the settings card shows LinkedIn\'s terms sentence, the secret only as "set on … by …", and the people picker', () => {
+    const card = samples('en').settings;
+    const text = JSON.stringify(card);
+    assert.match(text, /By posting your job to LinkedIn, you agree to LinkedIn's Jobs Terms & Conditions\./);
+    assert.match(text, /set on .* by Megan Bowen/);
+    assert.match(text, /"choices\.data":\{"type":"Data\.Query","dataset":"graph\.microsoft\.com\/users"\}/);
+    assert.match(text, /https:\/\/bot\.contoso\.com\/api\/linkedin\/push\/k1/);
+    assert.match(text, /premium job slots are bought and managed in LinkedIn Recruiter/);
+  });
+
+  it('a settings card with errors keeps the values, never the typed secret', () => {
+    const text = JSON.stringify(samples('en')['settings (errors, no callback URL)']);
+    assert.match(text, /The LinkedIn company ID is a number/);
+    assert.match(text, /"id":"companyId","label":"[^"]*","value":"abc"/);
+    assert.match(text, /I could not find kari@contoso\.com/);
+    assert.doesNotMatch(text, /typed-secret/);
   });
 
   it('Norwegian cards are in Norwegian', () => {

@@ -1,8 +1,10 @@
 import { t } from '../i18n/strings';
+import { decideApproval } from './handlers/approvals';
 import { askCloseJob, askCloseJobFromCard, confirmCloseJob } from './handlers/closeJob';
 import { fallback, showHelp, showHelpFromCard } from './handlers/help';
 import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
+import { saveSettings, showSettings, showSettingsFromCard, showSettingsHistory, showSettingsHistoryFromCard } from './handlers/settings';
 import { showJobFromCard } from './handlers/showJob';
 import type { CardRoute, MessageHandler, MessageRoute } from './types';
 
@@ -15,6 +17,8 @@ export const messageRoutes: MessageRoute[] = [
   { name: 'my jobs', pattern: /^(my jobs|list jobs|mine jobber|list jobber|vis jobber)$/i, handler: listJobs },
   { name: 'close job', pattern: /^(close job|avslutt jobb)(\s+(?<id>\S+))?$/i, handler: requireId('usage.closeJob', askCloseJob) },
   { name: 'edit job', pattern: /^(edit job|rediger jobb)(\s+(?<id>\S+))?$/i, handler: requireId('usage.editJob', showEditForm) },
+  { name: 'settings history', pattern: /^(settings history|innstillinger historikk|innstillingshistorikk|endringslogg)$/i, handler: showSettingsHistory },
+  { name: 'settings', pattern: /^(settings|innstillinger)$/i, handler: showSettings },
   { name: 'help', pattern: /^(help|hjelp|\?)$/i, handler: showHelp }
 ];
 
@@ -29,7 +33,11 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'job.closeAsk', handler: askCloseJobFromCard },
   { verb: 'job.close', handler: confirmCloseJob },
   { verb: 'job.list', handler: listJobsFromCard },
-  { verb: 'help', handler: showHelpFromCard }
+  { verb: 'help', handler: showHelpFromCard },
+  { verb: 'settings.open', handler: showSettingsFromCard },
+  { verb: 'settings.save', handler: saveSettings },
+  { verb: 'settings.history', handler: showSettingsHistoryFromCard },
+  { verb: 'approval.decide', handler: decideApproval }
 ];
 
 function requireId(usage: 'usage.editJob' | 'usage.closeJob', handler: MessageHandler): MessageHandler {

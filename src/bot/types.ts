@@ -1,4 +1,5 @@
-import type { Role } from '../domain/settings';
+import type { Person, Role } from '../domain/settings';
+import type { Notifier } from '../notifications/notifier';
 import type { Language } from '../i18n/strings';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { JobStore } from '../storage/jobStore';
@@ -23,6 +24,16 @@ export interface BotDeps {
   /** ADMIN_AAD_IDS: admins whatever the stored settings say. */
   bootstrapAdmins: readonly string[];
   now: () => Date;
+  /** Proactive notices (approval requests and results); without it, jobs still wait for approval but nobody is told. */
+  notifier?: Notifier;
+  /** `<PUBLIC_BASE_URL>/api/linkedin/push/<key>` for a tenant, when both are known (shown on the settings card). */
+  pushCallbackUrl?: (tenantId: string) => Promise<string | undefined>;
+  /** Finds a person of the tenant by email, UPN or Entra object id (settings card: add people by text). */
+  people?: PeopleDirectory;
+}
+
+export interface PeopleDirectory {
+  find(tenantId: string, emailUpnOrId: string): Promise<Person | undefined>;
 }
 
 export type Reply = { card: AdaptiveCardJson } | { text: string };

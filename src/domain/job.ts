@@ -156,8 +156,19 @@ export interface Job extends JobInput {
   /** Set once the job has been part of a built feed; LinkedIn then forbids title changes. */
   firstFedAt?: string;
   closedAt?: string;
+  /** Set when the tenant's posting policy sent the job to a recruiter for approval (see domain/approval.ts). */
+  approval?: JobApproval;
   /** Storage concurrency token; absent on a job not yet stored. */
   etag?: string;
+}
+
+export interface JobApproval {
+  requestedAt: string;
+  decision?: 'approved' | 'rejected';
+  decidedBy?: { aadObjectId: string; name: string };
+  decidedAt?: string;
+  /** Why it was rejected, for the hiring manager. */
+  reason?: string;
 }
 
 /** Field → error code, for showing each error next to its field. */

@@ -1,4 +1,5 @@
 import { defaultSettings, type SettingsDefaults, type TenantSettings } from '../domain/settings';
+import type { SettingsChange, StoredSettings } from '../domain/settingsForm';
 
 export interface LinkedInCredentials {
   clientId: string;
@@ -24,4 +25,48 @@ export class EnvSettingsReader implements SettingsReader {
   async linkedInCredentials(): Promise<LinkedInCredentials | undefined> {
     return this.credentials;
   }
+}
+
+/** Who made a change, as the audit log shows it. */
+export interface Actor {
+  aadObjectId: string;
+  name: string;
+}
+
+/** One line of the settings audit log: who, when, field, old → new (secrets: only that they changed). */
+export interface SettingsAuditEntry {
+  at: string;
+  by: Actor;
+  field: string;
+  old: string;
+  new: string;
+  secret?: boolean;
+}
+
+export interface SettingsSave {
+  tenantId: string;
+  /** The etag of the settings the admin edited; undefined when nothing was stored yet. */
+  etag?: string;
+  settings: StoredSettings;
+  /** A new LinkedIn client secret; undefined keeps the stored one. */
+  clientSecret?: string;
+  changes: readonly SettingsChange[];
+  by: Actor;
+  at: Date;
+}
+
+/** The settings card's store: reading as everyone does, plus saving with its audit log, and secrets kept apart. */
+export interface SettingsStore extends SettingsReader {
+  /**
+   * Stores settings, secret and audit lines in one atomic write, only if the settings are still those the admin
+   * edited; otherwise throws AppError SETTINGS_CONFLICT and changes nothing.
+   */
+  save(save: SettingsSave): Promise<TenantSettings>;
+  /** The latest changes first. */
+  history(tenantId: string, limit: number): Promise<SettingsAuditEntry[]>;
+}
+
+/** A deployment may run with a read-only reader (environment only); the settings card needs a store. */
+export function isSettingsStore(reader: SettingsReader): reader is SettingsStore {
+  return typeof (reader as Partial<SettingsStore>).save === 'function' && typeof (reader as Partial<SettingsStore>).history === 'function';
 }

@@ -1,18 +1,21 @@
-import { applyEdit, createJob, validateJobInput } from '../../domain/job';
+import { applyEdit, createJob, validateJobInput, type Job } from '../../domain/job';
 import { t } from '../../i18n/strings';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
 import { jobCard, jobFormCard, jobFormValues } from '../views';
+import { submitJobForPosting } from './approvals';
 import { canChange, findChangeableJob, withCardEtag } from './jobAccess';
 
 const today = (now: Date) => now.toISOString().slice(0, 10);
 
-const emptyForm = (deps: BotDeps, caller: Caller): Reply => ({
-  card: jobFormCard({ language: caller.language, values: {}, today: today(deps.now()) })
-});
+/** A new job's form, with the company name from the tenant's settings. */
+async function emptyForm(deps: BotDeps, caller: Caller): Promise<Reply> {
+  const { companyName } = await deps.settings.get(caller.tenantId);
+  return { card: jobFormCard({ language: caller.language, values: { company: companyName }, today: today(deps.now()) }) };
+}
 
-export const showJobForm: MessageHandler = async (deps, caller) => emptyForm(deps, caller);
+export const showJobForm: MessageHandler = (deps, caller) => emptyForm(deps, caller);
 
-export const showJobFormFromCard: CardHandler = async (deps, caller) => emptyForm(deps, caller);
+export const showJobFormFromCard: CardHandler = (deps, caller) => emptyForm(deps, caller);
 
 export const showEditForm: MessageHandler = async (deps, caller, match) => editForm(deps, caller, match.groups?.id);
 
@@ -34,15 +37,25 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
     return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now) }) };
   }
   if (!existing) {
-    const job = await deps.jobs.create(createJob(validation.value, { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name }, now));
-    return { card: jobCard({ language: caller.language, job, canEdit: true, notice: t(caller.language, 'job.posted', { id: job.id }) }) };
+    const author = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name };
+    const job = await submitJobForPosting(deps, caller, createJob(validation.value, author, now), (j) => deps.jobs.create(j));
+    return { card: jobCard({ language: caller.language, job, canEdit: true, notice: submittedNotice(caller, job) }) };
   }
   const edit = applyEdit(existing, validation.value, now);
   if (!edit.ok) {
     return { card: jobFormCard({ language: caller.language, values: raw, errors: edit.errors, job: existing, today: today(now) }) };
+  }
+  // A draft (a rejected job) is submitted again by its edit; other jobs keep their state.
+  if (edit.job.state === 'draft') {
+    const job = await submitJobForPosting(deps, caller, edit.job, (j) => deps.jobs.update(j));
+    return { card: jobCard({ language: caller.language, job, canEdit: canChange(caller, job), notice: submittedNotice(caller, job) }) };
   }
   const job = await deps.jobs.update(edit.job);
   return {
     card: jobCard({ language: caller.language, job, canEdit: canChange(caller, job), notice: t(caller.language, 'job.updated', { id: job.id }) })
   };
 };
+
+function submittedNotice(caller: Caller, job: Job): string {
+  return t(caller.language, job.state === 'awaiting_approval' ? 'approval.requested' : 'job.posted', { id: job.id });
+}

@@ -1,0 +1,66 @@
+import type { Job } from '../domain/job';
+import { cardStrings, t, type Language } from '../i18n/strings';
+import { renderCard, type AdaptiveCardJson } from './cards';
+import { dateTimeText } from './settingsViews';
+import { locationText } from './views';
+
+/** What an approval card shows, free of language: it travels in a Notice and is rendered per recipient. */
+export interface ApprovalCardData {
+  jobId: string;
+  title: string;
+  company: string;
+  location: string;
+  authorName: string;
+  description: string;
+  decision?: 'approved' | 'rejected';
+  deciderName?: string;
+  decidedAt?: string;
+  reason?: string;
+}
+
+const DESCRIPTION_PREVIEW = 400;
+
+export function approvalData(job: Job): ApprovalCardData {
+  const description = job.description.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return {
+    jobId: job.id,
+    title: job.title,
+    company: job.company,
+    location: locationText(job),
+    authorName: job.author.name,
+    description: description.length > DESCRIPTION_PREVIEW ? `${description.slice(0, DESCRIPTION_PREVIEW)}…` : description,
+    ...(job.approval?.decision
+      ? { decision: job.approval.decision, deciderName: job.approval.decidedBy?.name, decidedAt: job.approval.decidedAt, reason: job.approval.reason }
+      : {})
+  };
+}
+
+export interface ApprovalCardExtras {
+  /** Shown above the outcome on a card whose button lost the race. */
+  note?: string;
+  reason?: string;
+  reasonError?: string;
+}
+
+export function approvalCard(language: Language, data: ApprovalCardData, extras: ApprovalCardExtras = {}): AdaptiveCardJson {
+  const decided = data.decision !== undefined;
+  const params = { name: data.deciderName ?? '', date: data.decidedAt ? dateTimeText(language, data.decidedAt) : '', reason: data.reason ?? '' };
+  const outcome = decided ? t(language, data.decision === 'approved' ? 'approval.approved' : 'approval.rejected', params) : '';
+  return renderCard('approval', {
+    s: cardStrings(language),
+    heading: t(language, 'approval.title', { title: data.title }),
+    intro: t(language, 'approval.intro', { name: data.authorName }),
+    facts: [
+      { title: t(language, 'job.id'), value: data.jobId },
+      { title: t(language, 'form.company'), value: data.company },
+      { title: t(language, 'approval.location'), value: data.location }
+    ].filter((fact) => fact.value),
+    description: data.description,
+    decided,
+    outcome: extras.note ? `${extras.note} ${outcome}` : outcome,
+    outcomeColor: data.decision === 'approved' ? 'Good' : 'Attention',
+    reason: extras.reason ?? '',
+    reasonError: extras.reasonError ?? '',
+    jobId: data.jobId
+  });
+}

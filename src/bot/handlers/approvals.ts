@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { AppError } from '../../domain/errors';
+import { approvalThread, decide, needsApproval, submitted, type Decision } from '../../domain/approval';
+import type { Job } from '../../domain/job';
+import type { Person, TenantSettings } from '../../domain/settings';
+import { t } from '../../i18n/strings';
+import { approvalDecidedMessage, approvalRequestNotices, approvalResultNotice } from '../../notifications/approvalNotices';
+import { approvalCard, approvalData } from '../approvalViews';
+import type { BotDeps, Caller, CardHandler } from '../types';
+import { findJob, requireRole } from './jobAccess';
+
+/** Who is asked: the tenant's recruiters; with none named yet, its admins. Never the author themself. */
+function approvers(settings: TenantSettings, bootstrapAdmins: readonly string[], authorId: string): Person[] {
+  const admins = [...settings.admins, ...bootstrapAdmins.filter((id) => !settings.admins.some((p) => p.aadObjectId === id)).map((aadObjectId) => ({ aadObjectId }))];
+  const chosen = settings.recruiters.length > 0 ? settings.recruiters : admins;
+  return chosen.filter((person) => person.aadObjectId !== authorId);
+}
+
+/**
+ * A submitted job (new, or a rejected draft submitted again): queued, or stored as awaiting approval with an
+ * approval card sent to each recruiter. Storing comes first: a notice is only ever about a job that exists.
+ */
+export async function submitJobForPosting(deps: BotDeps, caller: Caller, job: Job, store: (job: Job) => Promise<Job>): Promise<Job> {
+  const settings = await deps.settings.get(caller.tenantId);
+  const needs = needsApproval(settings.postingPolicy, caller.role);
+  const saved = await store(submitted(job, needs, deps.now()));
+  if (needs && deps.notifier) {
+    await deps.notifier.enqueue(approvalRequestNotices(saved, approvalData(saved), approvers(settings, deps.bootstrapAdmins, saved.author.aadObjectId)));
+  }
+  return saved;
+}
+
+const decisionInput = z.object({
+  decision: z.enum(['approve', 'reject']),
+  reason: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().max(500))
+});
+
+const ATTEMPTS = 3;
+
+/**
+ * Approve or Reject on an approval card. Only recruiters and admins (checked here, whatever the card says). The
+ * first decision wins through the job's ETag; a later click gets the decided card, and every approver's card is
+ * updated in place.
+ */
+export const decideApproval: CardHandler = async (deps, caller, data) => {
+  requireRole(caller, 'recruiter', 'admin');
+  const parsed = decisionInput.safeParse(data);
+  let job = await findJob(deps, caller, data.jobId);
+  if (!parsed.success) throw new AppError('NOT_AWAITING_APPROVAL', job.id);
+  const { decision, reason } = parsed.data;
+  if (decision === 'reject' && reason === '' && job.state === 'awaiting_approval') {
+    return { card: approvalCard(caller.language, approvalData(job), { reasonError: t(caller.language, 'approval.reasonRequired') }) };
+  }
+  for (let attempt = 1; ; attempt++) {
+    if (job.state !== 'awaiting_approval') return alreadyDecided(caller, job);
+    try {
+      const decided = await deps.jobs.update(decide(job, decision as Decision, caller, reason || undefined, deps.now()));
+      await announce(deps, decided);
+      return { card: approvalCard(caller.language, approvalData(decided)) };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'JOB_CONFLICT') || attempt === ATTEMPTS) throw error;
+      // Someone else decided, or the author edited the job meanwhile: look again.
+      job = await findJob(deps, caller, job.id);
+    }
+  }
+};
+
+function alreadyDecided(caller: Caller, job: Job) {
+  if (!job.approval?.decision) throw new AppError('NOT_AWAITING_APPROVAL', job.id);
+  const note = t(caller.language, 'approval.alreadyDecided', { name: job.approval.decidedBy?.name ?? '' });
+  return { card: approvalCard(caller.language, approvalData(job), { note }) };
+}
+
+async function announce(deps: BotDeps, job: Job): Promise<void> {
+  if (!deps.notifier) return;
+  const data = approvalData(job);
+  await deps.notifier.updateThread(job.tenantId, approvalThread(job.id), approvalDecidedMessage(data));
+  await deps.notifier.enqueue([approvalResultNotice(job, data)]);
+}

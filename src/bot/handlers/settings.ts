@@ -1,0 +1,144 @@
+import { AppError } from '../../domain/errors';
+import type { Person, TenantSettings } from '../../domain/settings';
+import {
+  GUID, applySettingsInput, hasAnAdmin, settingsChanges, validateSettingsInput,
+  type SettingsFieldErrors, type SettingsInput
+} from '../../domain/settingsForm';
+import { t } from '../../i18n/strings';
+import { isSettingsStore, type SettingsStore } from '../../storage/settingsStore';
+import { personName, settingsCard, settingsFormValues, settingsHistoryCard, storedAdmins, type SettingsFormValues } from '../settingsViews';
+import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
+
+const HISTORY_SIZE = 20;
+
+/** Everyone who is an admin: ADMIN_AAD_IDS and those named in settings, by name where known. */
+function adminNames(settings: TenantSettings, bootstrapAdmins: readonly string[]): string {
+  const ids = new Set([...bootstrapAdmins, ...settings.admins.map((p) => p.aadObjectId)]);
+  return [...ids].map((id) => personName(settings.admins.find((p) => p.aadObjectId === id) ?? { aadObjectId: id })).join(', ');
+}
+
+/** Server-side check for every settings action: a stale or forged card from a non-admin changes nothing. */
+function requireAdmin(deps: BotDeps, caller: Caller, settings: TenantSettings): void {
+  if (caller.role !== 'admin') throw new AppError('ADMINS_ONLY', adminNames(settings, deps.bootstrapAdmins));
+}
+
+function writableStore(deps: BotDeps): SettingsStore {
+  if (!isSettingsStore(deps.settings)) throw new AppError('SETTINGS_READ_ONLY');
+  return deps.settings;
+}
+
+interface FormState {
+  settings: TenantSettings;
+  values: SettingsFormValues;
+  errors?: SettingsFieldErrors;
+  errorParams?: Record<string, string>;
+  notice?: string;
+}
+
+async function formReply(deps: BotDeps, caller: Caller, state: FormState): Promise<Reply> {
+  const callbackUrl = await deps.pushCallbackUrl?.(caller.tenantId);
+  return { card: settingsCard({ language: caller.language, bootstrapAdmins: deps.bootstrapAdmins, callbackUrl, ...state }) };
+}
+
+async function openSettings(deps: BotDeps, caller: Caller): Promise<Reply> {
+  const settings = await deps.settings.get(caller.tenantId);
+  if (caller.role !== 'admin') {
+    const names = adminNames(settings, deps.bootstrapAdmins);
+    return { text: names ? t(caller.language, 'settings.notAdmin', { names }) : t(caller.language, 'settings.noAdmins') };
+  }
+  return formReply(deps, caller, { settings, values: settingsFormValues(settings, deps.bootstrapAdmins) });
+}
+
+export const showSettings: MessageHandler = (deps, caller) => openSettings(deps, caller);
+export const showSettingsFromCard: CardHandler = (deps, caller) => openSettings(deps, caller);
+
+async function history(deps: BotDeps, caller: Caller): Promise<Reply> {
+  const settings = await deps.settings.get(caller.tenantId);
+  requireAdmin(deps, caller, settings);
+  const entries = await writableStore(deps).history(caller.tenantId, HISTORY_SIZE);
+  return { card: settingsHistoryCard(caller.language, entries, settings.timeZone) };
+}
+
+export const showSettingsHistory: MessageHandler = (deps, caller) => history(deps, caller);
+export const showSettingsHistoryFromCard: CardHandler = (deps, caller) => history(deps, caller);
+
+type Resolved = { ok: true; admins: Person[]; recruiters: Person[] } | { ok: false; errors: SettingsFieldErrors; params: Record<string, string> };
+
+/** Picked ids keep the names we know; typed emails/UPNs need the directory, typed ids are taken as they are. */
+async function resolvePeople(deps: BotDeps, caller: Caller, current: TenantSettings, input: SettingsInput): Promise<Resolved> {
+  const known = [...current.admins, ...current.recruiters, { aadObjectId: caller.aadObjectId, name: caller.name }];
+  const byId = (id: string): Person => {
+    const found = known.find((p) => p.aadObjectId === id);
+    return found?.name ? { aadObjectId: id, name: found.name, ...(found.email ? { email: found.email } : {}) } : { aadObjectId: id };
+  };
+  const unknown: string[] = [];
+  const errors: SettingsFieldErrors = {};
+  const typed = async (texts: string[], field: 'adminsAdd' | 'recruitersAdd'): Promise<Person[]> => {
+    const people: Person[] = [];
+    for (const text of texts) {
+      const found = (await deps.people?.find(caller.tenantId, text)) ?? (GUID.test(text) ? byId(text.toLowerCase()) : undefined);
+      if (found) people.push(found);
+      else {
+        unknown.push(text);
+        errors[field] = 'person_unknown';
+      }
+    }
+    return people;
+  };
+  const admins = dedupe([...input.admins.map(byId), ...(await typed(input.adminsAdd, 'adminsAdd'))]);
+  const recruiters = dedupe([...input.recruiters.map(byId), ...(await typed(input.recruitersAdd, 'recruitersAdd'))]);
+  if (!hasAnAdmin(admins, deps.bootstrapAdmins)) errors.admins = 'admins_empty';
+  if (Object.keys(errors).length > 0) return { ok: false, errors, params: { people: unknown.join(', ') } };
+  return { ok: true, admins, recruiters };
+}
+
+function dedupe(people: Person[]): Person[] {
+  const seen = new Set<string>();
+  return people.filter((p) => !seen.has(p.aadObjectId) && seen.add(p.aadObjectId));
+}
+
+/**
+ * The settings card's Save. Order matters: who may (admin, checked on the server), against which version (etag),
+ * what (zod, people), then one atomic write of settings, secret and audit lines.
+ */
+export const saveSettings: CardHandler = async (deps, caller, data) => {
+  const current = await deps.settings.get(caller.tenantId);
+  requireAdmin(deps, caller, current);
+  const store = writableStore(deps);
+  const cardEtag = typeof data.etag === 'string' && data.etag !== '' ? data.etag : undefined;
+  if (cardEtag !== current.etag) throw new AppError('SETTINGS_CONFLICT', caller.tenantId);
+
+  const invalid = (errors: SettingsFieldErrors, errorParams?: Record<string, string>) =>
+    formReply(deps, caller, { settings: current, values: data, errors, errorParams });
+  const validation = validateSettingsInput(data);
+  if (!validation.ok) return invalid(validation.errors);
+  const input = validation.value;
+  if (input.rscStatus === 'enabled' && !input.rscClientSecret && !current.rsc.clientSecretSetAt) {
+    return invalid({ rscClientSecret: 'rsc_incomplete' });
+  }
+  const people = await resolvePeople(deps, caller, current, input);
+  if (!people.ok) return invalid(people.errors, people.params);
+
+  const now = deps.now();
+  const secret = input.rscClientSecret ? { setAt: now.toISOString(), setBy: caller.name } : undefined;
+  const next = applySettingsInput(current, input, people, secret);
+  const before = { ...current, admins: storedAdmins(current, deps.bootstrapAdmins) };
+  const changes = settingsChanges(before, next, secret !== undefined);
+  if (changes.length === 0) {
+    return formReply(deps, caller, { settings: current, values: settingsFormValues(current, deps.bootstrapAdmins), notice: t(caller.language, 'settings.unchanged') });
+  }
+  const saved = await store.save({
+    tenantId: caller.tenantId,
+    etag: current.etag,
+    settings: next,
+    clientSecret: input.rscClientSecret,
+    changes,
+    by: { aadObjectId: caller.aadObjectId, name: caller.name },
+    at: now
+  });
+  return formReply(deps, caller, {
+    settings: saved,
+    values: settingsFormValues(saved, deps.bootstrapAdmins),
+    notice: t(caller.language, 'settings.saved', { count: changes.length })
+  });
+};

@@ -1,0 +1,54 @@
+import { approvalCard, type ApprovalCardData } from '../bot/approvalViews';
+import type { AdaptiveCardJson } from '../bot/cards';
+import { approvalThread } from '../domain/approval';
+import type { Job } from '../domain/job';
+import type { Person } from '../domain/settings';
+import { t, type Language } from '../i18n/strings';
+import type { Notice } from './notifier';
+
+/** Kinds of the approval notices; the notify helper renders each with `approvalRenderers`. */
+export const APPROVAL_KINDS = {
+  requested: 'approval.requested',
+  decided: 'approval.decided',
+  result: 'approval.result'
+} as const;
+
+export type NoticeRenderer = (language: Language, data: Record<string, unknown>) => { card: AdaptiveCardJson } | { text: string };
+
+/** One approval card per approver, all in the job's thread so a decision can update them together. */
+export function approvalRequestNotices(job: Job, data: ApprovalCardData, approvers: readonly Person[]): Notice[] {
+  return approvers.map((person) => ({
+    tenantId: job.tenantId,
+    key: `approval-requested:${job.id}:${job.approval?.requestedAt ?? ''}:${person.aadObjectId}`,
+    to: { kind: 'user', aadObjectId: person.aadObjectId },
+    message: { kind: APPROVAL_KINDS.requested, data: { ...data } },
+    thread: approvalThread(job.id)
+  }));
+}
+
+/** The decided card that replaces every approver's card in the thread. */
+export function approvalDecidedMessage(data: ApprovalCardData): Notice['message'] {
+  return { kind: APPROVAL_KINDS.decided, data: { ...data } };
+}
+
+/** Tells the hiring manager what was decided. */
+export function approvalResultNotice(job: Job, data: ApprovalCardData): Notice {
+  return {
+    tenantId: job.tenantId,
+    key: `approval-result:${job.id}:${data.decidedAt ?? ''}`,
+    to: { kind: 'user', aadObjectId: job.author.aadObjectId },
+    message: { kind: APPROVAL_KINDS.result, data: { ...data } }
+  };
+}
+
+const asData = (data: Record<string, unknown>) => data as unknown as ApprovalCardData;
+
+export const approvalRenderers: Record<string, NoticeRenderer> = {
+  [APPROVAL_KINDS.requested]: (language, data) => ({ card: approvalCard(language, asData(data)) }),
+  [APPROVAL_KINDS.decided]: (language, data) => ({ card: approvalCard(language, asData(data)) }),
+  [APPROVAL_KINDS.result]: (language, data) => {
+    const d = asData(data);
+    const key = d.decision === 'approved' ? 'approval.result.approved' : 'approval.result.rejected';
+    return { text: t(language, key, { title: d.title, id: d.jobId, name: d.deciderName ?? '', reason: d.reason ?? '' }) };
+  }
+};
