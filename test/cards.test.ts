@@ -57,7 +57,7 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
   const settings = sampleSettings();
   const values = settingsFormValues(settings, ['aad-boot']);
   return {
-    settings: settingsCard({ language, settings, values, bootstrapAdmins: ['aad-boot'], callbackUrl: 'https://bot.contoso.com/api/linkedin/push/k1', notice: 'Saved' }),
+    settings: settingsCard({ language, settings, values, bootstrapAdmins: [{ aadObjectId: 'aad-boot', name: 'Adele Vance' }], callbackUrl: 'https://bot.contoso.com/api/linkedin/push/k1', notice: 'Saved' }),
     'settings (errors, no callback URL)': settingsCard({
       language,
       settings: defaultSettings('tenant-a', { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }),

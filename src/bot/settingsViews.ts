@@ -59,7 +59,8 @@ export interface SettingsCardView {
   /** Extra words for an error code (e.g. the people that could not be found). */
   errorParams?: Record<string, string>;
   notice?: string;
-  bootstrapAdmins: readonly string[];
+  /** ADMIN_AAD_IDS, with names where known. */
+  bootstrapAdmins: readonly Person[];
   /** `<PUBLIC_BASE_URL>/api/linkedin/push/<key>`, when both are known. */
   callbackUrl?: string;
 }
@@ -98,7 +99,7 @@ export function settingsCard(view: SettingsCardView): AdaptiveCardJson {
         name: settings.rsc.clientSecretSetBy ?? ''
       })
     : t(language, 'settings.rscSecretNotSet');
-  const bootstrapNames = view.bootstrapAdmins.map((id) => personName(settings.admins.find((p) => p.aadObjectId === id) ?? { aadObjectId: id }));
+  const bootstrapNames = view.bootstrapAdmins.map(personName);
   return renderCard('settings', {
     s: cardStrings(language),
     notice: view.notice ?? '',

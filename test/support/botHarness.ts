@@ -3,7 +3,7 @@ import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
 import { createBotApp } from '../../src/bot/app';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 
 export interface TestUser {
   aadObjectId: string;
@@ -16,8 +16,8 @@ export interface TestUser {
 export class BotHarness {
   private readonly adapter: TestAdapter;
 
-  constructor(deps: BotDeps) {
-    const app = createBotApp(new TeamsAdapter({}), '', deps, silentLogger);
+  constructor(deps: BotDeps, logger: Logger = silentLogger) {
+    const app = createBotApp(new TeamsAdapter({}), '', deps, logger);
     this.adapter = new TestAdapter(async (context) => {
       await app.run(context);
     });

@@ -11,15 +11,27 @@ import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../typ
 
 const HISTORY_SIZE = 20;
 
+/**
+ * A person's display name: as stored in settings, else as Teams gave it in their 1:1 chat with the bot (the stored
+ * conversation reference), else their id.
+ */
+async function named(deps: BotDeps, tenantId: string, person: Person): Promise<Person> {
+  if (person.name) return person;
+  const conversation = await deps.conversations.get(tenantId, person.aadObjectId).catch(() => undefined);
+  const name = (conversation?.reference as { user?: { name?: unknown } } | undefined)?.user?.name;
+  return typeof name === 'string' && name ? { ...person, name } : person;
+}
+
 /** Everyone who is an admin: ADMIN_AAD_IDS and those named in settings, by name where known. */
-function adminNames(settings: TenantSettings, bootstrapAdmins: readonly string[]): string {
-  const ids = new Set([...bootstrapAdmins, ...settings.admins.map((p) => p.aadObjectId)]);
-  return [...ids].map((id) => personName(settings.admins.find((p) => p.aadObjectId === id) ?? { aadObjectId: id })).join(', ');
+async function adminNames(deps: BotDeps, settings: TenantSettings): Promise<string> {
+  const ids = [...new Set([...deps.bootstrapAdmins, ...settings.admins.map((p) => p.aadObjectId)])];
+  const people = await Promise.all(ids.map((id) => named(deps, settings.tenantId, settings.admins.find((p) => p.aadObjectId === id) ?? { aadObjectId: id })));
+  return people.map(personName).join(', ');
 }
 
 /** Server-side check for every settings action: a stale or forged card from a non-admin changes nothing. */
-function requireAdmin(deps: BotDeps, caller: Caller, settings: TenantSettings): void {
-  if (caller.role !== 'admin') throw new AppError('ADMINS_ONLY', adminNames(settings, deps.bootstrapAdmins));
+async function requireAdmin(deps: BotDeps, caller: Caller, settings: TenantSettings): Promise<void> {
+  if (caller.role !== 'admin') throw new AppError('ADMINS_ONLY', await adminNames(deps, settings));
 }
 
 function writableStore(deps: BotDeps): SettingsStore {
@@ -37,13 +49,14 @@ interface FormState {
 
 async function formReply(deps: BotDeps, caller: Caller, state: FormState): Promise<Reply> {
   const callbackUrl = await deps.pushCallbackUrl?.(caller.tenantId);
-  return { card: settingsCard({ language: caller.language, bootstrapAdmins: deps.bootstrapAdmins, callbackUrl, ...state }) };
+  const bootstrap = await Promise.all(deps.bootstrapAdmins.map((id) => named(deps, caller.tenantId, { aadObjectId: id })));
+  return { card: settingsCard({ language: caller.language, bootstrapAdmins: bootstrap, callbackUrl, ...state }) };
 }
 
 async function openSettings(deps: BotDeps, caller: Caller): Promise<Reply> {
   const settings = await deps.settings.get(caller.tenantId);
   if (caller.role !== 'admin') {
-    const names = adminNames(settings, deps.bootstrapAdmins);
+    const names = await adminNames(deps, settings);
     return { text: names ? t(caller.language, 'settings.notAdmin', { names }) : t(caller.language, 'settings.noAdmins') };
   }
   return formReply(deps, caller, { settings, values: settingsFormValues(settings, deps.bootstrapAdmins) });
@@ -54,7 +67,7 @@ export const showSettingsFromCard: CardHandler = (deps, caller) => openSettings(
 
 async function history(deps: BotDeps, caller: Caller): Promise<Reply> {
   const settings = await deps.settings.get(caller.tenantId);
-  requireAdmin(deps, caller, settings);
+  await requireAdmin(deps, caller, settings);
   const entries = await writableStore(deps).history(caller.tenantId, HISTORY_SIZE);
   return { card: settingsHistoryCard(caller.language, entries, settings.timeZone) };
 }
@@ -85,8 +98,9 @@ async function resolvePeople(deps: BotDeps, caller: Caller, current: TenantSetti
     }
     return people;
   };
-  const admins = dedupe([...input.admins.map(byId), ...(await typed(input.adminsAdd, 'adminsAdd'))]);
-  const recruiters = dedupe([...input.recruiters.map(byId), ...(await typed(input.recruitersAdd, 'recruitersAdd'))]);
+  const withNames = (people: Person[]) => Promise.all(people.map((p) => named(deps, caller.tenantId, p)));
+  const admins = await withNames(dedupe([...input.admins.map(byId), ...(await typed(input.adminsAdd, 'adminsAdd'))]));
+  const recruiters = await withNames(dedupe([...input.recruiters.map(byId), ...(await typed(input.recruitersAdd, 'recruitersAdd'))]));
   if (!hasAnAdmin(admins, deps.bootstrapAdmins)) errors.admins = 'admins_empty';
   if (Object.keys(errors).length > 0) return { ok: false, errors, params: { people: unknown.join(', ') } };
   return { ok: true, admins, recruiters };
@@ -103,7 +117,7 @@ function dedupe(people: Person[]): Person[] {
  */
 export const saveSettings: CardHandler = async (deps, caller, data) => {
   const current = await deps.settings.get(caller.tenantId);
-  requireAdmin(deps, caller, current);
+  await requireAdmin(deps, caller, current);
   const store = writableStore(deps);
   const cardEtag = typeof data.etag === 'string' && data.etag !== '' ? data.etag : undefined;
   if (cardEtag !== current.etag) throw new AppError('SETTINGS_CONFLICT', caller.tenantId);

@@ -1,0 +1,53 @@
+import type { Logger } from '../../src/logger';
+import type { Notice, Notifier } from '../../src/notifications/notifier';
+
+/** A settings card submission with every field, as Teams sends it (strings; toggles "true"/"false"). */
+export function settingsForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    companyName: 'Contoso',
+    companyId: '',
+    publisher: '',
+    publisherUrl: '',
+    posterEmail: '',
+    buildTime: '02:00',
+    timeZone: 'UTC',
+    postingEnabled: 'true',
+    jobWrapping: 'false',
+    applyWithLinkedIn: 'false',
+    postingPolicy: 'direct',
+    rscClientId: '',
+    rscClientSecret: '',
+    rscOrganizationId: '',
+    rscStatus: 'not_connected',
+    channelId: '',
+    channelName: '',
+    admins: '',
+    recruiters: '',
+    adminsAdd: '',
+    recruitersAdd: '',
+    ...overrides
+  };
+}
+
+/** Records what would be delivered; the notify helper's real Notifier replaces it in production. */
+export class RecordingNotifier implements Notifier {
+  readonly notices: Notice[] = [];
+  readonly threadUpdates: Array<{ tenantId: string; thread: string; message: Notice['message'] }> = [];
+
+  async enqueue(notices: readonly Notice[]): Promise<void> {
+    this.notices.push(...notices);
+  }
+
+  async updateThread(tenantId: string, thread: string, message: Notice['message']): Promise<void> {
+    this.threadUpdates.push({ tenantId, thread, message });
+  }
+}
+
+/** Every line a component logs, as text, for asserting that secrets never reach a log. */
+export function capturingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const write = (level: string) => (message: string, fields: Record<string, unknown> = {}) => {
+    lines.push(JSON.stringify({ level, message, ...fields }));
+  };
+  return { lines, info: write('info'), warn: write('warn'), error: write('error') };
+}
