@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { createBotApp } from '../../src/bot/app';
+import { createHttpServer } from '../../src/http/server';
 import type { TableClient } from '@azure/data-tables';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
@@ -262,6 +267,50 @@ describe('settings: roles, the settings card, audit log, secrets (real route tab
       assert.doesNotMatch(rows.join('\n'), /li-secret/, 'sealed at rest with SETTINGS_ENCRYPTION_KEY');
       assert.doesNotMatch(logger.lines.join('\n'), /li-secret/);
       assert.deepEqual(await store.linkedInCredentials(TENANT), { clientId: 'client42', clientSecret: SECRET });
+    });
+
+    it('no HTTP route gives it back: the settings card through POST /api/messages (invoke response) and /healthz', async () => {
+      await save({ rscClientId: 'client42', rscClientSecret: SECRET });
+      const adapter = new TeamsAdapter({});
+      const app = createBotApp(adapter, '', deps, logger);
+      const server = createHttpServer({
+        processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
+        storageHealthy: async () => true,
+        maxBodyBytes: 256 * 1024,
+        logger
+      });
+      // Teams' side: teams-ai replaces the card for everyone through the connector, so answer its update call.
+      const connector = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id":"a1"}');
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      await new Promise<void>((done) => connector.listen(0, '127.0.0.1', done));
+      try {
+        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const invoke = {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          id: 'a1',
+          channelId: 'msteams',
+          serviceUrl: `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`,
+          replyToId: 'card-1',
+          from: { id: `29:${ADMIN.aadObjectId}`, aadObjectId: ADMIN.aadObjectId, name: ADMIN.name },
+          recipient: { id: 'bot' },
+          conversation: { id: 'a:admin', tenantId: TENANT, conversationType: 'personal' },
+          value: { action: { type: 'Action.Execute', verb: 'settings.open', data: {} } }
+        };
+        const response = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(invoke) });
+        const body = await response.text();
+        assert.equal(response.status, 200, body + logger.lines.slice(-3).join("\n"));
+        assert.match(body, /LinkedIn client secret \(write-only\)/, 'the settings card came back over HTTP');
+        assert.doesNotMatch(body, /li-secret/);
+        assert.doesNotMatch(await (await fetch(`${base}/healthz`)).text(), /li-secret/);
+      } finally {
+        server.close();
+        connector.close();
+      }
+      assert.doesNotMatch(logger.lines.join('\n'), /li-secret/);
     });
 
     it('a secret is replaceable, and each replacement is an audit line "changed"', async () => {
