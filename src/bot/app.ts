@@ -17,6 +17,7 @@ export function callerOf(context: TurnContext): Omit<Caller, 'role'> {
     tenantId,
     aadObjectId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown',
     name: activity.from?.name ?? '',
+    inPersonalChat: !activity.conversation?.conversationType || activity.conversation.conversationType === 'personal',
     language: languageOf(activity.locale ?? (activity.entities?.find((e) => e.type === 'clientInfo') as { locale?: string } | undefined)?.locale)
   };
 }

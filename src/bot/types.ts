@@ -14,6 +14,8 @@ export interface Caller {
   language: Language;
   /** Decided on the server from the tenant's settings at every turn, never taken from a card. */
   role: Role;
+  /** False in a channel or group chat, where everyone present would see a card; unset when unknown. */
+  inPersonalChat?: boolean;
 }
 
 /** What the handlers may use. Framework-free, so handlers can move to the Teams SDK unchanged. */

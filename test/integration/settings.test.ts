@@ -149,6 +149,16 @@ describe('settings: roles, the settings card, audit log, secrets (real route tab
       assert.doesNotMatch(list, /Admin job/, 'no longer sees everyone\'s jobs');
     });
 
+    it('in a channel an admin is asked to open settings in the 1:1 chat: nobody else sees the card', async () => {
+      const [reply] = await bot.send(ADMIN, {
+        type: 'message',
+        text: 'settings',
+        conversation: { id: '19:general@thread.tacv2', tenantId: TENANT, isGroup: true, conversationType: 'channel', name: 'General' }
+      });
+      assert.equal(reply.attachments, undefined);
+      assert.match(String(reply.text), /Settings are shown only in your 1:1 chat with me/);
+    });
+
     it('people can be added by Entra object id typed as text; an email without a directory is an error next to the field', async () => {
       const guid = '0f5c2a1e-1111-4222-8333-944455556666';
       const card = await save({ recruitersAdd: `${guid}, kari@contoso.com` });

@@ -59,7 +59,13 @@ async function openSettings(deps: BotDeps, caller: Caller): Promise<Reply> {
     const names = await adminNames(deps, settings);
     return { text: names ? t(caller.language, 'settings.notAdmin', { names }) : t(caller.language, 'settings.noAdmins') };
   }
+  requirePersonalChat(caller);
   return formReply(deps, caller, { settings, values: settingsFormValues(settings, deps.bootstrapAdmins) });
+}
+
+/** Settings are for admins' eyes: in a channel or group chat everyone present would see the card. */
+function requirePersonalChat(caller: Caller): void {
+  if (caller.inPersonalChat === false) throw new AppError('SETTINGS_PERSONAL_ONLY');
 }
 
 export const showSettings: MessageHandler = (deps, caller) => openSettings(deps, caller);
@@ -68,6 +74,7 @@ export const showSettingsFromCard: CardHandler = (deps, caller) => openSettings(
 async function history(deps: BotDeps, caller: Caller): Promise<Reply> {
   const settings = await deps.settings.get(caller.tenantId);
   await requireAdmin(deps, caller, settings);
+  requirePersonalChat(caller);
   const entries = await writableStore(deps).history(caller.tenantId, HISTORY_SIZE);
   return { card: settingsHistoryCard(caller.language, entries, settings.timeZone) };
 }
@@ -118,6 +125,7 @@ function dedupe(people: Person[]): Person[] {
 export const saveSettings: CardHandler = async (deps, caller, data) => {
   const current = await deps.settings.get(caller.tenantId);
   await requireAdmin(deps, caller, current);
+  requirePersonalChat(caller);
   const store = writableStore(deps);
   const cardEtag = typeof data.etag === 'string' && data.etag !== '' ? data.etag : undefined;
   if (cardEtag !== current.etag) throw new AppError('SETTINGS_CONFLICT', caller.tenantId);
