@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import type { SettingsDefaults } from './domain/settings';
+import { isTimeZone } from './domain/settingsForm';
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const flag = z.preprocess((v) => (v === '' || v === undefined ? 'false' : v), z.enum(['true', 'false'])).transform((v) => v === 'true');

@@ -1,5 +1,5 @@
 import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from '../domain/settings';
-import type { SettingsField, SettingsFieldErrors } from '../domain/settingsForm';
+import { personName, type SettingsField, type SettingsFieldErrors } from '../domain/settingsForm';
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
 import type { SettingsAuditEntry } from '../storage/settingsStore';
 import { renderCard, type AdaptiveCardJson } from './cards';
@@ -12,10 +12,6 @@ const FORM_FIELDS: SettingsField[] = [
 ];
 
 export type SettingsFormValues = Partial<Record<SettingsField, unknown>>;
-
-export function personName(person: Person): string {
-  return person.name || person.email || person.aadObjectId;
-}
 
 export function dateTimeText(language: Language, iso: string, timeZone = 'UTC'): string {
   const locale = language === 'nb' ? 'nb-NO' : 'en-GB';

@@ -58,7 +58,7 @@ const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().
 const requiredText = (max: number, code: string) =>
   z.preprocess(blankToUndefined, z.string({ required_error: code }).min(1, code).max(max, `${code}_too_long`));
 
-function isAbsoluteHttps(value: string): boolean {
+export function isAbsoluteHttps(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'https:' && url.hostname.includes('.');

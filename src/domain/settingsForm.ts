@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAbsoluteHttps } from './job';
 import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from './settings';
 
 /**
@@ -9,19 +10,11 @@ import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from
 const blank = (value: unknown) => (typeof value === 'string' ? (value.trim() === '' ? undefined : value.trim()) : value);
 const optional = (schema: z.ZodType<string>) => z.preprocess(blank, schema.optional());
 
-function isTimeZone(zone: string): boolean {
+/** An IANA time zone this Node knows (the feed schedule computes with it). */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
-  } catch {
-    return false;
-  }
-}
-
-function isHttpsUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.hostname.includes('.');
   } catch {
     return false;
   }
@@ -51,7 +44,7 @@ export const settingsInputSchema = z
     companyName: optional(z.string().max(200, 'company_name_too_long')),
     companyId: optional(z.string().regex(/^\d{1,20}$/, 'company_id_invalid')),
     publisher: optional(z.string().max(200, 'publisher_too_long')),
-    publisherUrl: optional(z.string().max(2000).refine(isHttpsUrl, 'publisher_url_invalid')),
+    publisherUrl: optional(z.string().max(2000).refine(isAbsoluteHttps, 'publisher_url_invalid')),
     posterEmail: optional(z.string().max(320).email('poster_email_invalid')),
     buildTime: z.preprocess(blank, z.string({ required_error: 'build_time_invalid' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'build_time_invalid')),
     timeZone: z.preprocess(blank, z.string({ required_error: 'time_zone_invalid' }).max(64).refine(isTimeZone, 'time_zone_invalid')),
@@ -140,7 +133,12 @@ export interface SettingsChange {
   secret?: boolean;
 }
 
-const peopleText2 = (people: Person[]) => people.map((p) => p.name || p.email || p.aadObjectId).join(', ');
+/** How a person is shown: name, else email, else their Entra object id. */
+export function personName(person: Person): string {
+  return person.name || person.email || person.aadObjectId;
+}
+
+const peopleList = (people: Person[]) => people.map(personName).join(', ');
 
 /** Field by field, what a save changes; the client secret appears as a change without values. */
 export function settingsChanges(before: TenantSettings, after: StoredSettings, secretChanged: boolean): SettingsChange[] {
@@ -160,8 +158,8 @@ export function settingsChanges(before: TenantSettings, after: StoredSettings, s
     'rsc.organizationId': s.rsc.organizationId ?? '',
     'rsc.status': s.rsc.status,
     notificationChannel: s.notificationChannel ? [s.notificationChannel.name, s.notificationChannel.channelId].filter(Boolean).join(' ') : '',
-    admins: peopleText2(s.admins),
-    recruiters: peopleText2(s.recruiters)
+    admins: peopleList(s.admins),
+    recruiters: peopleList(s.recruiters)
   });
   const old = flat(before);
   const next = flat(after);

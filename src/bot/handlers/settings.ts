@@ -1,12 +1,12 @@
 import { AppError } from '../../domain/errors';
 import type { Person, TenantSettings } from '../../domain/settings';
 import {
-  GUID, applySettingsInput, hasAnAdmin, settingsChanges, validateSettingsInput,
+  GUID, applySettingsInput, personName, hasAnAdmin, settingsChanges, validateSettingsInput,
   type SettingsFieldErrors, type SettingsInput
 } from '../../domain/settingsForm';
 import { t } from '../../i18n/strings';
 import { isSettingsStore, type SettingsStore } from '../../storage/settingsStore';
-import { personName, settingsCard, settingsFormValues, settingsHistoryCard, storedAdmins, type SettingsFormValues } from '../settingsViews';
+import { settingsCard, settingsFormValues, settingsHistoryCard, storedAdmins, type SettingsFormValues } from '../settingsViews';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
 
 const HISTORY_SIZE = 20;
