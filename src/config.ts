@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { SettingsDefaults } from './domain/settings';
 import { isTimeZone } from './domain/settingsForm';
 
-
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const flag = z.preprocess((v) => (v === '' || v === undefined ? 'false' : v), z.enum(['true', 'false'])).transform((v) => v === 'true');
 
