@@ -73,6 +73,14 @@ describe('card templates', () => {
     assert.match(card, /"id":"company","label":"Company name","value":"Contoso"/);
   });
 
+  it('an empty salary leaves the number inputs without a value (clients show "" as 0 and submit it)', () => {
+    const inputs = JSON.stringify(samples('en')['job-form (new)']).match(/\{[^{}]*"id":"salaryM(in|ax)"[^{}]*\}/g) ?? [];
+    assert.equal(inputs.length, 2);
+    for (const input of inputs) assert.doesNotMatch(input, /"value"/);
+    const filled = JSON.stringify(samples('en')['job-form (errors)']);
+    assert.match(filled, /"id":"salaryMin","label":"From","value":"700000"/);
+  });
+
   it('Norwegian cards are in Norwegian', () => {
     const card = JSON.stringify(samples('nb')['job']);
     assert.match(card, /I kø til LinkedIns neste daglige feed/);
