@@ -5,6 +5,7 @@ import { TableJobStore } from '../../src/storage/tableJobStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite, uniqueTableName } from '../support/azurite';
 import { BotHarness, cardOf, cardText, inputIds, type TestUser } from '../support/botHarness';
+import { MemoryFeedService } from '../support/memoryFeed';
 import { validForm } from '../support/samples';
 
 const ALEX: TestUser = { aadObjectId: 'aad-alex', name: 'Alex Wilber', tenantId: 'tenant-a' };
@@ -24,7 +25,7 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
     jobs = new TableJobStore(table);
     conversations = new TableConversationStore(conversationTable);
     const settings = new EnvSettingsReader({ buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] });
-    bot = new BotHarness({ jobs, conversations, settings, bootstrapAdmins: [], now: () => new Date() });
+    bot = new BotHarness({ jobs, conversations, settings, feed: new MemoryFeedService(jobs, settings), bootstrapAdmins: [], now: () => new Date() });
   });
 
   async function postJob(user: TestUser, overrides: Record<string, unknown> = {}) {
