@@ -298,6 +298,8 @@ export interface FeedBodyOptions {
   now: Date;
   /** Defaults to LinkedIn's 500,000 jobs per feed. */
   maxJobs?: number;
+  /** Told each job written into the feed. */
+  onFed?: (job: Job) => void;
 }
 
 /**
@@ -335,6 +337,7 @@ export async function writeFeedBody(
     if (result.jobCount >= maxJobs) throw new FeedTooLargeError(maxJobs);
     await emit(renderJob(job, feedJob, settings, options.now));
     result.jobCount++;
+    options.onFed?.(job);
   }
   await emit(FOOTER);
   result.expectedJobCount = result.jobCount;
