@@ -19,6 +19,7 @@ function sampleJob() {
   return { ...createJob(input.value, ALEX, new Date('2026-11-25T10:00:00Z')), etag: 'W/"1"' };
 }
 
+const NOW = new Date('2026-11-27T10:00:00Z');
 const NEXT_BUILD = new Date('2026-11-28T02:00:00Z');
 const HELD_BACK = [
   { jobId: 'J0000000003', title: 'Seattle Engineer', reasons: ['location_incomplete' as const, 'poster_email_missing' as const] },
@@ -65,22 +66,25 @@ function samples(language: Language): Record<string, AdaptiveCardJson> {
       outcome: { outcome: 'built', builtAt: '2026-11-27T09:00:00Z', jobCount: 41, newlyFed: 3, heldBack: HELD_BACK, heldBackTotal: 12 },
       heldBack: { lines: HELD_BACK, total: 12, yoursOnly: false },
       lastDownload: STATUS.lastDownload,
-      nextBuildAt: NEXT_BUILD
+      nextBuildAt: NEXT_BUILD,
+      now: NOW
     }),
     'feed-build (busy)': buildResultCard({
       language,
       timeZone: 'UTC',
       outcome: { outcome: 'busy', jobCount: 0, newlyFed: 0, heldBack: [], heldBackTotal: 0 },
       heldBack: { lines: [], total: 0, yoursOnly: false },
-      nextBuildAt: NEXT_BUILD
+      nextBuildAt: NEXT_BUILD,
+      now: NOW
     }),
-    'feed-status (admin)': feedStatusCard({ language, timeZone: 'Europe/Oslo', status: STATUS, heldBack: { lines: HELD_BACK, total: 12, yoursOnly: false }, isAdmin: true }),
+    'feed-status (admin)': feedStatusCard({ language, timeZone: 'Europe/Oslo', status: STATUS, heldBack: { lines: HELD_BACK, total: 12, yoursOnly: false }, isAdmin: true, now: NOW }),
     'feed-status (hiring manager, never built)': feedStatusCard({
       language,
       timeZone: 'UTC',
       status: { ...STATUS, lastBuild: undefined, lastDownload: undefined, heldBack: [], heldBackTotal: 0 },
       heldBack: { lines: [], total: 0, yoursOnly: true },
-      isAdmin: false
+      isAdmin: false,
+      now: NOW
     }),
     'feed-notice (in feed)': feedNotice('feed.in_feed', language),
     'feed-notice (posted)': feedNotice('feed.posted', language)
@@ -137,6 +141,8 @@ describe('card templates', () => {
     assert.match(JSON.stringify(feedNotice('feed.posted', 'en')), /LinkedIn has downloaded the feed with your job \\"Backend Engineer\\"; it usually shows within 48 hours/);
     assert.match(JSON.stringify(feedNotice('feed.posted', 'nb')), /LinkedIn har lastet ned feeden med jobben din «Backend Engineer»/);
     assert.match(JSON.stringify(feedNotice('feed.in_feed', 'nb')), /"verb":"job\.show","data":\{"jobId":"J0000000001"\}/);
+    const withHint = feedNoticeRenderers['feed.in_feed']('en', { jobId: 'J0000000001', title: 'Backend Engineer', nextDownloadHint: '2026-11-28T06:12:00.000Z' });
+    assert.match(JSON.stringify(withHint), /LinkedIn is expected to read the feed around Sat, 28 Nov 2026, 06:12 \(UTC\)/);
     assert.throws(() => feedNoticeRenderers['feed.posted']('en', { title: 'No id' }));
   });
 

@@ -62,6 +62,24 @@ function heldBackData(language: Language, view: HeldBackView) {
   };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * LinkedIn reads a feed about once a day (XML feed job posting guidelines), so its next read is expected a day after
+ * its last one, moved on by whole days past `now`. Unknown until LinkedIn has read the feed once.
+ */
+export function expectedDownloadAt(lastDownloadAt: string | undefined, now: Date): Date | undefined {
+  if (!lastDownloadAt) return undefined;
+  let next = Date.parse(lastDownloadAt) + DAY_MS;
+  if (next < now.getTime()) next += Math.ceil((now.getTime() - next) / DAY_MS) * DAY_MS;
+  return new Date(next);
+}
+
+function expectedDownloadText(language: Language, status: Pick<FeedStatus, 'lastDownload'>, now: Date, timeZone: string): string {
+  const expected = expectedDownloadAt(status.lastDownload?.at, now);
+  return expected ? zonedTime(language, expected, timeZone) : '';
+}
+
 function lastDownloadText(language: Language, status: Pick<FeedStatus, 'lastDownload'>, timeZone: string): string {
   return status.lastDownload ? zonedTime(language, status.lastDownload.at, timeZone) : t(language, 'feed.neverDownloaded');
 }
@@ -73,6 +91,7 @@ export interface BuildResultView {
   heldBack: HeldBackView;
   lastDownload?: FeedStatus['lastDownload'];
   nextBuildAt: Date;
+  now: Date;
 }
 
 /** The answer to `build feed now`: what went in, what was held back and why, and when LinkedIn will see it. */
@@ -87,6 +106,7 @@ export function buildResultCard(view: BuildResultView): AdaptiveCardJson {
         [t(language, 'feed.heldBackCount'), String(outcome.heldBackTotal)],
         [t(language, 'feed.builtAt'), outcome.builtAt ? zonedTime(language, outcome.builtAt, timeZone) : ''],
         [t(language, 'feed.lastDownload'), lastDownloadText(language, view, timeZone)],
+        [t(language, 'feed.expectedDownload'), expectedDownloadText(language, view, view.now, timeZone)],
         [t(language, 'feed.nextBuild'), zonedTime(language, view.nextBuildAt, timeZone)]
       ]
     : [[t(language, 'feed.nextBuild'), zonedTime(language, view.nextBuildAt, timeZone)]];
@@ -107,18 +127,22 @@ export interface StatusView {
   heldBack: HeldBackView;
   /** Admins only: the secret feed URL and the build button. */
   isAdmin: boolean;
+  now: Date;
 }
 
 /** `feed status`: the snapshot LinkedIn reads, what is held back and why, and when things happen. */
-export function feedStatusCard({ language, timeZone, status, heldBack, isAdmin }: StatusView): AdaptiveCardJson {
+export function feedStatusCard({ language, timeZone, status, heldBack, isAdmin, now }: StatusView): AdaptiveCardJson {
   const last = status.lastBuild;
   const facts = [
     [t(language, 'feed.jobCount'), last ? String(last.jobCount) : '0'],
     [t(language, 'feed.heldBackCount'), String(status.heldBackTotal)],
     [t(language, 'feed.lastBuild'), last ? zonedTime(language, last.builtAt, timeZone) : t(language, 'feed.neverBuilt')],
     [t(language, 'feed.lastDownload'), lastDownloadText(language, status, timeZone)],
+    [t(language, 'feed.expectedDownload'), expectedDownloadText(language, status, now, timeZone)],
     [t(language, 'feed.nextBuild'), zonedTime(language, status.nextBuildAt, timeZone)]
-  ].map(([title, value]) => ({ title, value }));
+  ]
+    .filter(([, value]) => value)
+    .map(([title, value]) => ({ title, value }));
   return renderCard('feed-status', {
     s: cardStrings(language),
     facts,

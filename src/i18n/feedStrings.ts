@@ -60,6 +60,7 @@ export const en = {
   'feed.lastDownload': 'Last LinkedIn download',
   'feed.neverDownloaded': 'Not yet',
   'feed.nextBuild': 'Next build',
+  'feed.expectedDownload': 'Next LinkedIn download (expected)',
   'feed.linkedInReads': 'LinkedIn downloads the feed about once a day, at a time LinkedIn chooses; the jobs go to LinkedIn at its next download.',
   'feed.truth48': 'After LinkedIn has downloaded the feed, a job usually shows on LinkedIn within 48 hours. A job that leaves the feed is closed on LinkedIn at its next download.',
   'feed.heldBack.heading': 'Held back, and why',
@@ -78,6 +79,7 @@ export const en = {
   'notice.feed.in_feed': 'Your job "{title}" is in the feed LinkedIn reads next; it usually shows within 48 hours.',
   'notice.feed.posted': 'LinkedIn has downloaded the feed with your job "{title}"; it usually shows within 48 hours.',
   'notice.openJob': 'Open job',
+  'notice.feed.nextDownload': 'LinkedIn is expected to read the feed around {time}.',
   'help.buildFeed': "build feed now: build LinkedIn's feed right away (admins).",
   'help.feedStatus': 'feed status: what is in the feed, what is held back and why, and when it builds next.'
 } as const;
@@ -99,6 +101,7 @@ export const nb: Record<keyof typeof en, string> = {
   'feed.lastDownload': 'Siste nedlasting fra LinkedIn',
   'feed.neverDownloaded': 'Ikke ennå',
   'feed.nextBuild': 'Neste bygging',
+  'feed.expectedDownload': 'Neste nedlasting fra LinkedIn (ventet)',
   'feed.linkedInReads': 'LinkedIn laster ned feeden omtrent én gang i døgnet, når LinkedIn selv velger; jobbene går til LinkedIn ved neste nedlasting.',
   'feed.truth48': 'Når LinkedIn har lastet ned feeden, vises en jobb vanligvis på LinkedIn innen 48 timer. En jobb som forsvinner fra feeden, avsluttes på LinkedIn ved neste nedlasting.',
   'feed.heldBack.heading': 'Holdt tilbake, og hvorfor',
@@ -117,6 +120,7 @@ export const nb: Record<keyof typeof en, string> = {
   'notice.feed.in_feed': 'Jobben din «{title}» er i feeden LinkedIn leser neste gang; den vises vanligvis innen 48 timer.',
   'notice.feed.posted': 'LinkedIn har lastet ned feeden med jobben din «{title}»; den vises vanligvis innen 48 timer.',
   'notice.openJob': 'Åpne jobben',
+  'notice.feed.nextDownload': 'LinkedIn ventes å lese feeden rundt {time}.',
   'help.buildFeed': 'bygg feed nå: bygg LinkedIn-feeden med en gang (administratorer).',
   'help.feedStatus': 'feedstatus: hva som er i feeden, hva som holdes tilbake og hvorfor, og når den bygges neste gang.'
 };

@@ -122,6 +122,7 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
       assert.match(text, /Jobs in the feed\n1\n/);
       assert.match(text, /Last build\nFri, 27 Nov 2026, 10:00 \(UTC\)/);
       assert.match(text, /Last LinkedIn download\nFri, 27 Nov 2026, 06:30 \(UTC\)/);
+      assert.match(text, /Next LinkedIn download \(expected\)\nSat, 28 Nov 2026, 06:30 \(UTC\)/);
       assert.match(text, /Next build\nSat, 28 Nov 2026, 02:00 \(UTC\)/);
       assert.match(text, new RegExp(`Seattle Engineer \\(${held}\\)\\n- The location needs a city`));
       assert.match(text, /https:\/\/bot\.example\.com\/feeds\/linkedin\/token-tenant-a\.xml/);

@@ -68,7 +68,8 @@ async function buildNow(deps: BotDeps, caller: Caller): Promise<Reply> {
       outcome,
       heldBack: await heldBackView(deps, caller, outcome.heldBack, outcome.heldBackTotal),
       lastDownload: status.lastDownload,
-      nextBuildAt: status.nextBuildAt
+      nextBuildAt: status.nextBuildAt,
+      now: deps.now()
     })
   };
 }
@@ -81,7 +82,8 @@ async function showStatus(deps: BotDeps, caller: Caller): Promise<Reply> {
       timeZone: caller.timeZone ?? status.timeZone,
       status,
       heldBack: await heldBackView(deps, caller, status.heldBack, status.heldBackTotal),
-      isAdmin: caller.role === 'admin'
+      isAdmin: caller.role === 'admin',
+      now: deps.now()
     })
   };
 }

@@ -4,18 +4,28 @@
  */
 import { z } from 'zod';
 import { t, type Language } from '../../i18n/strings';
-import { feedNoticeCard } from '../feedViews';
+import { feedNoticeCard, zonedTime } from '../feedViews';
 import type { Reply } from '../types';
 
 export type NoticeRenderer = (language: Language, data: Record<string, unknown>) => Reply;
 
 /** Notice data is stored in the outbox and read back later: checked here, since the card's button needs a job id. */
-const feedNoticeData = z.object({ jobId: z.string().min(1), title: z.string().optional() });
+const feedNoticeData = z.object({
+  jobId: z.string().min(1),
+  title: z.string().optional(),
+  /** ISO time LinkedIn is expected to read the feed next (a day after its last download), when known. */
+  nextDownloadHint: z.string().datetime().optional()
+});
 
+/** The renderer does not know the recipient's time zone, so the expected download is given in UTC, and says so. */
 function feedNotice(kind: 'feed.in_feed' | 'feed.posted'): NoticeRenderer {
   return (language, data) => {
-    const { jobId, title } = feedNoticeData.parse(data);
-    return { card: feedNoticeCard(language, t(language, `notice.${kind}`, { title: title || jobId }), jobId) };
+    const { jobId, title, nextDownloadHint } = feedNoticeData.parse(data);
+    const sentences = [t(language, `notice.${kind}`, { title: title || jobId })];
+    if (kind === 'feed.in_feed' && nextDownloadHint) {
+      sentences.push(t(language, 'notice.feed.nextDownload', { time: zonedTime(language, nextDownloadHint, 'UTC') }));
+    }
+    return { card: feedNoticeCard(language, sentences.join(' '), jobId) };
   };
 }
 
