@@ -26,8 +26,8 @@ export interface LinkedInFeedDeps {
   settings: SettingsReader;
   notifier: Notifier;
   logger: Logger;
-  /** Where this bot is reached from outside: PUBLIC_BASE_URL, else `http://127.0.0.1:<PORT>`. */
-  publicBaseUrl: string;
+  /** Where this bot is reached from outside: PUBLIC_BASE_URL, else `http://127.0.0.1:<PORT>` (known once listening). */
+  publicBaseUrl: string | (() => string);
   now?: () => Date;
   /** Build tuning (tests, bench): lease TTL, job cap, gzip level. */
   build?: { leaseTtlMs?: number; maxJobs?: number; gzipLevel?: number };
@@ -102,7 +102,8 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
   /** The secret URL; creates the tenant's token at first use. */
   async feedUrl(tenantId: string): Promise<string> {
     const token = await this.deps.tokens.tokenFor(tenantId);
-    return `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/feeds/linkedin/${token}.xml`;
+    const base = typeof this.deps.publicBaseUrl === 'function' ? this.deps.publicBaseUrl() : this.deps.publicBaseUrl;
+    return `${base.replace(/\/+$/, '')}/feeds/linkedin/${token}.xml`;
   }
 
   tenantForToken(token: string): Promise<string | undefined> {
