@@ -90,6 +90,7 @@ export async function main(): Promise<void> {
     jobs,
     conversations: new TableConversationStore(conversationsTable),
     settings,
+    feed,
     bootstrapAdmins: config.ADMIN_AAD_IDS,
     now: () => new Date()
   }, logger);
