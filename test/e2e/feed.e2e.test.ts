@@ -13,6 +13,7 @@ import { startBot, tempDir, type BotHandle } from '../support/botProcess';
 import {
   CHROMIUM_PATH,
   botCards,
+  cardInputValue,
   chromiumAvailable,
   clickCardAction,
   fillCardInput,
@@ -124,6 +125,12 @@ describe('e2e: a posted job reaches the LinkedIn feed (Agents Playground, feed o
     await fillCardInput(page, 'Experience level', 'Mid-senior level');
     await fillCardInput(page, 'Description', DESCRIPTION);
     await fillCardInput(page, 'Apply URL', 'https://careers.example.com/jobs/1');
+    // The playground shows the form's empty salary Input.Number fields ("value": "") as 0 and submits "0", which the
+    // salary rules refuse; a full salary keeps this test about the feed.
+    await fillCardInput(page, 'From', '700000');
+    await fillCardInput(page, 'To', '900000');
+    await fillCardInput(page, 'Currency (e.g. NOK)', 'NOK');
+    await fillCardInput(page, 'Per', 'Year');
     await clickCardAction(page, 'Post job');
     const jobCard = await waitForCard(page, /Queued for LinkedIn's next daily feed/);
     const jobText = await jobCard.innerText();
