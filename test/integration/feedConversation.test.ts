@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
+import { feedNoticeRenderers } from '../../src/bot/notices/feedNotices';
+import type { LinkedInFeed } from '../../src/feed/linkedInFeed';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import type { SettingsDefaults } from '../../src/domain/settings';
 import { EnvSettingsReader } from '../../src/storage/settingsStore';
-import { TableJobStore } from '../../src/storage/tableJobStore';
+import type { TableJobStore } from '../../src/storage/tableJobStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite, uniqueTableName } from '../support/azurite';
 import { BotHarness, cardOf, cardText, type TestUser } from '../support/botHarness';
-import { MemoryFeedService } from '../support/memoryFeed';
+import { feedStack, type RecordingNotifier } from '../support/feedStack';
 import { validForm } from '../support/samples';
 
 const TENANT = 'tenant-a';
@@ -23,14 +26,13 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
   const azurite = useAzurite();
   let bot: BotHarness;
   let jobs: TableJobStore;
-  let feed: MemoryFeedService;
+  let feed: LinkedInFeed;
+  let notifier: RecordingNotifier;
+  let clock = NOW;
 
   /** A fresh bot on fresh tables; the deployment's LinkedIn settings are complete unless `settings` says otherwise. */
   async function start(settings: Partial<SettingsDefaults> = {}): Promise<void> {
-    const jobsTable = tableClient(azurite().connection, uniqueTableName('jobs'));
-    const conversationsTable = tableClient(azurite().connection, uniqueTableName('conversations'));
-    await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable)]);
-    jobs = new TableJobStore(jobsTable);
+    clock = NOW;
     const reader = new EnvSettingsReader({
       companyName: 'Contoso',
       companyId: '1234567',
@@ -42,8 +44,19 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
       bootstrapAdmins: [],
       ...settings
     });
-    feed = new MemoryFeedService(jobs, reader, () => NOW);
-    bot = new BotHarness({ jobs, conversations: new TableConversationStore(conversationsTable), settings: reader, feed, bootstrapAdmins: ADMINS, now: () => NOW });
+    const conversationsTable = tableClient(azurite().connection, uniqueTableName('conversations'));
+    await ensureTable(conversationsTable);
+    ({ jobs, feed, notifier } = await feedStack(azurite().connection, reader, () => clock));
+    bot = new BotHarness({ jobs, conversations: new TableConversationStore(conversationsTable), settings: reader, feed, bootstrapAdmins: ADMINS, now: () => clock });
+  }
+
+  /** What LinkedIn would have got from the feed URL, and whether a build happened at all. */
+  async function currentFeed(): Promise<string | undefined> {
+    const snapshot = await feed.current(TENANT);
+    if (!snapshot) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of feed.open(TENANT, snapshot.snapshotId)) chunks.push(chunk);
+    return gunzipSync(Buffer.concat(chunks)).toString('utf8');
   }
 
   beforeEach(() => start());
@@ -66,7 +79,7 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
         assert.match(String(reply.text), /Only admins can build the feed on demand/);
         assert.match(String(reply.text), /the next build is Sat, 28 Nov 2026, 02:00 \(UTC\)/);
       }
-      assert.equal(feed.builds.size, 0, 'no feed was built');
+      assert.equal(await currentFeed(), undefined, 'no feed was built');
       assert.equal((await jobs.get(TENANT, id))?.state, 'queued');
     });
 
@@ -74,7 +87,7 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
       await postJob(ALEX);
       const card = await bot.execute(ALEX, 'feed.build', {});
       assert.match(cardText(card), /Only admins can build the feed on demand/);
-      assert.equal(feed.builds.size, 0);
+      assert.equal(await currentFeed(), undefined);
     });
 
     it('an admin builds at once and reads what went in, what was held back and why, and the 48-hour truth', async () => {
@@ -94,7 +107,8 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
 
       assert.equal((await jobs.get(TENANT, fed))?.state, 'in_feed');
       assert.equal((await jobs.get(TENANT, held))?.state, 'queued');
-      assert.match(feed.builds.get(TENANT)!.xml, new RegExp(fed));
+      assert.match((await currentFeed())!, new RegExp(`<partnerJobId><!\\[CDATA\\[${fed}\\]\\]></partnerJobId>`));
+      assert.doesNotMatch((await currentFeed())!, new RegExp(held));
     });
 
     it('says a settings problem once, for every job, rather than under each job', async () => {
@@ -115,17 +129,19 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
       await postJob(ALEX, { title: 'Oslo Engineer' });
       const held = await postJob(MEGAN, heldBackJob);
       await bot.say(ADA, 'build feed now');
-      feed.downloads.set(TENANT, { at: '2026-11-27T06:30:00Z', userAgent: 'LinkedInBot', bytes: 1234 });
+      clock = new Date('2026-11-27T10:30:00Z');
+      const snapshot = (await feed.current(TENANT))!;
+      await feed.downloaded(TENANT, snapshot, { userAgent: 'LinkedInBot/1.0', bytes: snapshot.bytes });
 
       const [reply] = await bot.say(ADA, 'feed status');
       const text = cardText(cardOf(reply));
       assert.match(text, /Jobs in the feed\n1\n/);
       assert.match(text, /Last build\nFri, 27 Nov 2026, 10:00 \(UTC\)/);
-      assert.match(text, /Last LinkedIn download\nFri, 27 Nov 2026, 06:30 \(UTC\)/);
-      assert.match(text, /Next LinkedIn download \(expected\)\nSat, 28 Nov 2026, 06:30 \(UTC\)/);
+      assert.match(text, /Last LinkedIn download\nFri, 27 Nov 2026, 10:30 \(UTC\)/);
+      assert.match(text, /Next LinkedIn download \(expected\)\nSat, 28 Nov 2026, 10:30 \(UTC\)/);
       assert.match(text, /Next build\nSat, 28 Nov 2026, 02:00 \(UTC\)/);
       assert.match(text, new RegExp(`Seattle Engineer \\(${held}\\)\\n- The location needs a city`));
-      assert.match(text, /https:\/\/bot\.example\.com\/feeds\/linkedin\/token-tenant-a\.xml/);
+      assert.match(text, /https:\/\/bot\.example\.com\/feeds\/linkedin\/[A-Za-z0-9_-]{24,}\.xml/);
       assert.match(JSON.stringify(cardOf(reply)), /"verb":"feed\.build"/);
     });
 
@@ -141,7 +157,7 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
         assert.match(shown, new RegExp(alexHeld));
         assert.doesNotMatch(shown, new RegExp(meganHeld));
         assert.match(shown, /Only your own jobs are listed here/);
-        assert.doesNotMatch(JSON.stringify(cardOf(reply)), /feeds\/linkedin|token-/);
+        assert.doesNotMatch(JSON.stringify(cardOf(reply)), /feeds\/linkedin/);
         assert.doesNotMatch(JSON.stringify(cardOf(reply)), /"verb":"feed\.build"/);
       }
     });
@@ -194,6 +210,30 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
     });
   });
 
+  describe('feed notices', () => {
+    it("the author's notices from a real build and download render with the feed renderers, in their language", async () => {
+      const id = await postJob(KARI, { title: 'Utvikler i Oslo' });
+      await bot.say(ADA, 'build feed now');
+      const inFeed = notifier.notices.find((notice) => notice.message.kind === 'feed.in_feed');
+      assert.deepEqual(inFeed?.to, { kind: 'user', aadObjectId: KARI.aadObjectId });
+      const inFeedCard = feedNoticeRenderers['feed.in_feed']('nb', inFeed!.message.data);
+      assert.ok('card' in inFeedCard);
+      assert.match(cardText(inFeedCard.card), /Jobben din «Utvikler i Oslo» er i feeden LinkedIn leser neste gang; den vises vanligvis innen 48 timer/);
+      assert.match(JSON.stringify(inFeedCard.card), new RegExp(`"verb":"job\\.show","data":\\{"jobId":"${id}"\\}`));
+
+      clock = new Date('2026-11-27T11:00:00Z');
+      const snapshot = (await feed.current(TENANT))!;
+      await feed.downloaded(TENANT, snapshot, { userAgent: 'LinkedInBot/1.0', bytes: snapshot.bytes });
+      const posted = notifier.notices.find((notice) => notice.message.kind === 'feed.posted');
+      const postedCard = feedNoticeRenderers['feed.posted']('en', posted!.message.data);
+      assert.ok('card' in postedCard);
+      assert.match(cardText(postedCard.card), /LinkedIn has downloaded the feed with your job "Utvikler i Oslo"; it usually shows within 48 hours/);
+
+      const card = cardText(await bot.execute(KARI, 'job.show', { jobId: id }));
+      assert.match(card, /Status: På LinkedIn/);
+    });
+  });
+
   describe('in Norwegian', () => {
     it('builds, explains held-back jobs and shows the status in Norwegian, in Oslo time', async () => {
       await postJob(KARI, { title: 'Utvikler i Oslo' });
@@ -220,7 +260,7 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
     it('refuses a Norwegian hiring manager in Norwegian', async () => {
       const [reply] = await bot.say({ ...ALEX, locale: 'nb-NO' }, 'bygg feed nå');
       assert.match(String(reply.text), /Bare administratorer kan bygge feeden/);
-      assert.equal(feed.builds.size, 0);
+      assert.equal(await currentFeed(), undefined);
     });
   });
 });
