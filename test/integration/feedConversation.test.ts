@@ -186,6 +186,19 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
       assert.match(cardText(cardOf(list)), /Queued/);
     });
 
+    it("take the time zone from Teams' clientInfo entity when the activity has no localTimezone", async () => {
+      const [reply] = await bot.send({ ...ALEX, timeZone: 'Asia/Tokyo' }, { type: 'message', text: 'feed status', localTimezone: undefined });
+      assert.match(cardText(cardOf(reply)), /Next build\nSat, 28 Nov 2026, 11:00 \(Asia\/Tokyo\)/);
+    });
+
+    it('help names the feed commands', async () => {
+      const [help] = await bot.say(ALEX, 'help');
+      assert.match(cardText(cardOf(help)), /feed status: what is in the feed/);
+      assert.match(cardText(cardOf(help)), /build feed now: build LinkedIn's feed right away \(admins\)/);
+      const [hjelp] = await bot.say({ ...ALEX, locale: 'nb-NO' }, 'hjelp');
+      assert.match(cardText(cardOf(hjelp)), /bygg feed nå: bygg LinkedIn-feeden med en gang/);
+    });
+
     it('show the real state after a build', async () => {
       const id = await postJob(ALEX);
       await bot.say(ADA, 'build feed now');
