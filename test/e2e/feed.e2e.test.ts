@@ -125,8 +125,7 @@ describe('e2e: a posted job reaches the LinkedIn feed (Agents Playground, feed o
     await fillCardInput(page, 'Experience level', 'Mid-senior level');
     await fillCardInput(page, 'Description', DESCRIPTION);
     await fillCardInput(page, 'Apply URL', 'https://careers.example.com/jobs/1');
-    // The playground shows the form's empty salary Input.Number fields ("value": "") as 0 and submits "0", which the
-    // salary rules refuse; a full salary keeps this test about the feed.
+    // A salary too: it must reach the feed's <salaries> element.
     await fillCardInput(page, 'From', '700000');
     await fillCardInput(page, 'To', '900000');
     await fillCardInput(page, 'Currency (e.g. NOK)', 'NOK');
@@ -164,6 +163,7 @@ describe('e2e: a posted job reaches the LinkedIn feed (Agents Playground, feed o
     assert.ok(hasElement(job, 'title', title), 'with its title');
     assert.ok(hasElement(job, 'companyId', '1234567'), 'with the company id from the environment');
     assert.ok(hasElement(job, 'posterEmail', 'jobs@contoso.com'), 'with the poster email');
+    assert.match(job, /<salaries>[\s\S]*<amount>\s*<!\[CDATA\[900000\]\]>[\s\S]*<currencyCode>\s*<!\[CDATA\[NOK\]\]>[\s\S]*<period>\s*<!\[CDATA\[YEARLY\]\]>/, 'with the salary');
 
     const wrongToken = await fetch(feedUrl.replace(/\/[A-Za-z0-9_-]+\.xml$/, '/not-the-token.xml'));
     assert.equal(wrongToken.status, 404);
