@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { CARDS_DIR, CARD_NAMES, type AdaptiveCardJson } from '../src/bot/cards';
 import { closeConfirmCard, helpCard, jobCard, jobFormCard, jobFormValues, jobListCard, noticeCard } from '../src/bot/views';
+import { buildResultCard, feedStatusCard } from '../src/bot/feedViews';
+import { feedNoticeRenderers } from '../src/bot/notices/feedNotices';
 import { createJob, validateJobInput } from '../src/domain/job';
+import type { FeedStatus } from '../src/feed/feedService';
 import type { Language } from '../src/i18n/strings';
 import { ALEX, validForm } from './support/samples';
 
@@ -14,6 +17,28 @@ function sampleJob() {
   const input = validateJobInput(validForm(), new Date('2026-01-01'));
   assert.ok(input.ok);
   return { ...createJob(input.value, ALEX, new Date('2026-11-25T10:00:00Z')), etag: 'W/"1"' };
+}
+
+const NOW = new Date('2026-11-27T10:00:00Z');
+const NEXT_BUILD = new Date('2026-11-28T02:00:00Z');
+const HELD_BACK = [
+  { jobId: 'J0000000003', title: 'Seattle Engineer', reasons: ['location_incomplete' as const, 'poster_email_missing' as const] },
+  { jobId: 'J0000000004', reasons: ['description_too_short' as const] }
+];
+const STATUS: FeedStatus = {
+  lastBuild: { builtAt: '2026-11-27T02:00:03Z', jobCount: 41, bytes: 120_000 },
+  heldBack: HELD_BACK,
+  heldBackTotal: 12,
+  lastDownload: { at: '2026-11-27T06:12:00Z', userAgent: 'LinkedInBot/1.0', bytes: 120_000 },
+  nextBuildAt: NEXT_BUILD,
+  timeZone: 'Europe/Oslo',
+  feedUrl: 'https://bot.contoso.com/feeds/linkedin/abc.xml'
+};
+
+function feedNotice(kind: keyof typeof feedNoticeRenderers, language: Language): AdaptiveCardJson {
+  const reply = feedNoticeRenderers[kind](language, { jobId: 'J0000000001', title: 'Backend Engineer' });
+  assert.ok('card' in reply);
+  return reply.card;
 }
 
 /** Every template, expanded with realistic data through the same view code the bot uses. */
@@ -33,7 +58,36 @@ function samples(language: Language): Record<string, AdaptiveCardJson> {
     'job-list (empty)': jobListCard({ language, jobs: [], everyone: true }),
     'job-close-confirm': closeConfirmCard(language, job),
     help: helpCard(language),
-    notice: noticeCard('Done', 'good')
+    notice: noticeCard('Done', 'good'),
+    'job (held back)': jobCard({ language, job, canEdit: true, feed: { nextBuild: 'Sat, 28 Nov 2026, 03:00 (Europe/Oslo)', heldBack: ['One.', 'Two.'] } }),
+    'feed-build': buildResultCard({
+      language,
+      timeZone: 'Europe/Oslo',
+      outcome: { outcome: 'built', builtAt: '2026-11-27T09:00:00Z', jobCount: 41, newlyFed: 3, heldBack: HELD_BACK, heldBackTotal: 12 },
+      heldBack: { lines: HELD_BACK, total: 12, yoursOnly: false },
+      lastDownload: STATUS.lastDownload,
+      nextBuildAt: NEXT_BUILD,
+      now: NOW
+    }),
+    'feed-build (busy)': buildResultCard({
+      language,
+      timeZone: 'UTC',
+      outcome: { outcome: 'busy', jobCount: 0, newlyFed: 0, heldBack: [], heldBackTotal: 0 },
+      heldBack: { lines: [], total: 0, yoursOnly: false },
+      nextBuildAt: NEXT_BUILD,
+      now: NOW
+    }),
+    'feed-status (admin)': feedStatusCard({ language, timeZone: 'Europe/Oslo', status: STATUS, heldBack: { lines: HELD_BACK, total: 12, yoursOnly: false }, isAdmin: true, now: NOW }),
+    'feed-status (hiring manager, never built)': feedStatusCard({
+      language,
+      timeZone: 'UTC',
+      status: { ...STATUS, lastBuild: undefined, lastDownload: undefined, heldBack: [], heldBackTotal: 0 },
+      heldBack: { lines: [], total: 0, yoursOnly: true },
+      isAdmin: false,
+      now: NOW
+    }),
+    'feed-notice (in feed)': feedNotice('feed.in_feed', language),
+    'feed-notice (posted)': feedNotice('feed.posted', language)
   };
 }
 
@@ -79,6 +133,25 @@ describe('card templates', () => {
     for (const input of inputs) assert.doesNotMatch(input, /"value"/);
     const filled = JSON.stringify(samples('en')['job-form (errors)']);
     assert.match(filled, /"id":"salaryMin","label":"From","value":"700000"/);
+  });
+
+  it('the feed status shows the secret URL and the build button to admins only', () => {
+    const admin = JSON.stringify(samples('en')['feed-status (admin)']);
+    assert.match(admin, /feeds\/linkedin\/abc\.xml/);
+    assert.match(admin, /"verb":"feed\.build"/);
+    const hiringManager = JSON.stringify(samples('en')['feed-status (hiring manager, never built)']);
+    assert.doesNotMatch(hiringManager, /feeds\/linkedin|"verb":"feed\.build"/);
+    assert.match(hiringManager, /The feed has not been built yet/);
+  });
+
+  it('feed notices say where the job stands, in the recipient\'s language, with a button to the job card', () => {
+    assert.match(JSON.stringify(feedNotice('feed.in_feed', 'en')), /Your job \\"Backend Engineer\\" is in the feed LinkedIn reads next; it usually shows within 48 hours/);
+    assert.match(JSON.stringify(feedNotice('feed.posted', 'en')), /LinkedIn has downloaded the feed with your job \\"Backend Engineer\\"; it usually shows within 48 hours/);
+    assert.match(JSON.stringify(feedNotice('feed.posted', 'nb')), /LinkedIn har lastet ned feeden med jobben din «Backend Engineer»/);
+    assert.match(JSON.stringify(feedNotice('feed.in_feed', 'nb')), /"verb":"job\.show","data":\{"jobId":"J0000000001"\}/);
+    const withHint = feedNoticeRenderers['feed.in_feed']('en', { jobId: 'J0000000001', title: 'Backend Engineer', nextDownloadHint: '2026-11-28T06:12:00.000Z' });
+    assert.match(JSON.stringify(withHint), /LinkedIn is expected to read the feed around Sat, 28 Nov 2026, 06:12 \(UTC\)/);
+    assert.throws(() => feedNoticeRenderers['feed.posted']('en', { title: 'No id' }));
   });
 
   it('Norwegian cards are in Norwegian', () => {

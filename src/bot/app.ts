@@ -3,21 +3,36 @@ import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnS
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { AppError, errorCodeOf } from '../domain/errors';
 import { roleOf } from '../domain/settings';
+import { isValidTimeZone } from '../feed/schedule';
 import { languageOf, t } from '../i18n/strings';
 import type { Logger } from '../logger';
 import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
 import type { BotDeps, Caller, Reply } from './types';
 import { noticeCard } from './views';
 
-/** Who is speaking, without their role (which needs storage): for replies in the right language. */
+/** Teams' `clientInfo` entity: the client's locale and IANA time zone. */
+interface ClientInfo {
+  locale?: string;
+  timezone?: string;
+}
+
+/** The client's IANA time zone: `localTimezone` on the activity, else `timezone` in `clientInfo`; ignored if unknown to Intl. */
+function clientTimeZone(activity: TurnContext['activity'], clientInfo: ClientInfo | undefined): string | undefined {
+  const zone = activity.localTimezone || clientInfo?.timezone;
+  return typeof zone === 'string' && isValidTimeZone(zone) ? zone : undefined;
+}
+
+/** Who is speaking, without their role (which needs storage): for replies in the right language and time zone. */
 export function callerOf(context: TurnContext): Omit<Caller, 'role'> {
   const activity = context.activity;
   const tenantId = activity.conversation?.tenantId ?? activity.channelData?.tenant?.id ?? 'default';
+  const clientInfo = activity.entities?.find((e) => e.type === 'clientInfo') as ClientInfo | undefined;
   return {
     tenantId,
     aadObjectId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown',
     name: activity.from?.name ?? '',
-    language: languageOf(activity.locale ?? (activity.entities?.find((e) => e.type === 'clientInfo') as { locale?: string } | undefined)?.locale)
+    language: languageOf(activity.locale ?? clientInfo?.locale),
+    timeZone: clientTimeZone(activity, clientInfo)
   };
 }
 
@@ -40,7 +55,8 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
     const caller = callerOf(context);
     try {
       const settings = await deps.settings.get(caller.tenantId);
-      return await work({ ...caller, role: roleOf(settings, caller.aadObjectId, deps.bootstrapAdmins) });
+      const role = roleOf(settings, caller.aadObjectId, deps.bootstrapAdmins);
+      return await work({ ...caller, timeZone: caller.timeZone ?? settings.timeZone, role });
     } catch (error) {
       return { text: userMessageFor(error, caller, logger) };
     }

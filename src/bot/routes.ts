@@ -1,4 +1,5 @@
 import { t } from '../i18n/strings';
+import { buildFeedNow, buildFeedNowFromCard, feedStatus, feedStatusFromCard } from './handlers/feed';
 import { askCloseJob, askCloseJobFromCard, confirmCloseJob } from './handlers/closeJob';
 import { fallback, showHelp, showHelpFromCard } from './handlers/help';
 import { listJobs, listJobsFromCard } from './handlers/listJobs';
@@ -15,6 +16,8 @@ export const messageRoutes: MessageRoute[] = [
   { name: 'my jobs', pattern: /^(my jobs|list jobs|mine jobber|list jobber|vis jobber)$/i, handler: listJobs },
   { name: 'close job', pattern: /^(close job|avslutt jobb)(\s+(?<id>\S+))?$/i, handler: requireId('usage.closeJob', askCloseJob) },
   { name: 'edit job', pattern: /^(edit job|rediger jobb)(\s+(?<id>\S+))?$/i, handler: requireId('usage.editJob', showEditForm) },
+  { name: 'build feed now', pattern: /^(build (the )?feed( now)?|bygg feed(en)?( nå)?)[.!]?$/i, handler: buildFeedNow },
+  { name: 'feed status', pattern: /^(feed ?status|status (for|of) (the )?feed(en)?|feed-status)\??$/i, handler: feedStatus },
   { name: 'help', pattern: /^(help|hjelp|\?)$/i, handler: showHelp }
 ];
 
@@ -29,6 +32,8 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'job.closeAsk', handler: askCloseJobFromCard },
   { verb: 'job.close', handler: confirmCloseJob },
   { verb: 'job.list', handler: listJobsFromCard },
+  { verb: 'feed.build', handler: buildFeedNowFromCard },
+  { verb: 'feed.status', handler: feedStatusFromCard },
   { verb: 'help', handler: showHelpFromCard }
 ];
 

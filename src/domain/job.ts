@@ -155,6 +155,8 @@ export interface Job extends JobInput {
   updatedAt: string;
   /** Set once the job has been part of a built feed; LinkedIn then forbids title changes. */
   firstFedAt?: string;
+  /** When LinkedIn first downloaded a feed holding the job (the first download after the build that fed it). */
+  postedAt?: string;
   closedAt?: string;
   /** Storage concurrency token; absent on a job not yet stored. */
   etag?: string;

@@ -1,8 +1,9 @@
 import { applyEdit, createJob, validateJobInput } from '../../domain/job';
 import { t } from '../../i18n/strings';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
-import { jobCard, jobFormCard, jobFormValues } from '../views';
-import { canChange, findChangeableJob, withCardEtag } from './jobAccess';
+import { jobFormCard, jobFormValues } from '../views';
+import { findChangeableJob, withCardEtag } from './jobAccess';
+import { jobCardReply } from './jobFeed';
 
 const today = (now: Date) => now.toISOString().slice(0, 10);
 
@@ -35,14 +36,12 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   }
   if (!existing) {
     const job = await deps.jobs.create(createJob(validation.value, { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name }, now));
-    return { card: jobCard({ language: caller.language, job, canEdit: true, notice: t(caller.language, 'job.posted', { id: job.id }) }) };
+    return jobCardReply(deps, caller, job, t(caller.language, 'job.posted', { id: job.id }));
   }
   const edit = applyEdit(existing, validation.value, now);
   if (!edit.ok) {
     return { card: jobFormCard({ language: caller.language, values: raw, errors: edit.errors, job: existing, today: today(now) }) };
   }
   const job = await deps.jobs.update(edit.job);
-  return {
-    card: jobCard({ language: caller.language, job, canEdit: canChange(caller, job), notice: t(caller.language, 'job.updated', { id: job.id }) })
-  };
+  return jobCardReply(deps, caller, job, t(caller.language, 'job.updated', { id: job.id }));
 };
