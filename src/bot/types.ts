@@ -1,4 +1,5 @@
 import type { Role } from '../domain/settings';
+import type { FeedService } from '../feed/feedService';
 import type { Language } from '../i18n/strings';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { JobStore } from '../storage/jobStore';
@@ -22,6 +23,8 @@ export interface BotDeps {
   settings: SettingsReader;
   /** ADMIN_AAD_IDS: admins whatever the stored settings say. */
   bootstrapAdmins: readonly string[];
+  /** The daily feed; without it, `why isn't job <id> on LinkedIn?` knows only the job, the settings and the schedule. */
+  feed?: FeedService;
   now: () => Date;
 }
 
