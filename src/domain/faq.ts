@@ -75,7 +75,8 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
       s(/\bwhat (can|does) (you|the bot|this bot|it) do\b/, 2),
       s(/\bdo (i|we) get\b/, 1),
       s(/\b(funksjon\w*|funksjonalitet)\b/, 2),
-      s(/\bhva kan (du|boten|den)\b/, 2),
+      s(/\bhva kan (du|boten|den)\b|\bhva kan (jeg|vi) bruke\b/, 2),
+      s(/\b(included|includes|include|inkludert)\b/, 2),
       s(/\bf[åa]r (jeg|vi)\b/, 1)
     ]
   },
@@ -86,7 +87,8 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
     signals: [
       s(/\bbefore\b/, 2),
       s(/\b(prerequisites?|requirements?)\b/, 3),
-      s(/\b(need|needs|must|required?|have to)\b/, 1),
+      s(/\b(need|needs|must|required?|have to|has to)\b/, 1),
+      s(/\b(ready|klar|klare)\b/, 2),
       s(/\bf[øo]r (jeg|vi|man) kan\b/, 2),
       s(/\b(forutsetning\w*|krav|kravene)\b/, 3),
       s(/\bkreves\b/, 2),
@@ -98,8 +100,9 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
     audience: 'everyone',
     related: ['prerequisites', 'batch_frequency', 'post_types'],
     signals: [
-      s(/\bhow (do|can|should|to) (i |we |you )?(post|publish|advertise|list|add|put|get)\b/, 3),
-      s(/\bhvordan (kan (jeg|vi|man) )?(poster|posterer|postere|poste|publiserer|publisere|annonserer|legger|legge|f[åa]r)\b/, 3)
+      s(/\bhow (do|can|should|to) (i |we |you )?(post|publish|advertise|list|add|put)\b/, 3),
+      s(/\bhvordan (kan (jeg|vi|man) )?(poster|posterer|postere|poste|publiserer|publisere|annonserer|legger|legge)\b/, 3),
+      s(/\b(get|f[åa]r|f[åa]) (\w+ )?(jobs?|jobb\w*|vacanc\w*|stilling\w*) (on|onto|to|ut|inn|p[åa])\b/, 3)
     ]
   },
   {
@@ -110,6 +113,7 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
       s(/\bcandidates?\b/, 1.5),
       s(/\b(get|import|bring|pull|receive|see)\b.*\bcandidates?\b/, 2),
       s(/\bcandidates?\b.*\b(into|to) (teams|the bot|this bot)\b/, 1),
+      s(/\b(told|tell|notified|notify|notices?|alerts?|varsl\w*|beskjed)\b/, 1.5),
       s(/\bkandidat\w*\b/, 1.5),
       s(/\b(hente|henter|hent|f[åa]r|f[åa]|importere|se)\b.*\bkandidat\w*\b/, 2)
     ]
@@ -120,6 +124,8 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
     related: ['features', 'admin_setup'],
     signals: [
       s(/\b(get|find|need) help\b/, 3),
+      s(/\bhelp (me|us)\b|\bhjelpe (meg|oss)\b/, 2),
+      s(/\b(cant|cannot) get in\b|\bkommer ikke inn\b/, 2),
       s(/\b(support|contact|helpdesk)\b/, 2),
       s(/\b(sign|log)(ging)? ?in\b|\blogin\b/, 2),
       s(/\b(access|accessing|trouble|problems?|issues?)\b/, 1),
@@ -137,6 +143,9 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
       s(/\b(configure|configuring|configuration)\b/, 3),
       s(/\b(set ?up|setting up|admins?|administrators?)\b/, 2),
       s(/\b(recruiters?|hiring managers?)\b/, 1),
+      s(/\b(company ?id|company page|firma ?id|firmaside\w*)\b/, 2),
+      s(/\bwhere do (i|we) (set|enter|change|put)\b|\bhvor (legger|setter|endrer) (jeg|vi)\b/, 1),
+      s(/\b(make|add|remove|gj[øo]re|legge til|fjerne)\b.*\b(admins?|recruiters?|administrator\w*|rekrutterer\w*)\b/, 1),
       s(/\b(konfigurer\w*|oppsett\w*)\b/, 3),
       s(/\b(sette opp|setter opp|setter \w+ opp|administrator\w*|admin)\b/, 2),
       s(/\b(rekrutterer\w*|ansettelses\w*)\b/, 1)
@@ -158,7 +167,7 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
     related: ['post_types', 'options_table', 'batch_frequency'],
     signals: [
       s(/\bpremium\b/, 2),
-      s(/\bjob ?slots?\b|\bjobbplass\w*\b/, 1),
+      s(/\bjob ?slots?\b|\bjobbplass\w*\b|\bpremium ?plass\w*\b/, 1),
       s(/\bpost\w* (\w+ )?(to|in|on|into|til|p[åa]) premium\b/, 2),
       s(/\b(job wrapping|wrapping|jobbpakking)\b/, 3),
       s(/\b(promot\w*|sponsor\w*|boost\w*|fremme|fremmer|fremhev\w*|promoter\w*|sponse\w*)\b/, 2)
@@ -170,11 +179,12 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
     related: ['premium_slots', 'options_table'],
     signals: [
       s(/\b(types?|kinds?|sorts?)\b.*\b(posts?|postings?|listings?|jobs?)\b/, 3),
-      s(/\b(limited|basic) (listings?|jobs?)\b/, 2),
+      s(/\b(limited|basic) (listings?|jobs?)\b/, 3),
+      s(/\b(basic|limited|begrens\w*)\b.*\bpremium\b|\bpremium\b.*\b(basic|limited|begrens\w*)\b/, 2),
       s(/\bdifferences?\b/, 2),
       s(/\b(typer|slags|varianter)\b/, 2),
       s(/\b(jobbutlysing\w*|utlysing\w*|oppf[øo]ring\w*|jobbannonse\w*|annonse\w*)\b/, 1),
-      s(/\bbegrens\w* oppf[øo]ring\w*\b/, 2),
+      s(/\bbegrens\w* oppf[øo]ring\w*\b/, 3),
       s(/\bforskjell\w*\b/, 2),
       s(/\b(free|gratis)\b/, 1)
     ]
@@ -184,7 +194,8 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
     audience: 'admins',
     related: ['options_table', 'how_to_post'],
     signals: [
-      s(/\bhow often\b|\bhvor ofte\b/, 2),
+      s(/\bhow often\b|\bhvor ofte\b|\bhow (fast|quickly|soon)\b|\bhvor (fort|raskt)\b/, 2),
+      s(/\b(when|n[åa]r)\b/, 1),
       s(/\b(frequency|frequently|batch\w*|once a day|daily|every day)\b/, 2),
       s(/\b(48 hours|two days|how long|so long|takes? long)\b/, 2),
       s(/\b(process\w*|read|reads|pick\w* up|appear\w*|show up|visible)\b/, 1),
@@ -199,10 +210,11 @@ export const FAQ_TOPICS: readonly FaqTopic[] = [
     related: ['premium_slots', 'batch_frequency', 'rsc_licence'],
     signals: [
       s(/\b(options?|alternatives?|choices)\b/, 2),
-      s(/\b(options?|alternatives?|ways?)\b.*\b(post\w*|publish\w*)\b/, 1),
+      s(/\b(options?|alternatives?|ways?)\b.*\b(post\w*|publish\w*|get)\b/, 1),
+      s(/\b(which|what|hvilke) (ways|options|alternatives|muligheter|m[åa]ter)\b/, 2),
       s(/\b(compare|comparison|table|overview|versus|vs)\b/, 2),
       s(/\b(alternativ\w*|valgmulighet\w*)\b/, 2),
-      s(/\b(alternativ\w*|m[åa]ter?)\b.*\b(post\w*|publiser\w*|legge ut)\b/, 1),
+      s(/\b(alternativ\w*|m[åa]ter?|muligheter)\b.*\b(post\w*|publiser\w*|legge ut)\b/, 1),
       s(/\b(sammenlign\w*|tabell\w*|oversikt)\b/, 2),
       s(/\b(recommend\w*|anbefal\w*)\b/, 1),
       // Two of the options named together is a comparison.
@@ -226,10 +238,6 @@ const TOPICS_BY_ID = new Map(FAQ_TOPICS.map((topic) => [topic.id, topic]));
 
 export function faqTopic(id: FaqTopicId): FaqTopic {
   return TOPICS_BY_ID.get(id)!;
-}
-
-export function isFaqTopicId(value: unknown): value is FaqTopicId {
-  return typeof value === 'string' && TOPICS_BY_ID.has(value as FaqTopicId);
 }
 
 export type FaqMatch =
