@@ -1,8 +1,8 @@
-import type { Cause } from '../domain/diagnosis';
+import type { Cause, CauseCode } from '../domain/diagnosis';
 import { FAQ_TOPICS, faqTopic, type FaqAudience, type FaqTopicId } from '../domain/faq';
 import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
-import { cardStrings, t, type Language, type StringKey } from '../i18n/strings';
+import { cardStrings, hasString, t, type Language, type StringKey } from '../i18n/strings';
 import { renderCard, type AdaptiveCardJson } from './cards';
 import { dateText, locationText } from './views';
 
@@ -66,10 +66,15 @@ export function faqAnswerCard(language: Language, id: FaqTopicId, settings: Pick
 // ---- why isn't job <id> on LinkedIn? -----------------------------------------------------------------------------
 
 /** Warnings in amber; what only needs waiting in the accent colour. */
-const WAITING: ReadonlySet<Cause['code']> = new Set(['fixed_since_build', 'not_yet_built', 'not_yet_downloaded', 'downloaded_recently']);
+const WAITING: ReadonlySet<CauseCode> = new Set<CauseCode>(['fixed_since_build', 'not_yet_built', 'not_yet_downloaded', 'downloaded_recently']);
 
+/** Each reason in words; a reason the feed learned after these strings were written shows as its code. */
 function holdList(language: Language, reasons: readonly string[]): string {
-  return reasons.map((reason) => t(language, `diag.hold.${reason}` as StringKey)).join('; ');
+  const inWords = (reason: string) => {
+    const key = `diag.hold.${reason}`;
+    return hasString(key) ? t(language, key) : reason;
+  };
+  return reasons.map(inWords).join('; ');
 }
 
 function causeParams(language: Language, job: Job, cause: Cause, timeZone: string): Record<string, string> {
