@@ -226,7 +226,7 @@ export const nb: Record<keyof typeof en, string> = {
     'De første administratorene kommer fra installasjonen; deretter legger administratorene til hverandre på kortet.',
   'faq.export_candidates.q': 'Kan vi eksportere kandidater fra LinkedIn Recruiter?',
   'faq.export_candidates.a':
-    'Ja, når en administrator har koblet til LinkedIn Recruiter gjennom Recruiter System Connect (RSC). På innstillingskortet legger administratoren inn LinkedIns klient-ID, klienthemmelighet og organisasjons-ID, og gir LinkedIn tilbakekallingsadressen som står der. LinkedIn fører så tilkoblingen gjennom stegene sine (Forespurt, Partner klar) til Aktivert.\n\n' +
+    'Ja, når en administrator har koblet til LinkedIn Recruiter gjennom Recruiter System Connect (RSC). På innstillingskortet legger administratoren inn LinkedIns klient-ID, klienthemmelighet og organisasjons-ID, og gir LinkedIn callback-adressen som står der. LinkedIn fører så tilkoblingen gjennom stegene sine (Forespurt, Partner klar) til Aktivert.\n\n' +
     'Fra da av kommer hver eksport med ett klikk i LinkedIn Recruiter fram i Teams. LinkedIn tillater omtrent 300 eksporter per Recruiter-lisens per måned.',
   'faq.premium_slots.q': 'Hvordan poster jeg til premium jobbplasser?',
   'faq.premium_slots.a':
