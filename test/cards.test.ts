@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { CARDS_DIR, CARD_NAMES, type AdaptiveCardJson } from '../src/bot/cards';
+import { diagnosisCard, faqAnswerCard, faqListCard, faqSuggestCard } from '../src/bot/faqViews';
 import { closeConfirmCard, helpCard, jobCard, jobFormCard, jobFormValues, jobListCard, noticeCard } from '../src/bot/views';
 import { buildResultCard, feedStatusCard } from '../src/bot/feedViews';
 import { feedNoticeRenderers } from '../src/bot/notices/feedNotices';
+import { FAQ_TOPIC_IDS } from '../src/domain/faq';
 import { createJob, validateJobInput } from '../src/domain/job';
 import type { FeedStatus } from '../src/feed/feedService';
 import type { Language } from '../src/i18n/strings';
@@ -87,7 +89,24 @@ function samples(language: Language): Record<string, AdaptiveCardJson> {
       now: NOW
     }),
     'feed-notice (in feed)': feedNotice('feed.in_feed', language),
-    'feed-notice (posted)': feedNotice('feed.posted', language)
+    'feed-notice (posted)': feedNotice('feed.posted', language),
+    'faq-topics (help linkedin)': faqListCard(language),
+    'faq-topics (did you mean)': faqSuggestCard(language, ['premium_slots', 'batch_frequency']),
+    ...Object.fromEntries(
+      FAQ_TOPIC_IDS.map((id) => [`faq-answer (${id})`, faqAnswerCard(language, id, { buildTime: '02:00', timeZone: 'Europe/Oslo' })])
+    ),
+    'job-diagnosis (causes)': diagnosisCard({
+      language,
+      job,
+      timeZone: 'Europe/Oslo',
+      causes: [
+        { code: 'company_id_not_numeric', companyId: 'contoso' },
+        { code: 'held_back', reasons: ['poster_email_missing', 'expired'], nextBuildAt: new Date('2026-11-26T01:00:00Z') },
+        { code: 'downloaded_recently', downloadedAt: new Date('2026-11-25T03:00:00Z'), expectedBy: new Date('2026-11-27T03:00:00Z') },
+        { code: 'possible_duplicate', jobIds: ['J0000000002'] }
+      ]
+    }),
+    'job-diagnosis (nothing wrong)': diagnosisCard({ language, job, timeZone: 'UTC', causes: [] })
   };
 }
 
@@ -152,6 +171,34 @@ describe('card templates', () => {
     const withHint = feedNoticeRenderers['feed.in_feed']('en', { jobId: 'J0000000001', title: 'Backend Engineer', nextDownloadHint: '2026-11-28T06:12:00.000Z' });
     assert.match(JSON.stringify(withHint), /LinkedIn is expected to read the feed around Sat, 28 Nov 2026, 06:12 \(UTC\)/);
     assert.throws(() => feedNoticeRenderers['feed.posted']('en', { title: 'No id' }));
+  });
+
+  it('the options table is an Adaptive Card Table: a header row and one row per aspect, four columns each', () => {
+    const card = samples('en')['faq-answer (options_table)'];
+    const table = (card.body as Array<Record<string, unknown>>).find((element) => element.type === 'Table') as {
+      columns: unknown[];
+      rows: Array<{ cells: unknown[] }>;
+      firstRowAsHeader: boolean;
+    };
+    assert.ok(table, 'a Table element');
+    assert.equal(table.firstRowAsHeader, true);
+    assert.equal(table.columns.length, 4);
+    assert.equal(table.rows.length, 8);
+    assert.ok(table.rows.every((row) => row.cells.length === 4));
+    assert.match(JSON.stringify(table.rows[0]), /This bot \(daily feed\).*Job Wrapping.*Recruiter System Connect API/);
+    assert.match(JSON.stringify(samples('nb')['faq-answer (options_table)']), /Anbefalt av LinkedIn/);
+    for (const [name, other] of Object.entries(samples('en'))) {
+      if (name !== 'faq-answer (options_table)') assert.ok(!JSON.stringify(other).includes('"Table"'), `${name} has no table`);
+    }
+  });
+
+  it('the diagnosis card lists each cause with what to do, or says nothing is wrong', () => {
+    const causes = JSON.stringify(samples('en')['job-diagnosis (causes)']);
+    assert.match(causes, /The LinkedIn company ID .{1,2}contoso.{1,2} is not a number/);
+    assert.match(causes, /no job poster email is set .*; its expiration date has passed/);
+    assert.match(causes, /Possible duplicate: J0000000002/);
+    assert.match(causes, /What to do: /);
+    assert.match(JSON.stringify(samples('nb')['job-diagnosis (nothing wrong)']), /Jeg fant ingenting galt/);
   });
 
   it('Norwegian cards are in Norwegian', () => {

@@ -81,8 +81,11 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
 
   // Registered last: teams-ai tries routes in order and the first match wins.
   app.activity(ActivityTypes.Message, async (context) => {
-    if (!context.activity.text?.trim()) return;
-    await send(context, await run(context, (caller) => fallbackRoute(deps, caller, [] as unknown as RegExpMatchArray)));
+    const text = commandText(context);
+    if (!text) return;
+    // The whole text as the match, so the fallback can read what was asked (FAQ answers).
+    const whole = text.match(/^[\s\S]*$/)!;
+    await send(context, await run(context, (caller) => fallbackRoute(deps, caller, whole)));
   });
 
   app.error(async (context, error) => {

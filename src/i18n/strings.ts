@@ -1,4 +1,5 @@
 import { en as feedEn, nb as feedNb } from './feedStrings';
+import { en as faqEn, nb as faqNb } from './faqStrings';
 
 /** Every sentence the bot says, in English and Norwegian (bokmål). Keys are shared; `{name}` marks a parameter. */
 const coreEn = {
@@ -297,8 +298,8 @@ const coreNb: Record<keyof typeof coreEn, string> = {
  * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
  * they are joined here, so a key missing in one language is a compile error.
  */
-const en = { ...coreEn, ...feedEn } as const;
-const nb: Record<StringKey, string> = { ...coreNb, ...feedNb };
+const en = { ...coreEn, ...feedEn, ...faqEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb };
 
 export type StringKey = keyof typeof en;
 export type Language = 'en' | 'nb';
