@@ -12,6 +12,14 @@ import { CONVERSATIONS_TABLE, TableConversationStore } from './storage/conversat
 import { TableJobStore, JOBS_TABLE } from './storage/tableJobStore';
 import { ensureTable, tableClient, type TableConnection } from './storage/tables';
 import { storageHealthy } from './storage/health';
+import { FEED_EVENTS_TABLE, TableFeedEventStore } from './storage/feedEventStore';
+import { FEED_TOKENS_TABLE, TableFeedTokenStore } from './storage/feedTokenStore';
+import { LEASES_TABLE, TableLeaseStore } from './storage/leaseStore';
+import { FEED_SNAPSHOTS_TABLE, TableFeedSnapshotStore } from './storage/tableFeedSnapshotStore';
+import { TENANTS_TABLE, TableTenantRegistry } from './storage/tenantRegistry';
+import { LinkedInFeed } from './feed/linkedInFeed';
+import { FeedScheduler } from './feed/scheduler';
+import type { Notifier } from './notifications/notifier';
 import { loadEnvFiles } from './tools/envFiles';
 
 /** Environment files (Teams Toolkit style) under the variables already set; the real environment wins. */
@@ -41,12 +49,41 @@ export async function main(): Promise<void> {
   const { connection, embedded } = await openStorage(config, logger);
   const jobsTable = tableClient(connection, JOBS_TABLE);
   const conversationsTable = tableClient(connection, CONVERSATIONS_TABLE);
+  const feedTables = {
+    snapshots: tableClient(connection, FEED_SNAPSHOTS_TABLE),
+    leases: tableClient(connection, LEASES_TABLE),
+    tokens: tableClient(connection, FEED_TOKENS_TABLE),
+    events: tableClient(connection, FEED_EVENTS_TABLE),
+    tenants: tableClient(connection, TENANTS_TABLE)
+  };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable), ensureTable(settingsTable)]);
+  await Promise.all([jobsTable, conversationsTable, settingsTable, ...Object.values(feedTables)].map(ensureTable));
   if (!config.SETTINGS_ENCRYPTION_KEY) {
     logger.warn('settings: no SETTINGS_ENCRYPTION_KEY, so LinkedIn client secrets are stored unencrypted (in their own rows, never shown or logged)');
   }
+  const tenants = new TableTenantRegistry(feedTables.tenants);
+  await tenants.backfillFrom(jobsTable);
+  const jobs = new TableJobStore(jobsTable, tenants);
   const settings = new TableSettingsStore(settingsTable, settingsDefaults(config), secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY), envLinkedInCredentials(config));
+  // Placeholder until the notify branch's durable outbox is wired here: notices are only logged.
+  const notifier: Notifier = {
+    enqueue: async (notices) => logger.info('notices enqueued (no outbox wired)', { count: notices.length, kinds: [...new Set(notices.map((n) => n.message.kind))] }),
+    updateThread: async () => undefined
+  };
+  const leases = new TableLeaseStore(feedTables.leases);
+  let listeningPort = config.PORT;
+  const feed = new LinkedInFeed({
+    jobs,
+    snapshots: new TableFeedSnapshotStore(feedTables.snapshots),
+    leases,
+    events: new TableFeedEventStore(feedTables.events),
+    tokens: new TableFeedTokenStore(feedTables.tokens, config.LINKEDIN_FEED_TOKEN),
+    settings,
+    notifier,
+    logger,
+    publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`
+  });
+  const scheduler = new FeedScheduler({ tenants, settings, leases, feed, logger });
 
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? '',
@@ -55,9 +92,11 @@ export async function main(): Promise<void> {
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
   });
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
-    jobs: new TableJobStore(jobsTable),
+    jobs,
     conversations: new TableConversationStore(conversationsTable),
     settings,
+    feed,
+    notifier,
     bootstrapAdmins: config.ADMIN_AAD_IDS,
     now: () => new Date()
   }, logger);
@@ -66,10 +105,13 @@ export async function main(): Promise<void> {
     processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
     storageHealthy: () => storageHealthy(jobsTable),
     maxBodyBytes: config.MAX_BODY_BYTES,
-    logger
+    logger,
+    feed
   });
   await new Promise<void>((done) => server.listen(config.PORT, done));
   const { port } = server.address();
+  listeningPort = port;
+  scheduler.start();
   logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
   });
@@ -77,6 +119,7 @@ export async function main(): Promise<void> {
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     server.close();
+    await scheduler.stop();
     await embedded?.stop();
     process.exit(0);
   };

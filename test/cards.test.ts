@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { CARDS_DIR, CARD_NAMES, type AdaptiveCardJson } from '../src/bot/cards';
+import { diagnosisCard, faqAnswerCard, faqListCard, faqSuggestCard } from '../src/bot/faqViews';
 import { closeConfirmCard, helpCard, jobCard, jobFormCard, jobFormValues, jobListCard, noticeCard } from '../src/bot/views';
+import { buildResultCard, feedStatusCard } from '../src/bot/feedViews';
+import { feedNoticeRenderers } from '../src/bot/notices/feedNotices';
+import { FAQ_TOPIC_IDS } from '../src/domain/faq';
 import { createJob, validateJobInput } from '../src/domain/job';
+import type { FeedStatus } from '../src/feed/feedService';
 import type { Language } from '../src/i18n/strings';
 import { ALEX, validForm } from './support/samples';
 import { approvalCard, approvalData } from '../src/bot/approvalViews';
@@ -31,6 +36,28 @@ function sampleJob() {
   return { ...createJob(input.value, ALEX, new Date('2026-11-25T10:00:00Z')), etag: 'W/"1"' };
 }
 
+const NOW = new Date('2026-11-27T10:00:00Z');
+const NEXT_BUILD = new Date('2026-11-28T02:00:00Z');
+const HELD_BACK = [
+  { jobId: 'J0000000003', title: 'Seattle Engineer', reasons: ['location_incomplete' as const, 'poster_email_missing' as const] },
+  { jobId: 'J0000000004', reasons: ['description_too_short' as const] }
+];
+const STATUS: FeedStatus = {
+  lastBuild: { builtAt: '2026-11-27T02:00:03Z', jobCount: 41, bytes: 120_000 },
+  heldBack: HELD_BACK,
+  heldBackTotal: 12,
+  lastDownload: { at: '2026-11-27T06:12:00Z', userAgent: 'LinkedInBot/1.0', bytes: 120_000 },
+  nextBuildAt: NEXT_BUILD,
+  timeZone: 'Europe/Oslo',
+  feedUrl: 'https://bot.contoso.com/feeds/linkedin/abc.xml'
+};
+
+function feedNotice(kind: keyof typeof feedNoticeRenderers, language: Language): AdaptiveCardJson {
+  const reply = feedNoticeRenderers[kind](language, { jobId: 'J0000000001', title: 'Backend Engineer' });
+  assert.ok('card' in reply);
+  return reply.card;
+}
+
 /** Every template, expanded with realistic data through the same view code the bot uses. */
 function samples(language: Language): Record<string, AdaptiveCardJson> {
   const job = sampleJob();
@@ -49,6 +76,52 @@ function samples(language: Language): Record<string, AdaptiveCardJson> {
     'job-close-confirm': closeConfirmCard(language, job),
     help: helpCard(language),
     notice: noticeCard('Done', 'good'),
+    'job (held back)': jobCard({ language, job, canEdit: true, feed: { nextBuild: 'Sat, 28 Nov 2026, 03:00 (Europe/Oslo)', heldBack: ['One.', 'Two.'] } }),
+    'feed-build': buildResultCard({
+      language,
+      timeZone: 'Europe/Oslo',
+      outcome: { outcome: 'built', builtAt: '2026-11-27T09:00:00Z', jobCount: 41, newlyFed: 3, heldBack: HELD_BACK, heldBackTotal: 12 },
+      heldBack: { lines: HELD_BACK, total: 12, yoursOnly: false },
+      lastDownload: STATUS.lastDownload,
+      nextBuildAt: NEXT_BUILD,
+      now: NOW
+    }),
+    'feed-build (busy)': buildResultCard({
+      language,
+      timeZone: 'UTC',
+      outcome: { outcome: 'busy', jobCount: 0, newlyFed: 0, heldBack: [], heldBackTotal: 0 },
+      heldBack: { lines: [], total: 0, yoursOnly: false },
+      nextBuildAt: NEXT_BUILD,
+      now: NOW
+    }),
+    'feed-status (admin)': feedStatusCard({ language, timeZone: 'Europe/Oslo', status: STATUS, heldBack: { lines: HELD_BACK, total: 12, yoursOnly: false }, isAdmin: true, now: NOW }),
+    'feed-status (hiring manager, never built)': feedStatusCard({
+      language,
+      timeZone: 'UTC',
+      status: { ...STATUS, lastBuild: undefined, lastDownload: undefined, heldBack: [], heldBackTotal: 0 },
+      heldBack: { lines: [], total: 0, yoursOnly: true },
+      isAdmin: false,
+      now: NOW
+    }),
+    'feed-notice (in feed)': feedNotice('feed.in_feed', language),
+    'feed-notice (posted)': feedNotice('feed.posted', language),
+    'faq-topics (help linkedin)': faqListCard(language),
+    'faq-topics (did you mean)': faqSuggestCard(language, ['premium_slots', 'batch_frequency']),
+    ...Object.fromEntries(
+      FAQ_TOPIC_IDS.map((id) => [`faq-answer (${id})`, faqAnswerCard(language, id, { buildTime: '02:00', timeZone: 'Europe/Oslo' })])
+    ),
+    'job-diagnosis (causes)': diagnosisCard({
+      language,
+      job,
+      timeZone: 'Europe/Oslo',
+      causes: [
+        { code: 'company_id_not_numeric', companyId: 'contoso' },
+        { code: 'held_back', reasons: ['poster_email_missing', 'expired'], nextBuildAt: new Date('2026-11-26T01:00:00Z') },
+        { code: 'downloaded_recently', downloadedAt: new Date('2026-11-25T03:00:00Z'), expectedBy: new Date('2026-11-27T03:00:00Z') },
+        { code: 'possible_duplicate', jobIds: ['J0000000002'] }
+      ]
+    }),
+    'job-diagnosis (nothing wrong)': diagnosisCard({ language, job, timeZone: 'UTC', causes: [] }),
     ...settingsSamples(language, job)
   };
 }
@@ -131,6 +204,61 @@ describe('card templates', () => {
     assert.match(text, /"id":"companyId","label":"[^"]*","value":"abc"/);
     assert.match(text, /I could not find kari@contoso\.com/);
     assert.doesNotMatch(text, /typed-secret/);
+  });
+
+  it('an empty salary leaves the number inputs without a value (clients show "" as 0 and submit it)', () => {
+    const inputs = JSON.stringify(samples('en')['job-form (new)']).match(/\{[^{}]*"id":"salaryM(in|ax)"[^{}]*\}/g) ?? [];
+    assert.equal(inputs.length, 2);
+    for (const input of inputs) assert.doesNotMatch(input, /"value"/);
+    const filled = JSON.stringify(samples('en')['job-form (errors)']);
+    assert.match(filled, /"id":"salaryMin","label":"From","value":"700000"/);
+  });
+
+  it('the feed status shows the secret URL and the build button to admins only', () => {
+    const admin = JSON.stringify(samples('en')['feed-status (admin)']);
+    assert.match(admin, /feeds\/linkedin\/abc\.xml/);
+    assert.match(admin, /"verb":"feed\.build"/);
+    const hiringManager = JSON.stringify(samples('en')['feed-status (hiring manager, never built)']);
+    assert.doesNotMatch(hiringManager, /feeds\/linkedin|"verb":"feed\.build"/);
+    assert.match(hiringManager, /The feed has not been built yet/);
+  });
+
+  it('feed notices say where the job stands, in the recipient\'s language, with a button to the job card', () => {
+    assert.match(JSON.stringify(feedNotice('feed.in_feed', 'en')), /Your job \\"Backend Engineer\\" is in the feed LinkedIn reads next; it usually shows within 48 hours/);
+    assert.match(JSON.stringify(feedNotice('feed.posted', 'en')), /LinkedIn has downloaded the feed with your job \\"Backend Engineer\\"; it usually shows within 48 hours/);
+    assert.match(JSON.stringify(feedNotice('feed.posted', 'nb')), /LinkedIn har lastet ned feeden med jobben din «Backend Engineer»/);
+    assert.match(JSON.stringify(feedNotice('feed.in_feed', 'nb')), /"verb":"job\.show","data":\{"jobId":"J0000000001"\}/);
+    const withHint = feedNoticeRenderers['feed.in_feed']('en', { jobId: 'J0000000001', title: 'Backend Engineer', nextDownloadHint: '2026-11-28T06:12:00.000Z' });
+    assert.match(JSON.stringify(withHint), /LinkedIn is expected to read the feed around Sat, 28 Nov 2026, 06:12 \(UTC\)/);
+    assert.throws(() => feedNoticeRenderers['feed.posted']('en', { title: 'No id' }));
+  });
+
+  it('the options table is an Adaptive Card Table: a header row and one row per aspect, four columns each', () => {
+    const card = samples('en')['faq-answer (options_table)'];
+    const table = (card.body as Array<Record<string, unknown>>).find((element) => element.type === 'Table') as {
+      columns: unknown[];
+      rows: Array<{ cells: unknown[] }>;
+      firstRowAsHeader: boolean;
+    };
+    assert.ok(table, 'a Table element');
+    assert.equal(table.firstRowAsHeader, true);
+    assert.equal(table.columns.length, 4);
+    assert.equal(table.rows.length, 8);
+    assert.ok(table.rows.every((row) => row.cells.length === 4));
+    assert.match(JSON.stringify(table.rows[0]), /This bot \(daily feed\).*Job Wrapping.*Recruiter System Connect API/);
+    assert.match(JSON.stringify(samples('nb')['faq-answer (options_table)']), /Anbefalt av LinkedIn/);
+    for (const [name, other] of Object.entries(samples('en'))) {
+      if (name !== 'faq-answer (options_table)') assert.ok(!JSON.stringify(other).includes('"Table"'), `${name} has no table`);
+    }
+  });
+
+  it('the diagnosis card lists each cause with what to do, or says nothing is wrong', () => {
+    const causes = JSON.stringify(samples('en')['job-diagnosis (causes)']);
+    assert.match(causes, /The LinkedIn company ID .{1,2}contoso.{1,2} is not a number/);
+    assert.match(causes, /no job poster email is set .*; its expiration date has passed/);
+    assert.match(causes, /Possible duplicate: J0000000002/);
+    assert.match(causes, /What to do: /);
+    assert.match(JSON.stringify(samples('nb')['job-diagnosis (nothing wrong)']), /Jeg fant ingenting galt/);
   });
 
   it('Norwegian cards are in Norwegian', () => {

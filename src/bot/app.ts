@@ -3,22 +3,37 @@ import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnS
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { AppError, errorCodeOf } from '../domain/errors';
 import { roleOf } from '../domain/settings';
+import { isValidTimeZone } from '../feed/schedule';
 import { languageOf, t } from '../i18n/strings';
 import type { Logger } from '../logger';
 import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
 import type { BotDeps, Caller, Reply } from './types';
 import { noticeCard } from './views';
 
-/** Who is speaking, without their role (which needs storage): for replies in the right language. */
+/** Teams' `clientInfo` entity: the client's locale and IANA time zone. */
+interface ClientInfo {
+  locale?: string;
+  timezone?: string;
+}
+
+/** The client's IANA time zone: `localTimezone` on the activity, else `timezone` in `clientInfo`; ignored if unknown to Intl. */
+function clientTimeZone(activity: TurnContext['activity'], clientInfo: ClientInfo | undefined): string | undefined {
+  const zone = activity.localTimezone || clientInfo?.timezone;
+  return typeof zone === 'string' && isValidTimeZone(zone) ? zone : undefined;
+}
+
+/** Who is speaking, without their role (which needs storage): for replies in the right language and time zone. */
 export function callerOf(context: TurnContext): Omit<Caller, 'role'> {
   const activity = context.activity;
   const tenantId = activity.conversation?.tenantId ?? activity.channelData?.tenant?.id ?? 'default';
+  const clientInfo = activity.entities?.find((e) => e.type === 'clientInfo') as ClientInfo | undefined;
   return {
     tenantId,
     aadObjectId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown',
     name: activity.from?.name ?? '',
     inPersonalChat: !activity.conversation?.conversationType || activity.conversation.conversationType === 'personal',
-    language: languageOf(activity.locale ?? (activity.entities?.find((e) => e.type === 'clientInfo') as { locale?: string } | undefined)?.locale)
+    language: languageOf(activity.locale ?? clientInfo?.locale),
+    timeZone: clientTimeZone(activity, clientInfo)
   };
 }
 
@@ -41,7 +56,8 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
     const caller = callerOf(context);
     try {
       const settings = await deps.settings.get(caller.tenantId);
-      return await work({ ...caller, role: roleOf(settings, caller.aadObjectId, deps.bootstrapAdmins) });
+      const role = roleOf(settings, caller.aadObjectId, deps.bootstrapAdmins);
+      return await work({ ...caller, timeZone: caller.timeZone ?? settings.timeZone, role });
     } catch (error) {
       return { text: userMessageFor(error, caller, logger) };
     }
@@ -66,8 +82,11 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
 
   // Registered last: teams-ai tries routes in order and the first match wins.
   app.activity(ActivityTypes.Message, async (context) => {
-    if (!context.activity.text?.trim()) return;
-    await send(context, await run(context, (caller) => fallbackRoute(deps, caller, [] as unknown as RegExpMatchArray)));
+    const text = commandText(context);
+    if (!text) return;
+    // The whole text as the match, so the fallback can read what was asked (FAQ answers).
+    const whole = text.match(/^[\s\S]*$/)!;
+    await send(context, await run(context, (caller) => fallbackRoute(deps, caller, whole)));
   });
 
   app.error(async (context, error) => {

@@ -5,7 +5,10 @@ import * as ACData from 'adaptivecards-templating';
 /** Folder of the card templates: `cards/` at the project root (this file runs from dist/src/bot). */
 export const CARDS_DIR = join(__dirname, '..', '..', '..', 'cards');
 
-export const CARD_NAMES = ['job-form', 'job', 'job-list', 'job-close-confirm', 'help', 'notice', 'settings', 'settings-history', 'approval'] as const;
+export const CARD_NAMES = [
+  'job-form', 'job', 'job-list', 'job-close-confirm', 'help', 'notice', 'feed-build', 'feed-status', 'feed-notice', 'faq-topics', 'faq-answer',
+  'job-diagnosis', 'settings', 'settings-history', 'approval'
+] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };

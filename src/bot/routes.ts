@@ -1,12 +1,32 @@
 import { t } from '../i18n/strings';
+import { buildFeedNow, buildFeedNowFromCard, feedStatus, feedStatusFromCard } from './handlers/feed';
 import { decideApproval } from './handlers/approvals';
 import { askCloseJob, askCloseJobFromCard, confirmCloseJob } from './handlers/closeJob';
-import { fallback, showHelp, showHelpFromCard } from './handlers/help';
+import { answerOrFallback, showFaqList, showFaqListFromCard, showFaqTopic } from './handlers/faq';
+import { showHelp, showHelpFromCard } from './handlers/help';
 import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
 import { saveSettings, showSettings, showSettingsFromCard, showSettingsHistory, showSettingsHistoryFromCard } from './handlers/settings';
 import { showJobFromCard } from './handlers/showJob';
+import { whyNotOnLinkedIn, whyNotOnLinkedInFromCard } from './handlers/whyNotOnLinkedIn';
 import type { CardRoute, MessageHandler, MessageRoute } from './types';
+
+/**
+ * "why isn't job <id> on LinkedIn?", "why is job <id> not showing on LinkedIn", "hvorfor er ikke jobb <id> på LinkedIn?",
+ * "hvorfor vises ikke jobb <id> på LinkedIn": a why-question, about LinkedIn, with a negation, about one job. The id
+ * follows "job"/"jobb", or stands alone as J + 10 characters; without one, the handler says how to ask.
+ */
+const WHY_NOT_ON_LINKEDIN = new RegExp(
+  [
+    String.raw`^(?:why|hvorfor)\b`,
+    String.raw`(?=.*\blinked ?in\b)`,
+    String.raw`(?=.*(?:\b(?:isn|aren|doesn|don|hasn|haven|can|won)['’]?t\b|\bnot\b|\bcannot\b|\bikke\b))`,
+    String.raw`(?=.*\b(?:job|jobb|jobben|stillingen)\b|.*\bj[0-9a-z]{10}\b)`,
+    String.raw`(?:.*?\b(?:job|jobb|jobben)\s+(?:id\s+|#)?(?<id>[0-9a-z]{10,11})\b|.*?\b(?<bareId>j[0-9a-z]{10})\b)?`,
+    String.raw`.*$`
+  ].join(''),
+  'i'
+);
 
 /**
  * Commands are anchored (^…$): teams-ai's string routes are substring matches, and "please don't post a job"
@@ -17,12 +37,21 @@ export const messageRoutes: MessageRoute[] = [
   { name: 'my jobs', pattern: /^(my jobs|list jobs|mine jobber|list jobber|vis jobber)$/i, handler: listJobs },
   { name: 'close job', pattern: /^(close job|avslutt jobb)(\s+(?<id>\S+))?$/i, handler: requireId('usage.closeJob', askCloseJob) },
   { name: 'edit job', pattern: /^(edit job|rediger jobb)(\s+(?<id>\S+))?$/i, handler: requireId('usage.editJob', showEditForm) },
+  { name: 'build feed now', pattern: /^(build (the )?feed( now)?|bygg feed(en)?( nå)?)[.!]?$/i, handler: buildFeedNow },
+  { name: 'feed status', pattern: /^(feed ?status|status (for|of) (the )?feed(en)?|feed-status)\??$/i, handler: feedStatus },
+  { name: 'help', pattern: /^(help|hjelp|\?)$/i, handler: showHelp },
+  {
+    name: 'linkedin questions',
+    pattern: /^((help|hjelp)( with| med| om)? linked ?in|linked ?in (faq|questions|spørsmål)|faq)[.!?]?$/i,
+    handler: showFaqList
+  },
+  { name: "why isn't job on linkedin", pattern: WHY_NOT_ON_LINKEDIN, handler: whyNotOnLinkedIn },
   { name: 'settings history', pattern: /^(settings history|innstillinger historikk|innstillingshistorikk|endringslogg)$/i, handler: showSettingsHistory },
-  { name: 'settings', pattern: /^(settings|innstillinger)$/i, handler: showSettings },
-  { name: 'help', pattern: /^(help|hjelp|\?)$/i, handler: showHelp }
+  { name: 'settings', pattern: /^(settings|innstillinger)$/i, handler: showSettings }
 ];
 
-export const fallbackRoute: MessageHandler = fallback;
+/** Text no command matched: an FAQ answer when the question is clear, else the generic reply. */
+export const fallbackRoute: MessageHandler = answerOrFallback;
 
 /** Adaptive Card `Action.Execute` verbs. */
 export const cardRoutes: CardRoute[] = [
@@ -33,7 +62,12 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'job.closeAsk', handler: askCloseJobFromCard },
   { verb: 'job.close', handler: confirmCloseJob },
   { verb: 'job.list', handler: listJobsFromCard },
+  { verb: 'feed.build', handler: buildFeedNowFromCard },
+  { verb: 'feed.status', handler: feedStatusFromCard },
   { verb: 'help', handler: showHelpFromCard },
+  { verb: 'faq.list', handler: showFaqListFromCard },
+  { verb: 'faq.show', handler: showFaqTopic },
+  { verb: 'job.diagnose', handler: whyNotOnLinkedInFromCard },
   { verb: 'settings.open', handler: showSettingsFromCard },
   { verb: 'settings.save', handler: saveSettings },
   { verb: 'settings.history', handler: showSettingsHistoryFromCard },

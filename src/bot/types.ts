@@ -1,4 +1,5 @@
 import type { Person, Role } from '../domain/settings';
+import type { FeedService } from '../feed/feedService';
 import type { Notifier } from '../notifications/notifier';
 import type { Language } from '../i18n/strings';
 import type { ConversationStore } from '../storage/conversationStore';
@@ -12,6 +13,11 @@ export interface Caller {
   aadObjectId: string;
   name: string;
   language: Language;
+  /**
+   * IANA time zone for the times shown to this person: the one Teams reports for their client, else the feed's own
+   * (filled in at every turn from the tenant's settings).
+   */
+  timeZone?: string;
   /** Decided on the server from the tenant's settings at every turn, never taken from a card. */
   role: Role;
   /** False in a channel or group chat, where everyone present would see a card; unset when unknown. */
@@ -23,6 +29,8 @@ export interface BotDeps {
   jobs: JobStore;
   conversations: ConversationStore;
   settings: SettingsReader;
+  /** LinkedIn's daily feed: build on demand, status, why a job is held back, when the next build is. */
+  feed: FeedService;
   /** ADMIN_AAD_IDS: admins whatever the stored settings say. */
   bootstrapAdmins: readonly string[];
   now: () => Date;

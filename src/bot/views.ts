@@ -81,7 +81,7 @@ export function locationText(job: Pick<Job, 'city' | 'region' | 'country' | 'pos
   return [job.postalCode ? `${job.postalCode} ${job.city}` : job.city, job.region, job.country].filter(Boolean).join(', ');
 }
 
-function dateText(language: Language, iso: string, timeZone = 'UTC'): string {
+export function dateText(language: Language, iso: string, timeZone = 'UTC'): string {
   const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
@@ -95,14 +95,23 @@ function salaryText(language: Language, job: Job): string {
   return `${range} ${job.salaryCurrency ?? ''}${period}`.trim();
 }
 
+/** Where a job stands with LinkedIn's feed, already in the reader's words and time zone. */
+export interface JobFeedView {
+  /** When the next feed build is, e.g. "Sat, 28 Nov 2026, 03:00 (Europe/Oslo)". */
+  nextBuild?: string;
+  /** Why the job is held back from the feed (one sentence each); shown only to those who may change the job. */
+  heldBack?: string[];
+}
+
 export interface JobCardView {
   language: Language;
   job: Job;
   canEdit: boolean;
   notice?: string;
+  feed?: JobFeedView;
 }
 
-export function jobCard({ language, job, canEdit, notice }: JobCardView): AdaptiveCardJson {
+export function jobCard({ language, job, canEdit, notice, feed }: JobCardView): AdaptiveCardJson {
   const facts = [
     [t(language, 'job.id'), job.id],
     [t(language, 'job.workplaceType'), t(language, `workplace.${job.workplaceType}`)],
@@ -113,7 +122,8 @@ export function jobCard({ language, job, canEdit, notice }: JobCardView): Adapti
     [t(language, 'job.expirationDate'), job.expirationDate ?? ''],
     [t(language, 'job.applyUrl'), job.applyUrl],
     [t(language, 'job.author'), job.author.name],
-    [t(language, 'job.created'), dateText(language, job.createdAt)]
+    [t(language, 'job.created'), dateText(language, job.createdAt)],
+    [t(language, 'job.nextBuild'), feed?.nextBuild ?? '']
   ]
     .filter(([, value]) => value)
     .map(([title, value]) => ({ title, value }));
@@ -125,6 +135,7 @@ export function jobCard({ language, job, canEdit, notice }: JobCardView): Adapti
     stateText: t(language, `state.${job.state}`),
     stateStyle: STATE_STYLE[job.state].style,
     facts,
+    heldBack: (feed?.heldBack ?? []).map((text) => `- ${text}`).join('\n'),
     canEdit: canEdit && job.state !== 'closed'
   });
 }
@@ -134,20 +145,28 @@ export interface JobListView {
   jobs: Job[];
   everyone: boolean;
   next?: string;
+  /** When the next feed build is, in the reader's time zone. */
+  nextBuild?: string;
+  /** Ids of listed jobs that the current feed holds back. */
+  heldBack?: ReadonlySet<string>;
 }
 
-export function jobListCard({ language, jobs, everyone, next }: JobListView): AdaptiveCardJson {
+export function jobListCard({ language, jobs, everyone, next, nextBuild, heldBack }: JobListView): AdaptiveCardJson {
   return renderCard('job-list', {
     s: cardStrings(language),
     heading: t(language, everyone ? 'list.titleAll' : 'list.title'),
-    jobs: jobs.map((job) => ({
-      id: job.id,
-      title: job.title,
-      location: locationText(job),
-      created: dateText(language, job.createdAt),
-      state: t(language, `stateShort.${job.state}`),
-      stateColor: STATE_STYLE[job.state].color
-    })),
+    jobs: jobs.map((job) => {
+      const held = heldBack?.has(job.id) ?? false;
+      return {
+        id: job.id,
+        title: job.title,
+        location: locationText(job),
+        created: dateText(language, job.createdAt),
+        state: held ? t(language, 'stateShort.heldBack') : t(language, `stateShort.${job.state}`),
+        stateColor: held ? 'Attention' : STATE_STYLE[job.state].color
+      };
+    }),
+    nextBuild: nextBuild ? t(language, 'list.nextBuild', { time: nextBuild }) : '',
     next: next ?? ''
   });
 }

@@ -4,7 +4,9 @@
  * (called "the guide" below). Free of I/O: the caller supplies the jobs and the sink.
  */
 import type { Job, JobState } from './job';
-import { cdata, sanitizeDescription, sanitizeText, visibleText } from './feedText';
+import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
+import { cdataPieces, sanitizeDescription, sanitizeText, visibleText } from './feedText';
 
 export interface FeedSettings {
   /** Fallback employer name when a job has none. */
@@ -196,20 +198,21 @@ export function heldBackReasons(job: Job, settings: FeedSettings, now: Date): Ho
   return [...settingsReasons(settings), ...jobReasons(toFeedJob(job, settings), job, now)];
 }
 
-// ---- rendering -------------------------------------------------------------------------------------------------
+// ---- rendering (xmlbuilder2) -----------------------------------------------------------------------------------
 
-const INDENT = '  ';
+type Value = string | number | undefined;
 
-function element(name: string, value: string | number | undefined, depth: number): string {
-  if (value === undefined || value === '') return '';
-  return `${INDENT.repeat(depth)}<${name}>${cdata(String(value))}</${name}>\n`;
+/** A child element holding `value` as CDATA; omitted when empty (guide: leave out empty optional elements). */
+function addText(parent: XMLBuilder, name: string, value: Value): void {
+  if (value === undefined || value === '') return;
+  const element = parent.ele(name);
+  for (const piece of cdataPieces(String(value))) element.dat(piece);
 }
 
-function listElement(listName: string, itemName: string, values: ReadonlyArray<string | number>, depth: number): string {
-  if (values.length === 0) return '';
-  const pad = INDENT.repeat(depth);
-  const items = values.map((value) => element(itemName, value, depth + 1)).join('');
-  return `${pad}<${listName}>\n${items}${pad}</${listName}>\n`;
+function addList(parent: XMLBuilder, listName: string, itemName: string, values: ReadonlyArray<string | number>): void {
+  if (values.length === 0) return;
+  const list = parent.ele(listName);
+  for (const value of values) addText(list, itemName, value);
 }
 
 /** Integer, two-decimal at most; the guide types amount as Integer, the API as "a real number string". */
@@ -217,103 +220,108 @@ function formatAmount(amount: number): string {
   return String(Math.round(amount * 100) / 100);
 }
 
-function salaryEnd(name: 'highEnd' | 'lowEnd', amount: number | undefined, currency: string, depth: number): string {
-  if (amount === undefined) return '';
-  const pad = INDENT.repeat(depth);
-  const body = element('amount', formatAmount(amount), depth + 1) + element('currencyCode', currency, depth + 1);
-  return `${pad}<${name}>\n${body}${pad}</${name}>\n`;
+function addSalaryEnd(salary: XMLBuilder, name: 'highEnd' | 'lowEnd', amount: number | undefined, currency: string): void {
+  if (amount === undefined) return;
+  const end = salary.ele(name);
+  addText(end, 'amount', formatAmount(amount));
+  addText(end, 'currencyCode', currency);
 }
 
 /** Guide: salaries/salary/{highEnd,lowEnd}/{amount,currencyCode}, period, type. Left out unless currency and period are known. */
-function salariesElement(job: Job, depth: number): string {
+function addSalaries(parent: XMLBuilder, job: Job): void {
   const { salaryMin, salaryMax, salaryCurrency, salaryPeriod } = job;
-  if ((salaryMin === undefined && salaryMax === undefined) || !salaryCurrency || !salaryPeriod) return '';
-  const pad = INDENT.repeat(depth);
-  const salary =
-    salaryEnd('highEnd', salaryMax, salaryCurrency, depth + 2) +
-    salaryEnd('lowEnd', salaryMin, salaryCurrency, depth + 2) +
-    element('period', salaryPeriod, depth + 2) +
-    element('type', 'BASE_SALARY', depth + 2);
-  return `${pad}<salaries>\n${pad}${INDENT}<salary>\n${salary}${pad}${INDENT}</salary>\n${pad}</salaries>\n`;
+  if ((salaryMin === undefined && salaryMax === undefined) || !salaryCurrency || !salaryPeriod) return;
+  const salary = parent.ele('salaries').ele('salary');
+  addSalaryEnd(salary, 'highEnd', salaryMax, salaryCurrency);
+  addSalaryEnd(salary, 'lowEnd', salaryMin, salaryCurrency);
+  addText(salary, 'period', salaryPeriod);
+  addText(salary, 'type', 'BASE_SALARY');
 }
 
 function validIndustryCodes(settings: FeedSettings): number[] {
   return (settings.industryCodes ?? []).filter((code) => Number.isInteger(code) && code > 0);
 }
 
-/** One `<job>`, in the order of the guide's field table. `listDate` is the day LinkedIn first got the job. */
+/**
+ * One `<job>` on one line, in the order of the guide's field table. `listDate` is the day LinkedIn first got the job.
+ * Unindented on purpose: a `]]>` split into two CDATA sections must not get whitespace between them.
+ */
 function renderJob(job: Job, feedJob: FeedJob, settings: FeedSettings, now: Date): string {
-  const listDate = job.firstFedAt ? job.firstFedAt.slice(0, 10) : utcDay(now);
-  const body = [
-    element('partnerJobId', feedJob.partnerJobId, 2),
-    element('company', feedJob.company, 2),
-    element('title', feedJob.title, 2),
-    element('description', feedJob.description, 2),
-    element('applyUrl', feedJob.applyUrl, 2),
-    element('companyId', settings.companyId?.trim(), 2),
-    element('location', feedJob.location, 2),
-    element('city', feedJob.city, 2),
-    element('state', feedJob.state, 2),
-    element('country', feedJob.country, 2),
-    element('postalCode', feedJob.postalCode, 2),
-    element('workplaceTypes', job.workplaceType, 2),
-    element('jobtype', FEED_JOB_TYPES.has(job.employmentType) ? job.employmentType : undefined, 2),
-    element('experienceLevel', job.experienceLevel, 2),
-    listElement('jobFunctions', 'jobFunction', job.jobFunctions ?? [], 2),
-    listElement('industryCodes', 'industryCode', validIndustryCodes(settings), 2),
-    salariesElement(job, 2),
-    element('listDate', listDate, 2),
-    element('expirationDate', job.expirationDate, 2),
-    element('posterEmail', settings.posterEmail?.trim(), 2)
-  ].join('');
-  return `${INDENT}<job>\n${body}${INDENT}</job>\n`;
+  const element = create().ele('job');
+  addText(element, 'partnerJobId', feedJob.partnerJobId);
+  addText(element, 'company', feedJob.company);
+  addText(element, 'title', feedJob.title);
+  addText(element, 'description', feedJob.description);
+  addText(element, 'applyUrl', feedJob.applyUrl);
+  addText(element, 'companyId', settings.companyId?.trim());
+  addText(element, 'location', feedJob.location);
+  addText(element, 'city', feedJob.city);
+  addText(element, 'state', feedJob.state);
+  addText(element, 'country', feedJob.country);
+  addText(element, 'postalCode', feedJob.postalCode);
+  addText(element, 'workplaceTypes', job.workplaceType);
+  addText(element, 'jobtype', FEED_JOB_TYPES.has(job.employmentType) ? job.employmentType : undefined);
+  addText(element, 'experienceLevel', job.experienceLevel);
+  addList(element, 'jobFunctions', 'jobFunction', job.jobFunctions ?? []);
+  addList(element, 'industryCodes', 'industryCode', validIndustryCodes(settings));
+  addSalaries(element, job);
+  addText(element, 'listDate', job.firstFedAt ? job.firstFedAt.slice(0, 10) : utcDay(now));
+  addText(element, 'expirationDate', job.expirationDate);
+  addText(element, 'posterEmail', settings.posterEmail?.trim());
+  return `${INDENT}${element.end({ headless: true })}\n`;
 }
 
-/** Guide: lastBuildDate, publisherUrl (the table says "publisherURL", the guide's example `<publisherUrl>`), publisher, expectedJobCount. */
-function renderHeader(settings: FeedSettings, options: FeedOptions): string {
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<source>\n' +
-    element('lastBuildDate', options.now.toUTCString(), 1) +
-    element('publisherUrl', sanitizeText(settings.publisherUrl).trim(), 1) +
-    element('publisher', sanitizeText(settings.publisher).trim(), 1) +
-    element('expectedJobCount', options.expectedJobCount, 1)
-  );
-}
-
+const INDENT = '  ';
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+const SOURCE_OPEN = '<source>';
 const FOOTER = '</source>\n';
+
+/**
+ * The declaration, `<source>` and the header elements (guide: lastBuildDate, publisherUrl — the table says
+ * "publisherURL", the guide's example `<publisherUrl>` — publisher, expectedJobCount). `<source>` stays open: the jobs
+ * and FOOTER follow.
+ */
+export function renderFeedHeader(settings: FeedSettings, now: Date, expectedJobCount: number): string {
+  const source = create().ele('source');
+  addText(source, 'lastBuildDate', now.toUTCString());
+  addText(source, 'publisherUrl', sanitizeText(settings.publisherUrl).trim());
+  addText(source, 'publisher', sanitizeText(settings.publisher).trim());
+  addText(source, 'expectedJobCount', expectedJobCount);
+  const whole = source.end({ headless: true });
+  const headerElements = whole.slice(SOURCE_OPEN.length, whole.length - '</source>'.length);
+  return `${XML_DECLARATION}\n${SOURCE_OPEN}\n${INDENT}${headerElements}\n`;
+}
 
 // ---- streaming -------------------------------------------------------------------------------------------------
 
-function checkOptions(options: FeedOptions, maxJobs: number): void {
-  if (!Number.isInteger(options.expectedJobCount) || options.expectedJobCount < 0) {
-    throw new RangeError('expectedJobCount must be a whole number, 0 or more');
-  }
-  if (options.expectedJobCount > maxJobs) throw new FeedTooLargeError(maxJobs);
+export interface FeedBodyOptions {
+  now: Date;
+  /** Defaults to LinkedIn's 500,000 jobs per feed. */
+  maxJobs?: number;
+  /** Told each job written into the feed. */
+  onFed?: (job: Job) => void;
 }
 
 /**
- * Streams the feed: header, then each feedable job as it arrives, then the footer. Memory stays flat whatever the
- * number of jobs (only held-back and expired ids are kept). On FeedTooLargeError part of a feed has been written:
- * the caller must discard it, never publish it.
+ * Streams the feed's body: each feedable job as it arrives, then the closing `</source>`; the header (which carries
+ * the job count) is rendered afterwards with `renderFeedHeader` and goes first. Memory stays flat whatever the number
+ * of jobs (only held-back and expired ids are kept). On FeedTooLargeError part of a feed has been written: the caller
+ * must discard it, never publish it.
  */
-export async function writeFeed(
+export async function writeFeedBody(
   jobs: AsyncIterable<Job>,
   settings: FeedSettings,
   out: FeedSink,
-  options: FeedOptions
+  options: FeedBodyOptions
 ): Promise<FeedBuildResult> {
   const maxJobs = options.maxJobs ?? MAX_FEED_JOBS;
-  checkOptions(options, maxJobs);
-  const result: FeedBuildResult = {
-    jobCount: 0, expectedJobCount: options.expectedJobCount, heldBack: [], expiredJobIds: [], notOpenCount: 0, bytes: 0
-  };
+  const result: FeedBuildResult = { jobCount: 0, expectedJobCount: 0, heldBack: [], expiredJobIds: [], notOpenCount: 0, bytes: 0 };
   const emit = async (chunk: string) => {
     result.bytes += Buffer.byteLength(chunk, 'utf8');
     await out.write(chunk);
   };
   const settingsProblems = settingsReasons(settings);
 
-  await emit(renderHeader(settings, options));
   for await (const job of jobs) {
     if (!isInFeedSnapshot(job, options.now)) {
       if (isExpired(job, options.now) && SNAPSHOT_STATES.has(job.state) && !job.closedAt) result.expiredJobIds.push(job.id);
@@ -329,7 +337,31 @@ export async function writeFeed(
     if (result.jobCount >= maxJobs) throw new FeedTooLargeError(maxJobs);
     await emit(renderJob(job, feedJob, settings, options.now));
     result.jobCount++;
+    options.onFed?.(job);
   }
   await emit(FOOTER);
+  result.expectedJobCount = result.jobCount;
   return result;
+}
+
+function checkOptions(options: FeedOptions, maxJobs: number): void {
+  if (!Number.isInteger(options.expectedJobCount) || options.expectedJobCount < 0) {
+    throw new RangeError('expectedJobCount must be a whole number, 0 or more');
+  }
+  if (options.expectedJobCount > maxJobs) throw new FeedTooLargeError(maxJobs);
+}
+
+/** The whole feed in document order, when the job count is known beforehand (header first, then the body). */
+export async function writeFeed(
+  jobs: AsyncIterable<Job>,
+  settings: FeedSettings,
+  out: FeedSink,
+  options: FeedOptions
+): Promise<FeedBuildResult> {
+  const maxJobs = options.maxJobs ?? MAX_FEED_JOBS;
+  checkOptions(options, maxJobs);
+  const header = renderFeedHeader(settings, options.now, options.expectedJobCount);
+  await out.write(header);
+  const body = await writeFeedBody(jobs, settings, out, { now: options.now, maxJobs });
+  return { ...body, expectedJobCount: options.expectedJobCount, bytes: body.bytes + Buffer.byteLength(header, 'utf8') };
 }

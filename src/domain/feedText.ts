@@ -14,9 +14,18 @@ export function sanitizeText(value: string | undefined): string {
   return (value ?? '').replace(FORBIDDEN_XML_CHARS, '').replace(/\r\n?/g, '\n');
 }
 
-/** A CDATA section; a `]]>` inside the text is split across two sections so it cannot end the first one early. */
+/**
+ * The contents of the CDATA sections that hold `value`: sanitised, and split at each `]]>` (between `]]` and `>`)
+ * so that no section can be ended early by the text.
+ */
+export function cdataPieces(value: string): string[] {
+  const parts = sanitizeText(value).split(']]>');
+  return parts.map((part, i) => (i > 0 ? '>' : '') + part + (i < parts.length - 1 ? ']]' : ''));
+}
+
+/** The CDATA sections for `value`, as text. */
 export function cdata(value: string): string {
-  return `<![CDATA[${sanitizeText(value).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+  return cdataPieces(value).map((piece) => `<![CDATA[${piece}]]>`).join('');
 }
 
 /**

@@ -155,6 +155,8 @@ export interface Job extends JobInput {
   updatedAt: string;
   /** Set once the job has been part of a built feed; LinkedIn then forbids title changes. */
   firstFedAt?: string;
+  /** When LinkedIn first downloaded a feed holding the job (the first download after the build that fed it). */
+  postedAt?: string;
   closedAt?: string;
   /** Set when the tenant's posting policy sent the job to a recruiter for approval (see domain/approval.ts). */
   approval?: JobApproval;

@@ -1,6 +1,8 @@
 import * as restify from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../logger';
+import type { FeedEndpoint } from '../feed/linkedInFeed';
+import { serveFeed } from './feedRoute';
 
 export interface HttpDeps {
   /** Hands a Bot Framework request to the adapter (JWT check included when an app id is configured). */
@@ -8,6 +10,8 @@ export interface HttpDeps {
   storageHealthy(): Promise<boolean>;
   maxBodyBytes: number;
   logger: Logger;
+  /** LinkedIn's feed URL; absent, the route is not served. */
+  feed?: FeedEndpoint;
 }
 
 /** The smallest shape of a Bot Framework activity; the adapter checks the rest. */
@@ -29,6 +33,13 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
     const storage = await deps.storageHealthy().catch(() => false);
     sendJson(res, storage ? 200 : 503, { status: storage ? 'ok' : 'unavailable', storage: storage ? 'reachable' : 'unreachable' });
   });
+
+  if (deps.feed) {
+    const feed = deps.feed;
+    // GET /feeds/linkedin/<token>.xml (and HEAD): the tenant's current snapshot.
+    server.get('/feeds/linkedin/:file', async (req, res) => serveFeed(feed, deps.logger, req, res));
+    server.head('/feeds/linkedin/:file', async (req, res) => serveFeed(feed, deps.logger, req, res));
+  }
 
   // restify's DEP0111 warning on Node 20 is harmless; npm start silences it with --disable-warning.
   // restify answers body-parser failures (413, 400) itself; make every error a small JSON body without internals.

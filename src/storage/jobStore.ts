@@ -37,4 +37,6 @@ export interface JobStore {
    * Returns how many moved; a job closed meanwhile stays closed.
    */
   markInFeed(tenantId: string, jobIds: ReadonlySet<string>, at: Date): Promise<number>;
+  /** Moves those of `jobIds` still in_feed to posted, setting postedAt. Returns how many moved. */
+  markPosted(tenantId: string, jobIds: ReadonlySet<string>, at: Date): Promise<number>;
 }

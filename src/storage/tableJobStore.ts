@@ -2,6 +2,7 @@ import type { TableClient, TableEntityResult, TransactionAction } from '@azure/d
 import { AppError } from '../domain/errors';
 import type { Job, JobState } from '../domain/job';
 import type { JobPage, JobStore, ListJobsQuery, StreamJobsOptions } from './jobStore';
+import type { TenantRegistry } from './tenantRegistry';
 import { encodeKey, isStatus, odataString } from './tables';
 
 export const JOBS_TABLE = 'jobs';
@@ -39,9 +40,11 @@ function fromEntity(entity: TableEntityResult<JobEntity>): Job {
 }
 
 export class TableJobStore implements JobStore {
-  constructor(private readonly table: TableClient) {}
+  /** `tenants`, when given, learns each tenant that stores a job (the feed scheduler builds for those). */
+  constructor(private readonly table: TableClient, private readonly tenants?: TenantRegistry) {}
 
   async create(job: Job): Promise<Job> {
+    await this.tenants?.add(job.tenantId);
     const response = await this.table.createEntity(toEntity(job));
     return { ...job, etag: response.etag };
   }
@@ -108,20 +111,30 @@ export class TableJobStore implements JobStore {
   /** Stores up to 100 new jobs of one tenant in one transaction (seeding, imports). */
   async createBatch(jobs: readonly Job[]): Promise<void> {
     if (jobs.length === 0) return;
+    await this.tenants?.add(jobs[0].tenantId);
     await this.table.submitTransaction(jobs.map((job): TransactionAction => ['create', { ...toEntity(job) }]));
   }
 
   async markInFeed(tenantId: string, jobIds: ReadonlySet<string>, at: Date): Promise<number> {
+    return this.moveState(tenantId, jobIds, 'queued', (job) => inFeed(job, at));
+  }
+
+  async markPosted(tenantId: string, jobIds: ReadonlySet<string>, at: Date): Promise<number> {
+    return this.moveState(tenantId, jobIds, 'in_feed', (job) => ({ ...job, state: 'posted', postedAt: job.postedAt ?? at.toISOString() }));
+  }
+
+  /** Moves those of `jobIds` in state `from`, 100 per transaction, a few transactions in flight. */
+  private async moveState(tenantId: string, jobIds: ReadonlySet<string>, from: JobState, change: (job: Job) => Job): Promise<number> {
     if (jobIds.size === 0) return 0;
     const inFlight: Array<Promise<number>> = [];
     let moved = 0;
     let batch: Job[] = [];
     const submit = async () => {
-      inFlight.push(this.moveBatchInFeed(batch, at));
+      inFlight.push(this.moveBatch(batch, from, change));
       batch = [];
       if (inFlight.length >= TRANSACTIONS_IN_FLIGHT) moved += await inFlight.shift()!;
     };
-    for await (const job of this.streamTenant(tenantId, { states: ['queued'] })) {
+    for await (const job of this.streamTenant(tenantId, { states: [from] })) {
       if (!jobIds.has(job.id)) continue;
       batch.push(job);
       if (batch.length === TRANSACTION_MAX) await submit();
@@ -132,28 +145,28 @@ export class TableJobStore implements JobStore {
   }
 
   /** One transaction with each job's etag; one stale job fails the whole transaction, so those go one by one. */
-  private async moveBatchInFeed(jobs: readonly Job[], at: Date): Promise<number> {
-    const actions = jobs.map((job): TransactionAction => ['update', { ...toEntity(inFeed(job, at)) }, 'Replace', { etag: job.etag }]);
+  private async moveBatch(jobs: readonly Job[], from: JobState, change: (job: Job) => Job): Promise<number> {
+    const actions = jobs.map((job): TransactionAction => ['update', { ...toEntity(change(job)) }, 'Replace', { etag: job.etag }]);
     try {
       await this.table.submitTransaction(actions);
       return jobs.length;
     } catch {
       let moved = 0;
-      for (const job of jobs) if (await this.moveOneInFeed(job, at)) moved++;
+      for (const job of jobs) if (await this.moveOne(job, from, change)) moved++;
       return moved;
     }
   }
 
-  private async moveOneInFeed(job: Job, at: Date): Promise<boolean> {
+  private async moveOne(job: Job, from: JobState, change: (job: Job) => Job): Promise<boolean> {
     try {
-      await this.update(inFeed(job, at));
+      await this.update(change(job));
       return true;
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'JOB_CONFLICT')) throw error;
-      // Edited since we read it: it is in the feed all the same, unless it was closed meanwhile.
+      // Edited since we read it: it moves all the same, unless it left `from` meanwhile (closed, say).
       const fresh = await this.get(job.tenantId, job.id);
-      if (fresh?.state !== 'queued') return false;
-      await this.update(inFeed(fresh, at));
+      if (fresh?.state !== from) return false;
+      await this.update(change(fresh));
       return true;
     }
   }

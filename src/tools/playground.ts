@@ -55,7 +55,7 @@ export async function startBotProcess(options: StartBotProcessOptions): Promise<
   const child = startChild({
     name: 'bot',
     command: process.execPath,
-    args: ['--require', options.sandbox.loopbackPreload, BOT_ENTRY],
+    args: ['--disable-warning=DEP0111', '--require', options.sandbox.loopbackPreload, BOT_ENTRY],
     cwd: options.cwd,
     env: { ...options.env, PORT: String(options.port) },
     echo: options.echo

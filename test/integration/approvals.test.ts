@@ -7,6 +7,7 @@ import { TableJobStore } from '../../src/storage/tableJobStore';
 import { TableSettingsStore } from '../../src/storage/tableSettingsStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite, uniqueTableName } from '../support/azurite';
+import { feedStack } from '../support/feedStack';
 import { BotHarness, cardText, type TestUser } from '../support/botHarness';
 import { validForm } from '../support/samples';
 import { RecordingNotifier, settingsForm } from '../support/settingsSupport';
@@ -36,14 +37,17 @@ describe('approvals: hiring managers\' jobs wait for a recruiter (real route tab
 
   beforeEach(async () => {
     const connection = azurite().connection;
-    const tables = ['jobs', 'conv', 'settings'].map((name) => tableClient(connection, uniqueTableName(name)));
+    const tables = ['conv', 'settings'].map((name) => tableClient(connection, uniqueTableName(name)));
     await Promise.all(tables.map(ensureTable));
-    jobs = new TableJobStore(tables[0]);
+    const settings = new TableSettingsStore(tables[1], { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [ADMIN.aadObjectId] }, plainBox);
+    const stack = await feedStack(connection, settings, () => new Date());
+    jobs = stack.jobs;
     notifier = new RecordingNotifier();
     deps = {
       jobs,
-      conversations: new TableConversationStore(tables[1]),
-      settings: new TableSettingsStore(tables[2], { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [ADMIN.aadObjectId] }, plainBox),
+      feed: stack.feed,
+      conversations: new TableConversationStore(tables[0]),
+      settings,
       bootstrapAdmins: [ADMIN.aadObjectId],
       now: () => new Date(),
       notifier

@@ -1,10 +1,11 @@
 import { EnvSettingsReader } from '../../src/storage/settingsStore';
 import assert from 'node:assert/strict';
 import { TableConversationStore } from '../../src/storage/conversationStore';
-import { TableJobStore } from '../../src/storage/tableJobStore';
+import type { TableJobStore } from '../../src/storage/tableJobStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite, uniqueTableName } from '../support/azurite';
 import { BotHarness, cardOf, cardText, inputIds, type TestUser } from '../support/botHarness';
+import { feedStack } from '../support/feedStack';
 import { validForm } from '../support/samples';
 
 const ALEX: TestUser = { aadObjectId: 'aad-alex', name: 'Alex Wilber', tenantId: 'tenant-a' };
@@ -18,13 +19,13 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
   let conversations: TableConversationStore;
 
   beforeEach(async () => {
-    const table = tableClient(azurite().connection, uniqueTableName('jobs'));
     const conversationTable = tableClient(azurite().connection, uniqueTableName('conversations'));
-    await Promise.all([ensureTable(table), ensureTable(conversationTable)]);
-    jobs = new TableJobStore(table);
+    await ensureTable(conversationTable);
     conversations = new TableConversationStore(conversationTable);
     const settings = new EnvSettingsReader({ buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] });
-    bot = new BotHarness({ jobs, conversations, settings, bootstrapAdmins: [], now: () => new Date() });
+    const stack = await feedStack(azurite().connection, settings, () => new Date());
+    jobs = stack.jobs;
+    bot = new BotHarness({ jobs, conversations, settings, feed: stack.feed, bootstrapAdmins: [], now: () => new Date() });
   });
 
   async function postJob(user: TestUser, overrides: Record<string, unknown> = {}) {

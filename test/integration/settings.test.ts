@@ -11,10 +11,10 @@ import type { BotDeps } from '../../src/bot/types';
 import { AppError } from '../../src/domain/errors';
 import { aesGcmBox, plainBox, type SecretBox } from '../../src/storage/secretBox';
 import { TableConversationStore } from '../../src/storage/conversationStore';
-import { TableJobStore } from '../../src/storage/tableJobStore';
 import { TableSettingsStore } from '../../src/storage/tableSettingsStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite, uniqueTableName } from '../support/azurite';
+import { feedStack } from '../support/feedStack';
 import { BotHarness, cardOf, cardText, inputIds, type TestUser } from '../support/botHarness';
 import { validForm } from '../support/samples';
 import { capturingLogger, RecordingNotifier, settingsForm } from '../support/settingsSupport';
@@ -45,13 +45,15 @@ describe('settings: roles, the settings card, audit log, secrets (real route tab
 
   beforeEach(async () => {
     const connection = azurite().connection;
-    const [jobsTable, conversationsTable] = [tableClient(connection, uniqueTableName('jobs')), tableClient(connection, uniqueTableName('conv'))];
+    const conversationsTable = tableClient(connection, uniqueTableName('conv'));
     settingsTable = tableClient(connection, uniqueTableName('settings'));
-    await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable), ensureTable(settingsTable)]);
+    await Promise.all([ensureTable(conversationsTable), ensureTable(settingsTable)]);
     box = aesGcmBox(randomBytes(32));
     store = new TableSettingsStore(settingsTable, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [ADMIN.aadObjectId] }, box);
+    const stack = await feedStack(connection, store, () => new Date());
     deps = {
-      jobs: new TableJobStore(jobsTable),
+      jobs: stack.jobs,
+      feed: stack.feed,
       conversations: new TableConversationStore(conversationsTable),
       settings: store,
       bootstrapAdmins: [ADMIN.aadObjectId],

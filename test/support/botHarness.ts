@@ -10,6 +10,8 @@ export interface TestUser {
   name: string;
   tenantId: string;
   locale?: string;
+  /** IANA time zone the user's Teams client reports (`localTimezone` and `clientInfo.timezone`). */
+  timeZone?: string;
 }
 
 /** Drives the real route table through botbuilder's TestAdapter: no HTTP, no Teams. */
@@ -29,6 +31,9 @@ export class BotHarness {
       locale: user.locale ?? 'en-US',
       from: { id: `29:${user.aadObjectId}`, aadObjectId: user.aadObjectId, name: user.name },
       conversation: { id: `a:${user.aadObjectId}`, tenantId: user.tenantId, isGroup: false, conversationType: 'personal', name: '' },
+      ...(user.timeZone
+        ? { localTimezone: user.timeZone, entities: [{ type: 'clientInfo', locale: user.locale ?? 'en-US', timezone: user.timeZone }] }
+        : {}),
       ...partial
     };
   }

@@ -1,7 +1,8 @@
 import { closeJob } from '../../domain/job';
 import { t } from '../../i18n/strings';
 import type { BotDeps, CardHandler, Caller, MessageHandler, Reply } from '../types';
-import { closeConfirmCard, jobCard } from '../views';
+import { closeConfirmCard } from '../views';
+import { jobCardReply } from './jobFeed';
 import { findChangeableJob, findJob, withCardEtag } from './jobAccess';
 
 async function askToClose(deps: BotDeps, caller: Caller, rawId: unknown): Promise<Reply> {
@@ -21,5 +22,5 @@ export const confirmCloseJob: CardHandler = async (deps, caller, data) => {
   if (current.state === 'closed') return { text: t(caller.language, 'close.already', { id: current.id }) };
   const job = withCardEtag(await findChangeableJob(deps, caller, current.id), data.etag);
   const closed = await deps.jobs.update(closeJob(job, deps.now()));
-  return { card: jobCard({ language: caller.language, job: closed, canEdit: false, notice: t(caller.language, 'close.done', { id: closed.id }) }) };
+  return jobCardReply(deps, caller, closed, t(caller.language, 'close.done', { id: closed.id }));
 };

@@ -1,6 +1,7 @@
 import { seesAllJobs } from '../../domain/settings';
 import type { CardHandler, MessageHandler, BotDeps, Caller, Reply } from '../types';
 import { jobListCard } from '../views';
+import { jobListFeedView } from './jobFeed';
 
 const PAGE_SIZE = 10;
 
@@ -8,7 +9,8 @@ async function listPage(deps: BotDeps, caller: Caller, page?: string): Promise<R
   const everyone = seesAllJobs(caller.role);
   const author = everyone ? undefined : caller.aadObjectId;
   const result = await deps.jobs.list({ tenantId: caller.tenantId, authorAadObjectId: author, pageSize: PAGE_SIZE, page });
-  return { card: jobListCard({ language: caller.language, jobs: result.jobs, everyone, next: result.next }) };
+  const feed = await jobListFeedView(deps, caller, result.jobs);
+  return { card: jobListCard({ language: caller.language, jobs: result.jobs, everyone, next: result.next, ...feed }) };
 }
 
 export const listJobs: MessageHandler = (deps, caller) => listPage(deps, caller);

@@ -1,9 +1,10 @@
 import { applyEdit, createJob, validateJobInput, type Job } from '../../domain/job';
 import { t } from '../../i18n/strings';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
-import { jobCard, jobFormCard, jobFormValues } from '../views';
+import { jobFormCard, jobFormValues } from '../views';
 import { submitJobForPosting } from './approvals';
-import { canChange, findChangeableJob, withCardEtag } from './jobAccess';
+import { findChangeableJob, withCardEtag } from './jobAccess';
+import { jobCardReply } from './jobFeed';
 
 const today = (now: Date) => now.toISOString().slice(0, 10);
 
@@ -39,7 +40,7 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   if (!existing) {
     const author = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name };
     const job = await submitJobForPosting(deps, caller, createJob(validation.value, author, now), (j) => deps.jobs.create(j));
-    return { card: jobCard({ language: caller.language, job, canEdit: true, notice: submittedNotice(caller, job) }) };
+    return jobCardReply(deps, caller, job, submittedNotice(caller, job));
   }
   const edit = applyEdit(existing, validation.value, now);
   if (!edit.ok) {
@@ -48,12 +49,10 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   // A draft (a rejected job) is submitted again by its edit; other jobs keep their state.
   if (edit.job.state === 'draft') {
     const job = await submitJobForPosting(deps, caller, edit.job, (j) => deps.jobs.update(j));
-    return { card: jobCard({ language: caller.language, job, canEdit: canChange(caller, job), notice: submittedNotice(caller, job) }) };
+    return jobCardReply(deps, caller, job, submittedNotice(caller, job));
   }
   const job = await deps.jobs.update(edit.job);
-  return {
-    card: jobCard({ language: caller.language, job, canEdit: canChange(caller, job), notice: t(caller.language, 'job.updated', { id: job.id }) })
-  };
+  return jobCardReply(deps, caller, job, t(caller.language, 'job.updated', { id: job.id }));
 };
 
 function submittedNotice(caller: Caller, job: Job): string {

@@ -1,8 +1,5 @@
 import type { CardHandler } from '../types';
-import { jobCard } from '../views';
-import { canChange, findJob } from './jobAccess';
+import { findJob } from './jobAccess';
+import { jobCardReply } from './jobFeed';
 
-export const showJobFromCard: CardHandler = async (deps, caller, data) => {
-  const job = await findJob(deps, caller, data.jobId);
-  return { card: jobCard({ language: caller.language, job, canEdit: canChange(caller, job) }) };
-};
+export const showJobFromCard: CardHandler = async (deps, caller, data) => jobCardReply(deps, caller, await findJob(deps, caller, data.jobId));

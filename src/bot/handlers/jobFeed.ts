@@ -1,0 +1,52 @@
+/** A job's standing with LinkedIn's daily feed, for the job card and `my jobs`. */
+import type { Job, JobState } from '../../domain/job';
+import { holdReasonTexts, zonedTime } from '../feedViews';
+import type { BotDeps, Caller, Reply } from '../types';
+import { jobCard, type JobFeedView } from '../views';
+import { canChange } from './jobAccess';
+
+/** States the next build concerns: it feeds queued jobs, refreshes fed ones and drops closed ones. */
+const BUILD_MATTERS: ReadonlySet<JobState> = new Set<JobState>(['queued', 'in_feed', 'posted', 'closed']);
+/** States a build can hold a job back in. */
+const FEEDABLE: ReadonlySet<JobState> = new Set<JobState>(['queued', 'in_feed', 'posted']);
+
+/**
+ * Feed facts are extra information on a card that often follows a write (a job saved, a job closed): if the feed
+ * cannot be asked, the card goes out without them rather than reporting a failure for a write that succeeded.
+ */
+function bestEffort<T>(lookup: Promise<T>): Promise<T | undefined> {
+  return lookup.catch(() => undefined);
+}
+
+async function heldBackReasons(deps: BotDeps, caller: Caller, job: Job): Promise<string[] | undefined> {
+  if (!FEEDABLE.has(job.state) || !canChange(caller, job)) return undefined;
+  const reasons = await bestEffort(deps.feed.heldBackReasons(caller.tenantId, job.id));
+  return reasons?.length ? holdReasonTexts(caller.language, reasons) : undefined;
+}
+
+async function nextBuildText(deps: BotDeps, caller: Caller): Promise<string | undefined> {
+  const next = await bestEffort(deps.feed.nextBuildAt(caller.tenantId));
+  return next ? zonedTime(caller.language, next, caller.timeZone ?? 'UTC') : undefined;
+}
+
+/** Next build time for everyone; why it is held back only for those who may change the job (its owner first). */
+export async function jobFeedView(deps: BotDeps, caller: Caller, job: Job): Promise<JobFeedView> {
+  if (!BUILD_MATTERS.has(job.state)) return {};
+  const [nextBuild, heldBack] = await Promise.all([nextBuildText(deps, caller), heldBackReasons(deps, caller, job)]);
+  return { nextBuild, heldBack };
+}
+
+export async function jobCardReply(deps: BotDeps, caller: Caller, job: Job, notice?: string): Promise<Reply> {
+  const feed = await jobFeedView(deps, caller, job);
+  return { card: jobCard({ language: caller.language, job, canEdit: canChange(caller, job), notice, feed }) };
+}
+
+/** For `my jobs`: the next build time, and which listed jobs the current feed holds back. */
+export async function jobListFeedView(deps: BotDeps, caller: Caller, jobs: readonly Job[]): Promise<{ nextBuild?: string; heldBack: Set<string> }> {
+  const feedable = jobs.filter((job) => FEEDABLE.has(job.state));
+  const [nextBuild, reasons] = await Promise.all([
+    nextBuildText(deps, caller),
+    Promise.all(feedable.map((job) => bestEffort(deps.feed.heldBackReasons(caller.tenantId, job.id))))
+  ]);
+  return { nextBuild, heldBack: new Set(feedable.filter((_, i) => reasons[i]?.length).map((job) => job.id)) };
+}

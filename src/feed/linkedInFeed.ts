@@ -1,0 +1,126 @@
+/**
+ * The daily LinkedIn feed as the rest of the bot sees it: `FeedService` for the bot's commands, `FeedEndpoint` for
+ * the HTTP route that LinkedIn reads.
+ */
+import type { HoldReason } from '../domain/feed';
+import { heldBackReasons as holdReasons } from '../domain/feed';
+import type { Logger } from '../logger';
+import type { Notifier } from '../notifications/notifier';
+import type { FeedEventStore } from '../storage/feedEventStore';
+import type { FeedSnapshotStore, SnapshotMeta } from '../storage/feedSnapshotStore';
+import type { FeedTokenStore } from '../storage/feedTokenStore';
+import type { JobStore } from '../storage/jobStore';
+import type { LeaseStore } from '../storage/leaseStore';
+import type { SettingsReader } from '../storage/settingsStore';
+import { FeedBuilder, feedSettingsOf, type BuildRequest, type BuildResult } from './buildFeed';
+import type { BuildOutcome, FeedDownload, FeedService, FeedStatus } from './feedService';
+import { FeedTransitions } from './feedTransitions';
+import { scheduleAt } from './schedule';
+
+export interface LinkedInFeedDeps {
+  jobs: JobStore;
+  snapshots: FeedSnapshotStore;
+  leases: LeaseStore;
+  events: FeedEventStore;
+  tokens: FeedTokenStore;
+  settings: SettingsReader;
+  notifier: Notifier;
+  logger: Logger;
+  /** Where this bot is reached from outside: PUBLIC_BASE_URL, else `http://127.0.0.1:<PORT>` (known once listening). */
+  publicBaseUrl: string | (() => string);
+  now?: () => Date;
+  /** Build tuning (tests, bench): lease TTL, job cap, gzip level. */
+  build?: { leaseTtlMs?: number; maxJobs?: number; gzipLevel?: number };
+}
+
+/** What the feed route needs. */
+export interface FeedEndpoint {
+  /** The tenant a feed token belongs to (constant-time check), or undefined. */
+  tenantForToken(token: string): Promise<string | undefined>;
+  current(tenantId: string): Promise<SnapshotMeta | undefined>;
+  open(tenantId: string, snapshotId: string): AsyncIterable<Buffer>;
+  /** Records a complete download, and on a snapshot's first one moves its jobs to posted (with their notices). */
+  downloaded(tenantId: string, snapshot: SnapshotMeta, download: Omit<FeedDownload, 'at'>): Promise<void>;
+}
+
+export class LinkedInFeed implements FeedService, FeedEndpoint {
+  readonly builder: FeedBuilder;
+  readonly transitions: FeedTransitions;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: LinkedInFeedDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.transitions = new FeedTransitions(deps);
+    this.builder = new FeedBuilder({ ...deps, ...deps.build, transitions: this.transitions, now: this.now });
+  }
+
+  /** A build now, whatever the schedule says (it settles the slot due now, if open). */
+  async buildNow(tenantId: string): Promise<BuildOutcome> {
+    const { snapshot: _snapshot, ...outcome } = await this.build(tenantId);
+    return outcome;
+  }
+
+  build(tenantId: string, request: BuildRequest = {}): Promise<BuildResult> {
+    return this.builder.build(tenantId, request);
+  }
+
+  async status(tenantId: string): Promise<FeedStatus> {
+    const [snapshot, lastDownload, settings, feedUrl] = await Promise.all([
+      this.deps.snapshots.current(tenantId), this.deps.events.lastDownload(tenantId), this.deps.settings.get(tenantId), this.feedUrl(tenantId)
+    ]);
+    return {
+      lastBuild: snapshot && { builtAt: snapshot.builtAt, jobCount: snapshot.jobCount, bytes: snapshot.bytes },
+      heldBack: snapshot?.heldBack ?? [],
+      heldBackTotal: snapshot?.heldBackTotal ?? 0,
+      lastDownload,
+      nextBuildAt: scheduleAt(this.now(), { time: settings.buildTime, timeZone: settings.timeZone }).nextBuildAt,
+      timeZone: settings.timeZone,
+      feedUrl
+    };
+  }
+
+  /**
+   * From the current snapshot; a job past the stored list (more than 1,000 held back) is checked against today's
+   * rules instead. Undefined when the job is fed, or not open.
+   */
+  async heldBackReasons(tenantId: string, jobId: string): Promise<HoldReason[] | undefined> {
+    const snapshot = await this.deps.snapshots.current(tenantId);
+    if (!snapshot) return undefined;
+    const stored = snapshot.heldBack.find((held) => held.jobId === jobId);
+    if (stored || snapshot.heldBackTotal <= snapshot.heldBack.length) return stored?.reasons;
+    const [job, settings] = await Promise.all([this.deps.jobs.get(tenantId, jobId), this.deps.settings.get(tenantId)]);
+    if (!job || job.state === 'closed' || !settings.postingEnabled) return undefined;
+    const reasons = holdReasons(job, feedSettingsOf(settings), new Date(snapshot.builtAt));
+    return reasons.length > 0 ? reasons : undefined;
+  }
+
+  async nextBuildAt(tenantId: string): Promise<Date> {
+    const settings = await this.deps.settings.get(tenantId);
+    return scheduleAt(this.now(), { time: settings.buildTime, timeZone: settings.timeZone }).nextBuildAt;
+  }
+
+  /** The secret URL; creates the tenant's token at first use. */
+  async feedUrl(tenantId: string): Promise<string> {
+    const token = await this.deps.tokens.tokenFor(tenantId);
+    const base = typeof this.deps.publicBaseUrl === 'function' ? this.deps.publicBaseUrl() : this.deps.publicBaseUrl;
+    return `${base.replace(/\/+$/, '')}/feeds/linkedin/${token}.xml`;
+  }
+
+  tenantForToken(token: string): Promise<string | undefined> {
+    return this.deps.tokens.tenantFor(token);
+  }
+
+  current(tenantId: string): Promise<SnapshotMeta | undefined> {
+    return this.deps.snapshots.current(tenantId);
+  }
+
+  open(tenantId: string, snapshotId: string): AsyncIterable<Buffer> {
+    return this.deps.snapshots.open(tenantId, snapshotId);
+  }
+
+  async downloaded(tenantId: string, snapshot: SnapshotMeta, download: Omit<FeedDownload, 'at'>): Promise<void> {
+    const at = this.now();
+    await this.deps.events.recordDownload(tenantId, snapshot.snapshotId, { ...download, at: at.toISOString() });
+    await this.transitions.posted(tenantId, snapshot, at);
+  }
+}

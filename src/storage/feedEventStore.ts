@@ -1,0 +1,123 @@
+/**
+ * What happened to each feed snapshot after it was built, durably, so that a crash between a state change and the
+ * notices about it is finished on the next pass: per snapshot a progress row (jobs moved in feed? first LinkedIn
+ * download? jobs moved to posted?), and one row per successful download (time, user agent, bytes).
+ */
+import { randomBytes } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
+import type { FeedDownload } from '../feed/feedService';
+import { encodeKey, isStatus, odataString } from './tables';
+
+export const FEED_EVENTS_TABLE = 'feedevents';
+
+export interface SnapshotProgress {
+  snapshotId: string;
+  builtAt: string;
+  /** The build's queued → in_feed moves and their notices are done. */
+  fedDone: boolean;
+  /** LinkedIn's first download of this snapshot; the time stamped on the jobs it moves to posted. */
+  firstDownloadAt?: string;
+  /** The in_feed → posted moves and their notices are done. */
+  postedDone: boolean;
+}
+
+export interface FeedEventStore {
+  /** Written before the snapshot is published, so a crash after publishing leaves a trace to finish from. */
+  beginSnapshot(tenantId: string, snapshotId: string, builtAt: string): Promise<void>;
+  progress(tenantId: string, snapshotId: string): Promise<SnapshotProgress | undefined>;
+  markFedDone(tenantId: string, snapshotId: string): Promise<void>;
+  /** Sets firstDownloadAt unless set (the first caller wins, across instances); returns the progress after. */
+  firstDownload(tenantId: string, snapshotId: string, at: Date): Promise<SnapshotProgress | undefined>;
+  markPostedDone(tenantId: string, snapshotId: string): Promise<void>;
+  recordDownload(tenantId: string, snapshotId: string, download: FeedDownload): Promise<void>;
+  lastDownload(tenantId: string): Promise<FeedDownload | undefined>;
+}
+
+const progressKey = (snapshotId: string) => `progress|${snapshotId}`;
+const DOWNLOAD_PREFIX = 'download|';
+/** Newest first in key order: milliseconds counted down from a far date. */
+const downloadKey = (at: Date) => `${DOWNLOAD_PREFIX}${String(9_999_999_999_999 - at.getTime()).padStart(13, '0')}|${randomBytes(3).toString('hex')}`;
+
+interface ProgressRow {
+  snapshotId: string;
+  builtAt: string;
+  fedDone: boolean;
+  firstDownloadAt?: string;
+  postedDone: boolean;
+}
+
+export class TableFeedEventStore implements FeedEventStore {
+  constructor(private readonly table: TableClient) {}
+
+  async beginSnapshot(tenantId: string, snapshotId: string, builtAt: string): Promise<void> {
+    await this.table.upsertEntity({
+      partitionKey: encodeKey(tenantId), rowKey: progressKey(snapshotId), snapshotId, builtAt, fedDone: false, postedDone: false
+    }, 'Replace');
+  }
+
+  async progress(tenantId: string, snapshotId: string): Promise<SnapshotProgress | undefined> {
+    return (await this.readProgress(tenantId, snapshotId))?.progress;
+  }
+
+  async markFedDone(tenantId: string, snapshotId: string): Promise<void> {
+    await this.merge(tenantId, snapshotId, { fedDone: true });
+  }
+
+  async markPostedDone(tenantId: string, snapshotId: string): Promise<void> {
+    await this.merge(tenantId, snapshotId, { postedDone: true });
+  }
+
+  async firstDownload(tenantId: string, snapshotId: string, at: Date): Promise<SnapshotProgress | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const read = await this.readProgress(tenantId, snapshotId);
+      if (!read || read.progress.firstDownloadAt) return read?.progress;
+      try {
+        const firstDownloadAt = at.toISOString();
+        await this.table.updateEntity(
+          { partitionKey: encodeKey(tenantId), rowKey: progressKey(snapshotId), firstDownloadAt }, 'Merge', { etag: read.etag }
+        );
+        return { ...read.progress, firstDownloadAt };
+      } catch (error) {
+        if (!isStatus(error, 412)) throw error; // another download got there first: read theirs
+      }
+    }
+    return this.progress(tenantId, snapshotId);
+  }
+
+  async recordDownload(tenantId: string, snapshotId: string, download: FeedDownload): Promise<void> {
+    await this.table.createEntity({
+      partitionKey: encodeKey(tenantId), rowKey: downloadKey(new Date(download.at)), snapshotId,
+      at: download.at, userAgent: download.userAgent.slice(0, 1000), bytes: download.bytes
+    });
+  }
+
+  async lastDownload(tenantId: string): Promise<FeedDownload | undefined> {
+    const partitionKey = encodeKey(tenantId);
+    const filter = `PartitionKey eq ${odataString(partitionKey)} and RowKey ge ${odataString(DOWNLOAD_PREFIX)} and RowKey lt ${odataString('download}')}`;
+    const pages = this.table.listEntities<{ at: string; userAgent: string; bytes: number }>({ queryOptions: { filter } }).byPage({ maxPageSize: 1 });
+    for await (const page of pages) {
+      if (page.length > 0) return { at: page[0].at, userAgent: page[0].userAgent, bytes: Number(page[0].bytes) };
+    }
+    return undefined;
+  }
+
+  private async readProgress(tenantId: string, snapshotId: string): Promise<{ progress: SnapshotProgress; etag: string } | undefined> {
+    try {
+      const row = await this.table.getEntity<ProgressRow>(encodeKey(tenantId), progressKey(snapshotId));
+      return {
+        etag: row.etag,
+        progress: {
+          snapshotId: row.snapshotId, builtAt: row.builtAt, fedDone: row.fedDone === true,
+          firstDownloadAt: row.firstDownloadAt || undefined, postedDone: row.postedDone === true
+        }
+      };
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  private async merge(tenantId: string, snapshotId: string, values: Record<string, unknown>): Promise<void> {
+    await this.table.updateEntity({ partitionKey: encodeKey(tenantId), rowKey: progressKey(snapshotId), ...values }, 'Merge');
+  }
+}
