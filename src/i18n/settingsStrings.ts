@@ -1,5 +1,6 @@
 /** Sentences of the settings card, the audit log and approvals. `{name}` marks a parameter. */
 export const en = {
+  'help.settings': 'settings: admins set up the LinkedIn integration; settings history shows who changed what.',
   'settings.title': 'LinkedIn settings',
   'settings.intro': 'Only admins can see and change these settings. A save stores every field at once and is recorded in the audit log (type settings history).',
   'settings.saved': 'Settings saved: {count} change(s) recorded in the audit log.',
@@ -122,6 +123,7 @@ export const en = {
 } as const;
 
 export const nb: Record<keyof typeof en, string> = {
+  'help.settings': 'innstillinger: administratorer setter opp LinkedIn-integrasjonen; innstillinger historikk viser hvem som endret hva.',
   'settings.title': 'LinkedIn-innstillinger',
   'settings.intro': 'Bare administratorer kan se og endre disse innstillingene. Lagring skriver alle feltene samlet og føres i endringsloggen (skriv innstillinger historikk).',
   'settings.saved': 'Innstillingene er lagret: {count} endring(er) ført i endringsloggen.',
