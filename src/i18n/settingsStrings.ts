@@ -118,7 +118,6 @@ export const en = {
   'approval.requested': "Job {id} is waiting for a recruiter's approval. I'll tell you when someone decides.",
   'approval.result.approved': 'Your job {title} ({id}) was approved by {name} and is queued for LinkedIn\'s next daily feed.',
   'approval.result.rejected': 'Your job {title} ({id}) was not approved by {name}: {reason}. Type edit job {id} to change it and submit it again.',
-  'approval.openJob': 'Open job',
   'approval.location': 'Location'
 } as const;
 
@@ -241,6 +240,5 @@ export const nb: Record<keyof typeof en, string> = {
   'approval.requested': 'Jobb {id} venter på godkjenning fra en rekrutterer. Jeg sier fra når noen har bestemt seg.',
   'approval.result.approved': 'Jobben din {title} ({id}) ble godkjent av {name} og står i kø til LinkedIns neste daglige feed.',
   'approval.result.rejected': 'Jobben din {title} ({id}) ble ikke godkjent av {name}: {reason}. Skriv rediger jobb {id} for å endre den og sende den inn igjen.',
-  'approval.openJob': 'Åpne jobben',
   'approval.location': 'Sted'
 };
