@@ -24,7 +24,7 @@ export class TeamsChatSender implements ChatSender {
       if (!reference.conversation?.id) return this.openChatAndSend(reference, reply);
       let delivered: Delivered | undefined;
       await this.run((logic) => this.adapter.continueConversationAsync(this.botAppId, reference, logic), async (context) => {
-        const response = await context.sendActivity(activityOf(reply));
+        const response = await sendNew(context, reply);
         delivered = { activityId: response?.id ?? '', reference: withoutActivity(reference) };
       });
       return delivered!;
@@ -54,7 +54,7 @@ export class TeamsChatSender implements ChatSender {
     await this.run(
       (logic) => this.adapter.createConversationAsync(this.botAppId, reference.channelId ?? 'msteams', reference.serviceUrl ?? '', '', parameters, logic),
       async (context) => {
-        const response = await context.sendActivity(activityOf(reply));
+        const response = await sendNew(context, reply);
         const opened = TurnContext.getConversationReference(context.activity);
         delivered = { activityId: response?.id ?? '', reference: withoutActivity({ ...opened, user: reference.user }) };
       }
@@ -74,6 +74,15 @@ export class TeamsChatSender implements ChatSender {
     });
     if (failure) throw failure;
   }
+}
+
+/**
+ * The continuation activity botbuilder makes up carries an id, which `sendActivity` would turn into a `replyToId`
+ * (a reply to nothing; in a channel, a reply in some thread). Without it the message goes out as a new one.
+ */
+function sendNew(context: TurnContext, reply: Reply) {
+  (context.activity as { id?: string }).id = undefined;
+  return context.sendActivity(activityOf(reply));
 }
 
 function activityOf(reply: Reply): Partial<Activity> {
