@@ -11,6 +11,9 @@ import { CONVERSATIONS_TABLE, TableConversationStore } from './storage/conversat
 import { TableJobStore, JOBS_TABLE } from './storage/tableJobStore';
 import { ensureTable, tableClient, type TableConnection } from './storage/tables';
 import { storageHealthy } from './storage/health';
+import { OUTBOX_TABLE, TableOutboxStore } from './storage/tableOutboxStore';
+import { createNotifications } from './notifications';
+import { builtInRenderers } from './notifications/renderers';
 import { loadEnvFiles } from './tools/envFiles';
 
 /** Environment files (Teams Toolkit style) under the variables already set; the real environment wins. */
@@ -40,7 +43,8 @@ export async function main(): Promise<void> {
   const { connection, embedded } = await openStorage(config, logger);
   const jobsTable = tableClient(connection, JOBS_TABLE);
   const conversationsTable = tableClient(connection, CONVERSATIONS_TABLE);
-  await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable)]);
+  const outboxTable = tableClient(connection, OUTBOX_TABLE);
+  await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable), ensureTable(outboxTable)]);
 
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? '',
@@ -48,11 +52,22 @@ export async function main(): Promise<void> {
     MicrosoftAppType: config.BOT_TYPE,
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
   });
+  const conversations = new TableConversationStore(conversationsTable);
+  // Proactive messages: every feature's renderers by message kind (feed.*, candidate.*, approval.* join here).
+  const notifications = createNotifications({
+    adapter,
+    botAppId: config.BOT_ID ?? '',
+    outbox: new TableOutboxStore(outboxTable),
+    conversations,
+    renderers: { ...builtInRenderers },
+    logger
+  });
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
     jobs: new TableJobStore(jobsTable),
-    conversations: new TableConversationStore(conversationsTable),
+    conversations,
     settings: new EnvSettingsReader(settingsDefaults(config)),
     bootstrapAdmins: config.ADMIN_AAD_IDS,
+    notifier: notifications.notifier,
     now: () => new Date()
   }, logger);
 
@@ -68,9 +83,12 @@ export async function main(): Promise<void> {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
   });
 
+  notifications.worker.start();
+
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     server.close();
+    await notifications.worker.stop();
     await embedded?.stop();
     process.exit(0);
   };

@@ -1,5 +1,6 @@
 import type { Role } from '../domain/settings';
 import type { Language } from '../i18n/strings';
+import type { Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
@@ -22,6 +23,8 @@ export interface BotDeps {
   settings: SettingsReader;
   /** ADMIN_AAD_IDS: admins whatever the stored settings say. */
   bootstrapAdmins: readonly string[];
+  /** Proactive messages to people and channels (durable outbox; see src/notifications). */
+  notifier: Notifier;
   now: () => Date;
 }
 

@@ -6,6 +6,7 @@ import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite, uniqueTableName } from '../support/azurite';
 import { BotHarness, cardOf, cardText, inputIds, type TestUser } from '../support/botHarness';
 import { validForm } from '../support/samples';
+import { RecordingNotifier } from '../support/recordingNotifier';
 
 const ALEX: TestUser = { aadObjectId: 'aad-alex', name: 'Alex Wilber', tenantId: 'tenant-a' };
 const MEGAN: TestUser = { aadObjectId: 'aad-megan', name: 'Megan Bowen', tenantId: 'tenant-a' };
@@ -24,7 +25,7 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
     jobs = new TableJobStore(table);
     conversations = new TableConversationStore(conversationTable);
     const settings = new EnvSettingsReader({ buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] });
-    bot = new BotHarness({ jobs, conversations, settings, bootstrapAdmins: [], now: () => new Date() });
+    bot = new BotHarness({ jobs, conversations, settings, bootstrapAdmins: [], notifier: new RecordingNotifier(), now: () => new Date() });
   });
 
   async function postJob(user: TestUser, overrides: Record<string, unknown> = {}) {
@@ -146,6 +147,22 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
     assert.equal((stored?.reference.conversation as { id: string }).id, `a:${KARI.aadObjectId}`);
     await bot.send(KARI, { type: 'installationUpdate', action: 'remove' });
     assert.equal((await conversations.get(KARI.tenantId, KARI.aadObjectId))?.active, false);
+  });
+
+  it('remembers a team and its channel when the bot is added to a team, for channel notices, and forgets them when removed', async () => {
+    const inChannel = {
+      conversation: { id: '19:general@thread.tacv2', tenantId: ALEX.tenantId, isGroup: true, conversationType: 'channel', name: '' },
+      channelData: { team: { id: '19:team@thread.tacv2' }, channel: { id: '19:general@thread.tacv2' }, tenant: { id: ALEX.tenantId } },
+      recipient: { id: '28:bot', name: 'bot' }
+    };
+    await bot.send(ALEX, { type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'bot' }], ...inChannel });
+    const channel = await conversations.get(ALEX.tenantId, 'channel:19:general@thread.tacv2');
+    const team = await conversations.get(ALEX.tenantId, 'team:19:team@thread.tacv2');
+    assert.equal(channel?.active, true);
+    assert.equal(team?.active, true);
+    assert.equal((channel?.reference.conversation as { id: string }).id, '19:general@thread.tacv2');
+    await bot.send(ALEX, { type: 'conversationUpdate', membersRemoved: [{ id: '28:bot', name: 'bot' }], ...inChannel });
+    assert.equal((await conversations.get(ALEX.tenantId, 'channel:19:general@thread.tacv2'))?.active, false);
   });
 
   it('speaks Norwegian to a Norwegian Teams client, cards included', async () => {

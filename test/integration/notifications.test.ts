@@ -71,6 +71,19 @@ describe('notifications: durable outbox and Teams delivery (Azurite, local Bot C
     assert.equal(row?.sent?.activityId, stub.sent[0].activityId);
   });
 
+  it('a channel notice starts a new post in the channel, through the team\'s stored reference', async () => {
+    await stack.conversations.save({
+      tenantId: TENANT, aadObjectId: 'team:19:team@thread.tacv2', language: 'nb', active: true, updatedAt: new Date().toISOString(),
+      reference: { ...personalReference(stub.url, TENANT, 'x'), conversation: { id: '19:team@thread.tacv2;messageid=1', conversationType: 'channel', tenantId: TENANT } }
+    });
+    await stack.notifier.enqueue([{ tenantId: TENANT, key: 'to-channel', to: { kind: 'channel', channelId: '19:recruiting@thread.tacv2', teamId: '19:team@thread.tacv2' }, message: { kind: 'test.card', data: { name: 'channel' } } }]);
+    stack.worker.start();
+    await waitFor(() => stub.sent.length === 1, 20_000, 'channel post');
+    assert.equal(stub.sent[0].conversationId, '19:recruiting@thread.tacv2');
+    assert.equal(stub.sent[0].replyToId, undefined);
+    assert.match(textOf(stub.sent[0]), /Hei channel/);
+  });
+
   it('refuses malformed notices and kinds without a renderer, storing nothing', async () => {
     await assert.rejects(stack.notifier.enqueue([notice('', 'kari')]), /invalid notice/);
     await assert.rejects(stack.notifier.enqueue([notice('n1', 'kari', { message: { kind: 'nobody.renders', data: {} } })]), /no renderer/);
