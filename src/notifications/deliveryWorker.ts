@@ -204,25 +204,39 @@ export class DeliveryWorker {
     if (!notice) return;
     const destination = await resolveRecipient(this.options.conversations, notice.tenantId, notice.to);
     if (!destination) return this.waitForConversation(notice, token);
-    let rendered = this.render(notice, destination.language);
-    if (rendered instanceof Error) return this.park(notice, token, 'unrenderable', rendered.message);
+    const firstRender = this.render(notice, destination.language);
+    if (firstRender instanceof Error) return this.park(notice, token, 'unrenderable', firstRender.message);
+    let rendered: Rendered = firstRender;
 
     const needsNewChat = !(destination.reference.conversation as { id?: string } | undefined)?.id;
     for (let i = 0; i < (needsNewChat ? 2 : 1); i++) await this.options.limiter.acquire(notice.tenantId, destination.limiterKey);
 
-    notice = await this.mine(notice, token, () => ({ state: 'sending', leaseUntil: this.later(this.policy.sendLeaseMs) }));
-    if (!notice) return; // the claim was taken over while we waited: the new holder sends it
-    if (notice.revision !== rendered.revision) {
-      const again = this.render(notice, destination.language);
-      if (!(again instanceof Error)) rendered = again;
-    }
+    // "sending" is recorded when the connector client is ready, right before the request: the unknowable window is
+    // that one request, not the SDK's setup.
+    let sending: OutboxNotice | undefined;
+    const markSending = async (): Promise<Reply | undefined> => {
+      sending = await this.mine(notice!, token, () => ({ state: 'sending', leaseUntil: this.later(this.policy.sendLeaseMs) }));
+      if (!sending) return undefined; // the claim was taken over while we waited: the new holder sends it
+      if (sending.revision !== rendered.revision) {
+        const again = this.render(sending, destination.language);
+        if (!(again instanceof Error)) rendered = again;
+      }
+      return rendered.reply;
+    };
 
     let delivered;
     try {
-      delivered = await this.options.chat.send(destination.reference, rendered.reply);
+      delivered = await this.options.chat.send(destination.reference, markSending);
     } catch (error) {
-      return this.afterFailedSend(notice, token, destination, asDeliveryError(error));
+      if (sending) return this.afterFailedSend(sending, token, destination, asDeliveryError(error));
+      // Nothing was sent. A storage error while marking "sending": the claim runs out and is retried. A connector
+      // error before that (e.g. opening the 1:1 chat): certainly nothing shown, so retry it.
+      if (!(error instanceof DeliveryError)) throw error;
+      const notShown = error.outcome === 'uncertain' ? new DeliveryError('transient', error.message, error.details) : error;
+      return this.afterFailedSend(notice, token, destination, notShown);
     }
+    if (!delivered || !sending) return;
+    notice = sending;
     const sentAt = this.clock().toISOString();
     const renderedRevision = rendered.revision;
     const recorded = await this.withStorageRetries(() =>
