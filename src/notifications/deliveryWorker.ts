@@ -42,6 +42,8 @@ export interface DeliveryPolicy {
   waitForConversationMs: number;
   /** First re-check for a missing conversation; later checks back off with the notice's age. */
   conversationRetryMs: number;
+  /** Due rows read per outbox query. */
+  scanSize: number;
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
@@ -53,7 +55,8 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   baseBackoffMs: 1_000,
   maxBackoffMs: 15 * 60_000,
   waitForConversationMs: 3 * 24 * 3_600_000,
-  conversationRetryMs: 30_000
+  conversationRetryMs: 30_000,
+  scanSize: 1_000
 };
 
 export interface DeliveryWorkerOptions {
@@ -80,8 +83,14 @@ export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
-  private nudge: (() => void) | undefined;
-  private wakeRequested = false;
+  private wakeUp: (() => void) | undefined;
+  private nudged = false;
+  /** Due rows read from the outbox, not started yet. */
+  private queue: OutboxNotice[] = [];
+  private queuedAt = 0;
+  private stale = true;
+  /** Tasks in flight per conversation and per tenant: they will count against Teams' limits when they send. */
+  private readonly lanesOf = new Map<string, number>();
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
@@ -95,24 +104,25 @@ export class DeliveryWorker {
     this.loopDone = this.loop();
   }
 
-  /** Look now rather than at the next poll (after an enqueue or a thread update). */
+  /** New work (an enqueue, a thread update): read the outbox again now rather than at the next poll. */
   wake(): void {
-    this.wakeRequested = true;
-    this.nudge?.();
+    this.stale = true;
+    this.nudge();
   }
 
   /** Stops looking for work and waits (at most `graceMs`) for the notices in hand. */
   async stop(graceMs = 10_000): Promise<void> {
     this.running = false;
-    this.wake();
+    this.nudge();
     await this.loopDone;
     await Promise.race([Promise.all(this.inFlight.values()), sleep(graceMs)]);
   }
 
-  /** One pass for tests and tools: handles every notice due now, waiting for them to finish. */
+  /** One pass for tests and tools: handles every notice due now (and startable within the limits), waiting for them. */
   async drain(): Promise<number> {
     let handled = 0;
     for (;;) {
+      this.stale = true;
       const started = await this.startDue(this.policy.concurrency);
       handled += started;
       await Promise.all(this.inFlight.values());
@@ -127,58 +137,93 @@ export class DeliveryWorker {
       } catch (error) {
         this.options.logger.warn('outbox: could not read due notices', { error: (error as Error).message });
       }
-      await this.idle();
+      // Candidates held back by a rate limit are looked at again soon; an empty outbox at the next poll.
+      await this.idle(this.queue.length ? Math.min(100, this.policy.pollMs) : this.policy.pollMs);
     }
   }
 
-  /** Resolves at the next poll, on wake(), or as soon as half the lanes are free again. */
-  private idle(): Promise<void> {
+  /** Resolves after `ms`, or earlier on wake(), stop(), or when half the lanes are free again. */
+  private idle(ms: number): Promise<void> {
+    if (this.nudged || !this.running) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      if (this.wakeRequested) {
-        this.wakeRequested = false;
-        return resolve();
-      }
-      const timer = setTimeout(done, this.policy.pollMs);
+      const timer = setTimeout(() => this.nudge(), ms);
       timer.unref();
-      function done() {
+      this.wakeUp = () => {
         clearTimeout(timer);
         resolve();
-      }
-      this.nudge = () => {
-        this.nudge = undefined;
-        this.wakeRequested = false;
-        done();
       };
     });
   }
 
-  /** Starts up to `free` due notices, skipping those whose conversation or tenant is at its Teams limit right now. */
+  private nudge(): void {
+    const wakeUp = this.wakeUp;
+    this.wakeUp = undefined;
+    if (wakeUp) wakeUp();
+    else this.nudged = true;
+  }
+
+  /**
+   * Starts up to `free` due notices, skipping those whose conversation or tenant is at its Teams limit right now.
+   * Due rows are read into a local queue (one outbox query per poll, not per notice); a stale candidate costs only
+   * a failed claim.
+   */
   private async startDue(free: number): Promise<number> {
     if (free <= 0) return 0;
+    if (this.stale || this.queue.length === 0 || Date.now() - this.queuedAt > this.policy.pollMs) await this.refill();
     const { limiter } = this.options;
-    const taken = new Map<string, number>();
-    const take = (key: string) => taken.set(key, (taken.get(key) ?? 0) + 1);
+    const kept: OutboxNotice[] = [];
     let started = 0;
-    for await (const row of this.options.outbox.due(this.clock())) {
-      const id = `${row.tenantId}\u0000${row.key}`;
+    for (const row of this.queue) {
+      const id = rowId(row);
       if (this.inFlight.has(id)) continue;
-      if (row.state !== 'sending') {
-        const conversation = `${row.tenantId}\u0000${limiterKeyOf(row.to)}`;
-        if ((taken.get(conversation) ?? 0) >= limiter.capacity(row.tenantId, limiterKeyOf(row.to))) continue;
-        if ((taken.get(row.tenantId) ?? 0) >= limiter.tenantCapacity(row.tenantId)) continue;
-        take(conversation);
-        take(row.tenantId);
+      if (started >= free) {
+        kept.push(row);
+        continue;
       }
-      const task = this.handle(row)
-        .catch((error: Error) => this.options.logger.error('outbox: notice handling failed', { tenantId: row.tenantId, key: row.key, error: error.message }))
-        .finally(() => {
-          this.inFlight.delete(id);
-          if (this.inFlight.size <= this.policy.concurrency / 2) this.wake();
-        });
-      this.inFlight.set(id, task);
-      if (++started >= free) break;
+      const conversation = `${row.tenantId}\u0000${limiterKeyOf(row.to)}`;
+      const needsSend = row.state !== 'sending';
+      if (needsSend && ((this.lanesOf.get(conversation) ?? 0) >= limiter.capacity(row.tenantId, limiterKeyOf(row.to)) ||
+        (this.lanesOf.get(row.tenantId) ?? 0) >= limiter.tenantCapacity(row.tenantId))) {
+        kept.push(row);
+        continue;
+      }
+      this.startTask(row, needsSend ? [conversation, row.tenantId] : []);
+      started++;
     }
+    this.queue = kept;
     return started;
+  }
+
+  private async refill(): Promise<void> {
+    this.stale = false;
+    this.queuedAt = Date.now();
+    const rows: OutboxNotice[] = [];
+    for await (const row of this.options.outbox.due(this.clock())) {
+      if (!this.inFlight.has(rowId(row))) rows.push(row);
+      if (rows.length >= this.policy.scanSize) break;
+    }
+    this.queue = rows;
+  }
+
+  /** `counts`: the conversation and tenant this task will send to, counted until it ends (see startDue). */
+  private startTask(row: OutboxNotice, counts: string[]): void {
+    const id = rowId(row);
+    for (const key of counts) this.lanesOf.set(key, (this.lanesOf.get(key) ?? 0) + 1);
+    const task = this.handle(row)
+      .catch((error: Error) => this.options.logger.error('outbox: notice handling failed', { tenantId: row.tenantId, key: row.key, error: error.message }))
+      .finally(() => {
+        this.inFlight.delete(id);
+        for (const key of counts) {
+          const left = (this.lanesOf.get(key) ?? 1) - 1;
+          if (left > 0) this.lanesOf.set(key, left);
+          else this.lanesOf.delete(key);
+        }
+        if (this.inFlight.size <= this.policy.concurrency / 2) this.nudge();
+      });
+    this.inFlight.set(id, task);
   }
 
   private handle(row: OutboxNotice): Promise<void> {
@@ -430,6 +475,8 @@ export class DeliveryWorker {
     return new Date(this.clock().getTime() + ms).toISOString();
   }
 }
+
+const rowId = (row: OutboxNotice) => `${row.tenantId}\u0000${row.key}`;
 
 function asDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
