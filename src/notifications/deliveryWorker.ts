@@ -14,6 +14,8 @@
  * `unconfirmed` (visible, with the time) and never sent again: at most once in that window, because a second card
  * about the same export is the failure the product must not have. Everything before "sending" (claim, conversation
  * lookup, rendering, waiting for the rate limiter) is safe to redo and is redone by whoever takes the claim over.
+ * (Learn asks bots to retry 502 and 504, and the connector client does; a 504 that Teams had in fact carried out
+ * would show twice. We follow Learn there: those answers are rare, and dropping them would lose messages.)
  */
 import { randomUUID } from 'node:crypto';
 import type { Reply } from '../bot/types';

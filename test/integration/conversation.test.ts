@@ -6,7 +6,6 @@ import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite, uniqueTableName } from '../support/azurite';
 import { BotHarness, cardOf, cardText, inputIds, type TestUser } from '../support/botHarness';
 import { validForm } from '../support/samples';
-import { RecordingNotifier } from '../support/recordingNotifier';
 
 const ALEX: TestUser = { aadObjectId: 'aad-alex', name: 'Alex Wilber', tenantId: 'tenant-a' };
 const MEGAN: TestUser = { aadObjectId: 'aad-megan', name: 'Megan Bowen', tenantId: 'tenant-a' };
@@ -25,7 +24,7 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
     jobs = new TableJobStore(table);
     conversations = new TableConversationStore(conversationTable);
     const settings = new EnvSettingsReader({ buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] });
-    bot = new BotHarness({ jobs, conversations, settings, bootstrapAdmins: [], notifier: new RecordingNotifier(), now: () => new Date() });
+    bot = new BotHarness({ jobs, conversations, settings, bootstrapAdmins: [], now: () => new Date() });
   });
 
   async function postJob(user: TestUser, overrides: Record<string, unknown> = {}) {
