@@ -40,7 +40,10 @@ export interface DeliveryPolicy {
   maxAttempts: number;
   baseBackoffMs: number;
   maxBackoffMs: number;
-  /** How long a notice waits for its recipient's conversation (app not installed yet) before it is parked. */
+  /**
+   * How long a notice waits for its recipient's conversation (app not installed yet), or for a process that can
+   * render its kind, before it is parked.
+   */
   waitForConversationMs: number;
   /** First re-check for a missing conversation; later checks back off with the notice's age. */
   conversationRetryMs: number;
@@ -250,7 +253,13 @@ export class DeliveryWorker {
     let notice = await this.claim(row, { state: 'claimed', claimToken: token, leaseUntil: this.later(this.policy.claimLeaseMs) });
     if (!notice) return;
     const destination = await resolveRecipient(this.options.conversations, notice.tenantId, notice.to);
-    if (!destination) return this.waitForConversation(notice, token);
+    if (!destination) {
+      return this.waitAndSee(notice, token, 'no_conversation', 'waiting for a conversation with the recipient (app not installed or removed)');
+    }
+    if (!this.options.renderers[notice.message.kind]) {
+      // Enqueued by a newer version of the bot (rolling deployment): leave it to a process that knows the kind.
+      return this.waitAndSee(notice, token, 'unrenderable', `no renderer registered for "${notice.message.kind}" in this process`);
+    }
     const firstRender = this.render(notice, destination.language);
     if (firstRender instanceof Error) return this.park(notice, token, 'unrenderable', firstRender.message);
     let rendered: Rendered = firstRender;
@@ -338,19 +347,20 @@ export class DeliveryWorker {
     }));
   }
 
-  /** No active conversation yet: look again later, less often as the notice ages; park it in the end. */
-  private async waitForConversation(notice: OutboxNotice, token: string): Promise<void> {
+  /**
+   * Not deliverable yet, but may become so without anyone retrying by hand (the person installs the app, a newer
+   * process renders the kind): look again later, less often as the notice ages; park it in the end.
+   */
+  private async waitAndSee(notice: OutboxNotice, token: string, reason: FailureReason, why: string): Promise<void> {
     const age = this.clock().getTime() - Date.parse(notice.createdAt);
-    if (age >= this.policy.waitForConversationMs) {
-      return this.park(notice, token, 'no_conversation', 'the recipient has no active conversation with the bot (app not installed or removed)');
-    }
+    if (age >= this.policy.waitForConversationMs) return this.park(notice, token, reason, why);
     const delay = Math.min(this.policy.maxBackoffMs, Math.max(this.policy.conversationRetryMs, age / 2));
     await this.mine(notice, token, () => ({
       state: 'pending',
       dueAt: this.later(delay),
       leaseUntil: undefined,
       claimToken: undefined,
-      lastError: 'waiting for a conversation with the recipient'
+      lastError: why
     }));
   }
 

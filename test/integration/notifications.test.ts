@@ -133,6 +133,24 @@ describe('notifications: durable outbox and Teams delivery (Azurite, local Bot C
     assert.deepEqual(failed.map((n) => [n.key, n.failure?.reason]), [['never', 'no_conversation']]);
   });
 
+  it('a kind this process cannot render (enqueued by a newer version) waits for a process that can', async () => {
+    await install('kari', 'nb');
+    await stack.outbox.add([notice('future-1', 'kari', { message: { kind: 'test.future', data: {} } })], new Date());
+    stack.worker.start();
+    await waitFor(async () => /no renderer/.test((await stack.outbox.get(TENANT, 'future-1'))?.lastError ?? ''), 10_000, 'a first look');
+    assert.equal((await stack.outbox.get(TENANT, 'future-1'))?.state, 'pending');
+    await stack.worker.stop();
+
+    const newer = await notifyStack({
+      connection: azurite().connection, outboxTable: tables.outbox, conversationsTable: tables.conversations,
+      renderers: { 'test.future': (language) => ({ text: language === 'nb' ? 'Ny versjon' : 'New version' }) }
+    });
+    started.push(newer);
+    newer.worker.start();
+    await waitFor(async () => (await newer.outbox.get(TENANT, 'future-1'))?.state === 'sent', 20_000, 'sent by the newer process');
+    assert.deepEqual(stub.sent.map((a) => a.activity.text), ['Ny versjon']);
+  });
+
   it('403 BotNotInConversationRoster parks the notice and marks the conversation inactive; nothing is retried', async () => {
     await install('leaver');
     stub.failNext(1, 403, 'BotNotInConversationRoster');
