@@ -80,6 +80,8 @@ interface Rendered {
   revision: number;
 }
 
+const DESTINATION_CACHE_MS = 10_000;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class DeliveryWorker {
@@ -96,6 +98,7 @@ export class DeliveryWorker {
   private stale = true;
   /** Tasks in flight per conversation and per tenant: they will count against Teams' limits when they send. */
   private readonly lanesOf = new Map<string, number>();
+  private readonly destinations = new Map<string, { destination: Destination; until: number }>();
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
@@ -252,7 +255,7 @@ export class DeliveryWorker {
     const token = randomUUID();
     let notice = await this.claim(row, { state: 'claimed', claimToken: token, leaseUntil: this.later(this.policy.claimLeaseMs) });
     if (!notice) return;
-    const destination = await resolveRecipient(this.options.conversations, notice.tenantId, notice.to);
+    const destination = await this.destinationOf(notice);
     if (!destination) {
       return this.waitAndSee(notice, token, 'no_conversation', 'waiting for a conversation with the recipient (app not installed or removed)');
     }
@@ -326,6 +329,7 @@ export class DeliveryWorker {
         return this.retryLater(notice, token, delay, error.message);
       }
       case 'gone':
+        this.destinations.delete(`${tenantId}\u0000${limiterKeyOf(notice.to)}`);
         await this.options.conversations.markInactive(tenantId, destination.storedAs);
         return this.park(notice, token, 'recipient_gone', error.message);
       case 'rejected':
@@ -408,7 +412,10 @@ export class DeliveryWorker {
       // An update is idempotent (PUT of the whole card): an uncertain one is simply tried again.
       const retry = error.outcome === 'throttled' || error.outcome === 'transient' || error.outcome === 'uncertain';
       if (error.outcome === 'throttled') this.options.limiter.pause(notice.tenantId, limiterKeyOf(notice.to), error.details.retryAfterMs ?? this.backoff(notice.attempts));
-      if (error.outcome === 'gone') await this.options.conversations.markInactive(notice.tenantId, storedIdOf(notice.to));
+      if (error.outcome === 'gone') {
+        this.destinations.delete(`${notice.tenantId}\u0000${limiterKeyOf(notice.to)}`);
+        await this.options.conversations.markInactive(notice.tenantId, storedIdOf(notice.to));
+      }
       const again = retry && notice.attempts + 1 < this.policy.maxAttempts;
       this.options.logger.warn('outbox: card update failed', { tenantId: notice.tenantId, key: notice.key, outcome: error.outcome, retry: again });
       await done(() => ({
@@ -423,6 +430,25 @@ export class DeliveryWorker {
   }
 
   // ---- helpers ----
+
+  /**
+   * The recipient's conversation, remembered for a few seconds: a burst to the same people reads each reference once.
+   * Only found ones are remembered, so a newly installed app is seen at the next look.
+   */
+  private async destinationOf(notice: OutboxNotice): Promise<Destination | undefined> {
+    const key = `${notice.tenantId}\u0000${limiterKeyOf(notice.to)}`;
+    const now = Date.now();
+    const cached = this.destinations.get(key);
+    if (cached && cached.until > now) return cached.destination;
+    const destination = await resolveRecipient(this.options.conversations, notice.tenantId, notice.to);
+    if (destination) {
+      if (this.destinations.size > 10_000) this.destinations.clear();
+      this.destinations.set(key, { destination, until: now + DESTINATION_CACHE_MS });
+    } else {
+      this.destinations.delete(key);
+    }
+    return destination;
+  }
 
   private render(notice: OutboxNotice, language: Language): Rendered | Error {
     const renderer = this.options.renderers[notice.message.kind];
