@@ -316,6 +316,19 @@ export class DeliveryWorker {
       // Stays "sending" and will be parked as unconfirmed: never sent twice.
       this.options.logger.error('outbox: sent but could not record it', { tenantId: notice.tenantId, key: notice.key, activityId: delivered.activityId });
     }
+    if (needsNewChat && notice.to.kind === 'user') await this.rememberOpenedChat(notice.tenantId, destination, delivered.reference);
+  }
+
+  /** The 1:1 chat just opened is the person's conversation from now on (one request less next time). */
+  private async rememberOpenedChat(tenantId: string, destination: Destination, reference: Record<string, unknown>): Promise<void> {
+    this.destinations.delete(`${tenantId}\u0000${destination.limiterKey}`);
+    try {
+      await this.options.conversations.save({
+        tenantId, aadObjectId: destination.storedAs, reference, language: destination.language, active: true, updatedAt: this.clock().toISOString()
+      });
+    } catch (error) {
+      this.options.logger.warn('outbox: could not store the opened chat', { tenantId, error: (error as Error).message });
+    }
   }
 
   private async afterFailedSend(notice: OutboxNotice, token: string, destination: Destination, error: DeliveryError): Promise<void> {

@@ -62,6 +62,8 @@ describe('e2e: a proactive card through the Agents Playground\'s Bot Connector',
     const members = await fetch(`${playground!.connectorUrl}/v3/conversations/${encodeURIComponent(conversationId!)}/members`);
     assert.equal(members.status, 200);
     assert.match(await members.text(), /user-id-0/);
+    const remembered = await new TableConversationStore(conversationsTable).get(TENANT, ALEX.aadObjectId);
+    assert.equal((remembered?.reference.conversation as { id?: string }).id, conversationId, 'the opened chat is kept for next time');
 
     await notifier.updateThread(TENANT, 'e2e-thread', { kind: 'notice', data: { key: 'form.title.edit', params: { id: 'J0000000002' }, tone: 'good' } });
     await waitFor(async () => {
