@@ -19,7 +19,11 @@ import { FEED_SNAPSHOTS_TABLE, TableFeedSnapshotStore } from './storage/tableFee
 import { TENANTS_TABLE, TableTenantRegistry } from './storage/tenantRegistry';
 import { LinkedInFeed } from './feed/linkedInFeed';
 import { FeedScheduler } from './feed/scheduler';
-import type { Notifier } from './notifications/notifier';
+import { OUTBOX_TABLE, TableOutboxStore } from './storage/tableOutboxStore';
+import { createNotifications } from './notifications';
+import { builtInRenderers } from './notifications/renderers';
+import { feedNoticeRenderers } from './bot/notices/feedNotices';
+import { approvalRenderers } from './notifications/approvalNotices';
 import { loadEnvFiles } from './tools/envFiles';
 
 /** Environment files (Teams Toolkit style) under the variables already set; the real environment wins. */
@@ -57,7 +61,8 @@ export async function main(): Promise<void> {
     tenants: tableClient(connection, TENANTS_TABLE)
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  await Promise.all([jobsTable, conversationsTable, settingsTable, ...Object.values(feedTables)].map(ensureTable));
+  const outboxTable = tableClient(connection, OUTBOX_TABLE);
+  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, ...Object.values(feedTables)].map(ensureTable));
   if (!config.SETTINGS_ENCRYPTION_KEY) {
     logger.warn('settings: no SETTINGS_ENCRYPTION_KEY, so LinkedIn client secrets are stored unencrypted (in their own rows, never shown or logged)');
   }
@@ -65,11 +70,23 @@ export async function main(): Promise<void> {
   await tenants.backfillFrom(jobsTable);
   const jobs = new TableJobStore(jobsTable, tenants);
   const settings = new TableSettingsStore(settingsTable, settingsDefaults(config), secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY), envLinkedInCredentials(config));
-  // Placeholder until the notify branch's durable outbox is wired here: notices are only logged.
-  const notifier: Notifier = {
-    enqueue: async (notices) => logger.info('notices enqueued (no outbox wired)', { count: notices.length, kinds: [...new Set(notices.map((n) => n.message.kind))] }),
-    updateThread: async () => undefined
-  };
+  const adapter = new TeamsAdapter({
+    MicrosoftAppId: config.BOT_ID ?? '',
+    MicrosoftAppPassword: config.BOT_PASSWORD ?? '',
+    MicrosoftAppType: config.BOT_TYPE,
+    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
+  });
+  const conversations = new TableConversationStore(conversationsTable);
+  // Proactive messages: every feature's renderers by message kind.
+  const notifications = createNotifications({
+    adapter,
+    botAppId: config.BOT_ID ?? '',
+    outbox: new TableOutboxStore(outboxTable),
+    conversations,
+    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers },
+    logger
+  });
+  const notifier = notifications.notifier;
   const leases = new TableLeaseStore(feedTables.leases);
   let listeningPort = config.PORT;
   const feed = new LinkedInFeed({
@@ -85,15 +102,9 @@ export async function main(): Promise<void> {
   });
   const scheduler = new FeedScheduler({ tenants, settings, leases, feed, logger });
 
-  const adapter = new TeamsAdapter({
-    MicrosoftAppId: config.BOT_ID ?? '',
-    MicrosoftAppPassword: config.BOT_PASSWORD ?? '',
-    MicrosoftAppType: config.BOT_TYPE,
-    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
-  });
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
     jobs,
-    conversations: new TableConversationStore(conversationsTable),
+    conversations,
     settings,
     feed,
     notifier,
@@ -112,6 +123,7 @@ export async function main(): Promise<void> {
   const { port } = server.address();
   listeningPort = port;
   scheduler.start();
+  notifications.worker.start();
   logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
   });
@@ -120,6 +132,7 @@ export async function main(): Promise<void> {
     logger.info('stopping', { signal });
     server.close();
     await scheduler.stop();
+    await notifications.worker.stop();
     await embedded?.stop();
     process.exit(0);
   };

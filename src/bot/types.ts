@@ -1,7 +1,7 @@
 import type { Person, Role } from '../domain/settings';
 import type { FeedService } from '../feed/feedService';
-import type { Notifier } from '../notifications/notifier';
 import type { Language } from '../i18n/strings';
+import type { Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
@@ -33,9 +33,9 @@ export interface BotDeps {
   feed: FeedService;
   /** ADMIN_AAD_IDS: admins whatever the stored settings say. */
   bootstrapAdmins: readonly string[];
+  /** Proactive messages to people and channels (durable outbox; see src/notifications). */
+  notifier: Notifier;
   now: () => Date;
-  /** Proactive notices (approval requests and results); without it, jobs still wait for approval but nobody is told. */
-  notifier?: Notifier;
   /** `<PUBLIC_BASE_URL>/api/linkedin/push/<key>` for a tenant, when both are known (shown on the settings card). */
   pushCallbackUrl?: (tenantId: string) => Promise<string | undefined>;
   /** Finds a person of the tenant by email, UPN or Entra object id (settings card: add people by text). */

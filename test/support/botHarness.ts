@@ -4,6 +4,8 @@ import { createBotApp } from '../../src/bot/app';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
 import { silentLogger, type Logger } from '../../src/logger';
+import type { Notifier } from '../../src/notifications/notifier';
+import { RecordingNotifier } from './recordingNotifier';
 
 export interface TestUser {
   aadObjectId: string;
@@ -18,8 +20,12 @@ export interface TestUser {
 export class BotHarness {
   private readonly adapter: TestAdapter;
 
-  constructor(deps: BotDeps, logger: Logger = silentLogger) {
-    const app = createBotApp(new TeamsAdapter({}), '', deps, logger);
+  /** What the bot told people proactively (unless the test passes a notifier of its own). */
+  readonly notifier: Notifier;
+
+  constructor(deps: Omit<BotDeps, 'notifier'> & { notifier?: Notifier }, logger: Logger = silentLogger) {
+    this.notifier = deps.notifier ?? new RecordingNotifier();
+    const app = createBotApp(new TeamsAdapter({}), '', { ...deps, notifier: this.notifier }, logger);
     this.adapter = new TestAdapter(async (context) => {
       await app.run(context);
     });
