@@ -2,36 +2,13 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { SaxesParser } from 'saxes';
 import { closeJob } from '../../src/domain/job';
 import { FeedScheduler } from '../../src/feed/scheduler';
 import { scheduleAt } from '../../src/feed/schedule';
 import { silentLogger } from '../../src/logger';
 import { useAzurite } from '../support/azurite';
 import { ALEX, MEGAN, OTHER_TENANT_USER } from '../support/samples';
-import { feedWorld, newFeedTables, sampleJob, type FeedTables, type FeedWorld } from '../support/feedFixture';
-
-/** The feed's jobs, parsed strictly (saxes): partnerJobId → title. */
-export function feedJobs(xml: string): Map<string, string> {
-  const jobs = new Map<string, string>();
-  const parser = new SaxesParser();
-  let path: string[] = [];
-  let id = '';
-  let title = '';
-  let text = '';
-  parser.on('error', (error) => { throw error; });
-  parser.on('opentag', (tag) => { path.push(tag.name); text = ''; });
-  parser.on('cdata', (data) => void (text += data));
-  parser.on('text', (data) => void (text += data));
-  parser.on('closetag', (tag) => {
-    if (path.join('/') === 'source/job/partnerJobId') id = text;
-    if (path.join('/') === 'source/job/title') title = text;
-    if (tag.name === 'job') jobs.set(id, title);
-    path = path.slice(0, -1);
-  });
-  parser.write(xml).close();
-  return jobs;
-}
+import { feedJobs, feedWorld, newFeedTables, sampleJob, type FeedTables, type FeedWorld } from '../support/feedFixture';
 
 async function servedXml(world: FeedWorld, tenantId: string): Promise<string> {
   const snapshot = await world.snapshots.current(tenantId);

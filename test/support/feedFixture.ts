@@ -1,4 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
+import { SaxesParser } from 'saxes';
 import { createJob, newJobId, validateJobInput, type Author, type Job } from '../../src/domain/job';
 import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
 import { LinkedInFeed, type LinkedInFeedDeps } from '../../src/feed/linkedInFeed';
@@ -121,4 +122,26 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_0
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The feed's jobs, parsed strictly (saxes): partnerJobId → title. */
+export function feedJobs(xml: string): Map<string, string> {
+  const jobs = new Map<string, string>();
+  const parser = new SaxesParser();
+  let path: string[] = [];
+  let id = '';
+  let title = '';
+  let text = '';
+  parser.on('error', (error) => { throw error; });
+  parser.on('opentag', (tag) => { path.push(tag.name); text = ''; });
+  parser.on('cdata', (data) => void (text += data));
+  parser.on('text', (data) => void (text += data));
+  parser.on('closetag', (tag) => {
+    if (path.join('/') === 'source/job/partnerJobId') id = text;
+    if (path.join('/') === 'source/job/title') title = text;
+    if (tag.name === 'job') jobs.set(id, title);
+    path = path.slice(0, -1);
+  });
+  parser.write(xml).close();
+  return jobs;
 }
