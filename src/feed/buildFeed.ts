@@ -169,10 +169,36 @@ export class FeedBuilder {
   }
 
   private async buildLeased(tenantId: string, settings: TenantSettings, slot: string, keeper: LeaseKeeper): Promise<BuildResult> {
+    let snapshot: SnapshotMeta | undefined;
+    const fedIds = new Set<string>();
+    try {
+      snapshot = await this.writeAndPublish(tenantId, settings, slot, keeper, fedIds);
+    } catch (error) {
+      return this.failed(tenantId, slot, error as Error);
+    }
+    if (!snapshot) return this.notBuilt('busy', 'Another build published first; its feed is being served.');
+    await this.deps.leases.markSlotDone(tenantId, { slot, doneAt: this.now().toISOString(), outcome: 'built', snapshotId: snapshot.snapshotId });
+    this.deps.logger.info('feed built', { tenantId, slot, jobs: snapshot.jobCount, heldBack: snapshot.heldBackTotal, bytes: snapshot.bytes });
+    const built: BuildResult = {
+      outcome: 'built', builtAt: snapshot.builtAt, jobCount: snapshot.jobCount, heldBack: snapshot.heldBack,
+      heldBackTotal: snapshot.heldBackTotal, newlyFed: 0, snapshot
+    };
+    try {
+      return { ...built, newlyFed: await this.deps.transitions.fed(tenantId, snapshot, fedIds) };
+    } catch (error) {
+      // The feed is published; the scheduler's next pass finishes the state moves and notices (FeedTransitions.settle).
+      this.deps.logger.error('feed built, but moving its jobs in feed failed; will retry', { tenantId, error: (error as Error).message });
+      return { ...built, message: 'The feed is published; job states and notices will follow shortly.' };
+    }
+  }
+
+  /** The snapshot, published only when complete; a draft that fails on the way is discarded. */
+  private async writeAndPublish(
+    tenantId: string, settings: TenantSettings, slot: string, keeper: LeaseKeeper, fedIds: Set<string>
+  ): Promise<SnapshotMeta | undefined> {
     const builtAt = this.now();
     const draft = await this.deps.snapshots.begin(tenantId);
     const sink = new GzipDraftSink(draft, this.deps.gzipLevel ?? 6, keeper);
-    const fedIds = new Set<string>();
     const feedSettings = feedSettingsOf(settings);
     try {
       // Posting switched off: the feed is built empty, which closes the tenant's jobs at LinkedIn's next read.
@@ -185,31 +211,19 @@ export class FeedBuilder {
       await draft.finish(gzipSync(head, { level: this.deps.gzipLevel ?? 6 }));
       keeper.check();
       await this.deps.events.beginSnapshot(tenantId, draft.snapshotId, builtAt.toISOString());
-      const snapshot = await this.deps.snapshots.publish(draft, {
+      return await this.deps.snapshots.publish(draft, {
         builtAt: builtAt.toISOString(), slot, jobCount: body.jobCount, bytes: body.bytes + head.length,
         // The head is written after the body, so the document's hash is formed as SHA-256(head ‖ SHA-256(body)).
         sha256: createHash('sha256').update(head).update(bodyHash).digest('hex'),
         heldBack: body.heldBack.slice(0, STORED_HELD_BACK_MAX), heldBackTotal: body.heldBack.length
       });
-      if (!snapshot) return this.notBuilt('busy', 'Another build published first; its feed is being served.');
-      const newlyFed = await this.afterPublish(tenantId, snapshot, fedIds, slot);
-      this.deps.logger.info('feed built', { tenantId, slot, jobs: snapshot.jobCount, heldBack: snapshot.heldBackTotal, bytes: snapshot.bytes });
-      return {
-        outcome: 'built', builtAt: snapshot.builtAt, jobCount: snapshot.jobCount, heldBack: snapshot.heldBack,
-        heldBackTotal: snapshot.heldBackTotal, newlyFed, snapshot
-      };
     } catch (error) {
       sink.abandon();
-      await draft.discard();
-      return this.failed(tenantId, slot, error as Error);
+      // A publish that failed in transit may still have moved the pointer: never delete what is being served.
+      const served = await this.deps.snapshots.current(tenantId).catch(() => undefined);
+      if (served?.snapshotId !== draft.snapshotId) await draft.discard();
+      throw error;
     }
-  }
-
-  /** Jobs move in feed and their authors hear of it; then the slot is settled. Returns how many moved. */
-  private async afterPublish(tenantId: string, snapshot: SnapshotMeta, fedIds: ReadonlySet<string>, slot: string): Promise<number> {
-    const moved = await this.deps.transitions.fed(tenantId, snapshot, fedIds);
-    await this.deps.leases.markSlotDone(tenantId, { slot, doneAt: this.now().toISOString(), outcome: 'built', snapshotId: snapshot.snapshotId });
-    return moved;
   }
 
   private async failed(tenantId: string, slot: string, error: Error): Promise<BuildResult> {

@@ -86,6 +86,24 @@ describe('feed build against Azurite', function () {
     await Promise.all(schedulers.map((s) => s.stop()));
   });
 
+  it('a crash between moving jobs in feed and telling their authors is finished by the next scheduler pass', async () => {
+    const job = await world.jobs.create(sampleJob(ALEX));
+    const enqueue = world.notifier.enqueue.bind(world.notifier);
+    world.notifier.enqueue = async () => {
+      throw new Error('outbox unavailable');
+    };
+    const outcome = await world.feed.buildNow(ALEX.tenantId);
+    assert.equal(outcome.outcome, 'built', 'the feed itself is published');
+    assert.equal((await world.jobs.get(ALEX.tenantId, job.id))?.state, 'in_feed');
+    assert.equal(world.notifier.enqueued.length, 0);
+
+    world.notifier.enqueue = enqueue;
+    const scheduler = new FeedScheduler({ tenants: world.tenants, settings: world.settings, leases: world.leases, feed: world.feed, logger: silentLogger });
+    await scheduler.tick();
+    await scheduler.tick();
+    assert.deepEqual(world.notifier.enqueued.map((n) => n.key), [`feed-in:${job.id}`], 'told once, after the fact');
+  });
+
   it('reports held-back jobs with their reasons, and leaves them out', async () => {
     const good = await world.jobs.create(sampleJob(ALEX));
     const bad = await world.jobs.create(sampleJob(ALEX, { applyUrl: 'https://careers.contoso.com/x' }));
