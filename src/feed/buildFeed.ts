@@ -98,6 +98,8 @@ class GzipDraftSink implements FeedSink {
   private readonly gzip: Gzip;
   private readonly hash = createHash('sha256');
   private readonly stored: Promise<void>;
+  /** Rejects as soon as storing fails, so a writer waiting for gzip to drain is not left waiting. */
+  private readonly storeFailed: Promise<never>;
 
   constructor(draft: SnapshotDraft, level: number, private readonly keeper: LeaseKeeper) {
     const gzip = createGzip({ level });
@@ -105,6 +107,8 @@ class GzipDraftSink implements FeedSink {
     this.stored = (async () => {
       for await (const chunk of gzip) await draft.append(chunk as Buffer);
     })();
+    this.storeFailed = this.stored.then(() => new Promise<never>(() => undefined));
+    this.storeFailed.catch(() => undefined);
     this.stored.catch((error: Error) => this.gzip.destroy(error));
   }
 
@@ -134,7 +138,7 @@ class GzipDraftSink implements FeedSink {
     this.pending = [];
     this.pendingBytes = 0;
     this.hash.update(bytes);
-    if (!this.gzip.write(bytes)) await once(this.gzip, 'drain');
+    if (!this.gzip.write(bytes)) await Promise.race([once(this.gzip, 'drain'), this.storeFailed]);
   }
 }
 
@@ -161,7 +165,10 @@ export class FeedBuilder {
       if (request.onlyIfSlotOpen && (await this.deps.leases.isSlotDone(tenantId, slot))) {
         return this.notBuilt('busy', `The ${slot} build is already done.`);
       }
-      await this.deps.transitions.settle(tenantId); // finish what a crashed build or download left undone
+      // Finish what a crashed build or download left undone; its failure must not stop today's feed.
+      await this.deps.transitions.settle(tenantId).catch((error: Error) => {
+        this.deps.logger.error('feed: finishing an earlier build failed; will retry', { tenantId, error: error.message });
+      });
       return await this.buildLeased(tenantId, settings, slot, keeper);
     } finally {
       await keeper.release();
