@@ -117,13 +117,20 @@ export function isInFeedSnapshot(job: Job, now: Date): boolean {
 }
 
 let countryNames: Intl.DisplayNames | undefined;
+/** Intl.DisplayNames is slow per call and a feed repeats a handful of countries: remembered per code. */
+const countryNameCache = new Map<string, string>();
 function countryName(code: string): string {
-  try {
-    countryNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
-    return countryNames.of(code) ?? code;
-  } catch {
-    return code;
+  let name = countryNameCache.get(code);
+  if (name === undefined) {
+    try {
+      countryNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
+      name = countryNames.of(code) ?? code;
+    } catch {
+      name = code;
+    }
+    if (countryNameCache.size < 1000) countryNameCache.set(code, name);
   }
+  return name;
 }
 
 /** Guide, "location": US "City, State" (e.g. "San Francisco, CA"), elsewhere "City, Country" (e.g. "London, United Kingdom"). */
@@ -203,16 +210,18 @@ export function heldBackReasons(job: Job, settings: FeedSettings, now: Date): Ho
 type Value = string | number | undefined;
 
 /** A child element holding `value` as CDATA; omitted when empty (guide: leave out empty optional elements). */
-function addText(parent: XMLBuilder, name: string, value: Value): void {
-  if (value === undefined || value === '') return;
+function addText(parent: XMLBuilder, name: string, value: Value): XMLBuilder | undefined {
+  if (value === undefined || value === '') return undefined;
   const element = parent.ele(name);
   for (const piece of cdataPieces(String(value))) element.dat(piece);
+  return element;
 }
 
-function addList(parent: XMLBuilder, listName: string, itemName: string, values: ReadonlyArray<string | number>): void {
-  if (values.length === 0) return;
+function addList(parent: XMLBuilder, listName: string, itemName: string, values: ReadonlyArray<string | number>): XMLBuilder | undefined {
+  if (values.length === 0) return undefined;
   const list = parent.ele(listName);
   for (const value of values) addText(list, itemName, value);
+  return list;
 }
 
 /** Integer, two-decimal at most; the guide types amount as Integer, the API as "a real number string". */
@@ -228,47 +237,96 @@ function addSalaryEnd(salary: XMLBuilder, name: 'highEnd' | 'lowEnd', amount: nu
 }
 
 /** Guide: salaries/salary/{highEnd,lowEnd}/{amount,currencyCode}, period, type. Left out unless currency and period are known. */
-function addSalaries(parent: XMLBuilder, job: Job): void {
+function addSalaries(parent: XMLBuilder, job: Job): XMLBuilder | undefined {
   const { salaryMin, salaryMax, salaryCurrency, salaryPeriod } = job;
-  if ((salaryMin === undefined && salaryMax === undefined) || !salaryCurrency || !salaryPeriod) return;
-  const salary = parent.ele('salaries').ele('salary');
+  if ((salaryMin === undefined && salaryMax === undefined) || !salaryCurrency || !salaryPeriod) return undefined;
+  const salaries = parent.ele('salaries');
+  const salary = salaries.ele('salary');
   addSalaryEnd(salary, 'highEnd', salaryMax, salaryCurrency);
   addSalaryEnd(salary, 'lowEnd', salaryMin, salaryCurrency);
   addText(salary, 'period', salaryPeriod);
   addText(salary, 'type', 'BASE_SALARY');
+  return salaries;
 }
 
 function validIndustryCodes(settings: FeedSettings): number[] {
   return (settings.industryCodes ?? []).filter((code) => Number.isInteger(code) && code > 0);
 }
 
+/** Elements are built here by xmlbuilder2, serialised, and removed again. */
+const scratch = create().ele('scratch');
+/**
+ * Most of a job's elements repeat from job to job (company, companyId, location, country, job type, salary, poster
+ * email…): xmlbuilder2 renders each distinct one once per process, which keeps the build close to the speed of
+ * reading the jobs out of storage (bench/feed.ts). Unique values (ids, titles, descriptions, URLs) are never cached.
+ */
+const renderedElements = new Map<string, string>();
+const RENDERED_ELEMENTS_MAX = 10_000;
+const CACHEABLE_VALUE_MAX = 200;
+
+function rendered(key: string | undefined, build: (parent: XMLBuilder) => XMLBuilder | undefined): string {
+  const cached = key === undefined ? undefined : renderedElements.get(key);
+  if (cached !== undefined) return cached;
+  const element = build(scratch);
+  const xml = element ? element.toString({ headless: true }) : '';
+  element?.remove();
+  if (key !== undefined) {
+    if (renderedElements.size >= RENDERED_ELEMENTS_MAX) renderedElements.clear();
+    renderedElements.set(key, xml);
+  }
+  return xml;
+}
+
+function text(name: string, value: Value, repeats = true): string {
+  const key = repeats && String(value ?? '').length <= CACHEABLE_VALUE_MAX ? `${name}\u0000${value ?? ''}` : undefined;
+  return rendered(key, (parent) => addText(parent, name, value));
+}
+
+function list(listName: string, itemName: string, values: ReadonlyArray<string | number>): string {
+  return rendered(`${listName}\u0000${JSON.stringify(values)}`, (parent) => addList(parent, listName, itemName, values));
+}
+
+function salaries(job: Job): string {
+  const { salaryMin, salaryMax, salaryCurrency, salaryPeriod } = job;
+  return rendered(`salaries\u0000${JSON.stringify([salaryMin, salaryMax, salaryCurrency, salaryPeriod])}`, (parent) => addSalaries(parent, job));
+}
+
+/** partnerJobId, company, title, description, applyUrl: values unique to the job, built and serialised in one pass. */
+function uniqueElements(feedJob: FeedJob): string {
+  for (const name of ['partnerJobId', 'company', 'title', 'description', 'applyUrl'] as const) addText(scratch, name, feedJob[name]);
+  const xml = scratch.toString({ headless: true });
+  const node = scratch.node;
+  while (node.lastChild) node.removeChild(node.lastChild);
+  return xml.startsWith(SCRATCH_OPEN) ? xml.slice(SCRATCH_OPEN.length, -SCRATCH_CLOSE.length) : '';
+}
+
+const SCRATCH_OPEN = '<scratch>';
+const SCRATCH_CLOSE = '</scratch>';
+
 /**
  * One `<job>` on one line, in the order of the guide's field table. `listDate` is the day LinkedIn first got the job.
- * Unindented on purpose: a `]]>` split into two CDATA sections must not get whitespace between them.
+ * Unindented inside on purpose: a `]]>` split into two CDATA sections must not get whitespace between them.
  */
-function renderJob(job: Job, feedJob: FeedJob, settings: FeedSettings, now: Date): string {
-  const element = create().ele('job');
-  addText(element, 'partnerJobId', feedJob.partnerJobId);
-  addText(element, 'company', feedJob.company);
-  addText(element, 'title', feedJob.title);
-  addText(element, 'description', feedJob.description);
-  addText(element, 'applyUrl', feedJob.applyUrl);
-  addText(element, 'companyId', settings.companyId?.trim());
-  addText(element, 'location', feedJob.location);
-  addText(element, 'city', feedJob.city);
-  addText(element, 'state', feedJob.state);
-  addText(element, 'country', feedJob.country);
-  addText(element, 'postalCode', feedJob.postalCode);
-  addText(element, 'workplaceTypes', job.workplaceType);
-  addText(element, 'jobtype', FEED_JOB_TYPES.has(job.employmentType) ? job.employmentType : undefined);
-  addText(element, 'experienceLevel', job.experienceLevel);
-  addList(element, 'jobFunctions', 'jobFunction', job.jobFunctions ?? []);
-  addList(element, 'industryCodes', 'industryCode', validIndustryCodes(settings));
-  addSalaries(element, job);
-  addText(element, 'listDate', job.firstFedAt ? job.firstFedAt.slice(0, 10) : utcDay(now));
-  addText(element, 'expirationDate', job.expirationDate);
-  addText(element, 'posterEmail', settings.posterEmail?.trim());
-  return `${INDENT}${element.end({ headless: true })}\n`;
+function renderJob(job: Job, feedJob: FeedJob, settings: FeedSettings, today: string): string {
+  const elements = [
+    uniqueElements(feedJob),
+    text('companyId', settings.companyId?.trim()),
+    text('location', feedJob.location),
+    text('city', feedJob.city),
+    text('state', feedJob.state),
+    text('country', feedJob.country),
+    text('postalCode', feedJob.postalCode),
+    text('workplaceTypes', job.workplaceType),
+    text('jobtype', FEED_JOB_TYPES.has(job.employmentType) ? job.employmentType : undefined),
+    text('experienceLevel', job.experienceLevel),
+    list('jobFunctions', 'jobFunction', job.jobFunctions ?? []),
+    list('industryCodes', 'industryCode', validIndustryCodes(settings)),
+    salaries(job),
+    text('listDate', job.firstFedAt ? job.firstFedAt.slice(0, 10) : today),
+    text('expirationDate', job.expirationDate),
+    text('posterEmail', settings.posterEmail?.trim())
+  ];
+  return `${INDENT}<job>${elements.join('')}</job>\n`;
 }
 
 const INDENT = '  ';
@@ -321,6 +379,7 @@ export async function writeFeedBody(
     await out.write(chunk);
   };
   const settingsProblems = settingsReasons(settings);
+  const today = utcDay(options.now);
 
   for await (const job of jobs) {
     if (!isInFeedSnapshot(job, options.now)) {
@@ -335,7 +394,7 @@ export async function writeFeedBody(
       continue;
     }
     if (result.jobCount >= maxJobs) throw new FeedTooLargeError(maxJobs);
-    await emit(renderJob(job, feedJob, settings, options.now));
+    await emit(renderJob(job, feedJob, settings, today));
     result.jobCount++;
     options.onFed?.(job);
   }

@@ -98,6 +98,8 @@ class GzipDraftSink implements FeedSink {
   private readonly gzip: Gzip;
   private readonly hash = createHash('sha256');
   private readonly stored: Promise<void>;
+  /** Rejects as soon as storing fails, so a writer waiting for gzip to drain is not left waiting. */
+  private readonly storeFailed: Promise<never>;
 
   constructor(draft: SnapshotDraft, level: number, private readonly keeper: LeaseKeeper) {
     const gzip = createGzip({ level });
@@ -105,6 +107,8 @@ class GzipDraftSink implements FeedSink {
     this.stored = (async () => {
       for await (const chunk of gzip) await draft.append(chunk as Buffer);
     })();
+    this.storeFailed = this.stored.then(() => new Promise<never>(() => undefined));
+    this.storeFailed.catch(() => undefined);
     this.stored.catch((error: Error) => this.gzip.destroy(error));
   }
 
@@ -134,7 +138,7 @@ class GzipDraftSink implements FeedSink {
     this.pending = [];
     this.pendingBytes = 0;
     this.hash.update(bytes);
-    if (!this.gzip.write(bytes)) await once(this.gzip, 'drain');
+    if (!this.gzip.write(bytes)) await Promise.race([once(this.gzip, 'drain'), this.storeFailed]);
   }
 }
 
@@ -161,7 +165,10 @@ export class FeedBuilder {
       if (request.onlyIfSlotOpen && (await this.deps.leases.isSlotDone(tenantId, slot))) {
         return this.notBuilt('busy', `The ${slot} build is already done.`);
       }
-      await this.deps.transitions.settle(tenantId); // finish what a crashed build or download left undone
+      // Finish what a crashed build or download left undone; its failure must not stop today's feed.
+      await this.deps.transitions.settle(tenantId).catch((error: Error) => {
+        this.deps.logger.error('feed: finishing an earlier build failed; will retry', { tenantId, error: error.message });
+      });
       return await this.buildLeased(tenantId, settings, slot, keeper);
     } finally {
       await keeper.release();
@@ -169,10 +176,36 @@ export class FeedBuilder {
   }
 
   private async buildLeased(tenantId: string, settings: TenantSettings, slot: string, keeper: LeaseKeeper): Promise<BuildResult> {
+    let snapshot: SnapshotMeta | undefined;
+    const fedIds = new Set<string>();
+    try {
+      snapshot = await this.writeAndPublish(tenantId, settings, slot, keeper, fedIds);
+    } catch (error) {
+      return this.failed(tenantId, slot, error as Error);
+    }
+    if (!snapshot) return this.notBuilt('busy', 'Another build published first; its feed is being served.');
+    await this.deps.leases.markSlotDone(tenantId, { slot, doneAt: this.now().toISOString(), outcome: 'built', snapshotId: snapshot.snapshotId });
+    this.deps.logger.info('feed built', { tenantId, slot, jobs: snapshot.jobCount, heldBack: snapshot.heldBackTotal, bytes: snapshot.bytes });
+    const built: BuildResult = {
+      outcome: 'built', builtAt: snapshot.builtAt, jobCount: snapshot.jobCount, heldBack: snapshot.heldBack,
+      heldBackTotal: snapshot.heldBackTotal, newlyFed: 0, snapshot
+    };
+    try {
+      return { ...built, newlyFed: await this.deps.transitions.fed(tenantId, snapshot, fedIds) };
+    } catch (error) {
+      // The feed is published; the scheduler's next pass finishes the state moves and notices (FeedTransitions.settle).
+      this.deps.logger.error('feed built, but moving its jobs in feed failed; will retry', { tenantId, error: (error as Error).message });
+      return { ...built, message: 'The feed is published; job states and notices will follow shortly.' };
+    }
+  }
+
+  /** The snapshot, published only when complete; a draft that fails on the way is discarded. */
+  private async writeAndPublish(
+    tenantId: string, settings: TenantSettings, slot: string, keeper: LeaseKeeper, fedIds: Set<string>
+  ): Promise<SnapshotMeta | undefined> {
     const builtAt = this.now();
     const draft = await this.deps.snapshots.begin(tenantId);
     const sink = new GzipDraftSink(draft, this.deps.gzipLevel ?? 6, keeper);
-    const fedIds = new Set<string>();
     const feedSettings = feedSettingsOf(settings);
     try {
       // Posting switched off: the feed is built empty, which closes the tenant's jobs at LinkedIn's next read.
@@ -185,31 +218,19 @@ export class FeedBuilder {
       await draft.finish(gzipSync(head, { level: this.deps.gzipLevel ?? 6 }));
       keeper.check();
       await this.deps.events.beginSnapshot(tenantId, draft.snapshotId, builtAt.toISOString());
-      const snapshot = await this.deps.snapshots.publish(draft, {
+      return await this.deps.snapshots.publish(draft, {
         builtAt: builtAt.toISOString(), slot, jobCount: body.jobCount, bytes: body.bytes + head.length,
         // The head is written after the body, so the document's hash is formed as SHA-256(head ‖ SHA-256(body)).
         sha256: createHash('sha256').update(head).update(bodyHash).digest('hex'),
         heldBack: body.heldBack.slice(0, STORED_HELD_BACK_MAX), heldBackTotal: body.heldBack.length
       });
-      if (!snapshot) return this.notBuilt('busy', 'Another build published first; its feed is being served.');
-      const newlyFed = await this.afterPublish(tenantId, snapshot, fedIds, slot);
-      this.deps.logger.info('feed built', { tenantId, slot, jobs: snapshot.jobCount, heldBack: snapshot.heldBackTotal, bytes: snapshot.bytes });
-      return {
-        outcome: 'built', builtAt: snapshot.builtAt, jobCount: snapshot.jobCount, heldBack: snapshot.heldBack,
-        heldBackTotal: snapshot.heldBackTotal, newlyFed, snapshot
-      };
     } catch (error) {
       sink.abandon();
-      await draft.discard();
-      return this.failed(tenantId, slot, error as Error);
+      // A publish that failed in transit may still have moved the pointer: never delete what is being served.
+      const served = await this.deps.snapshots.current(tenantId).catch(() => undefined);
+      if (served?.snapshotId !== draft.snapshotId) await draft.discard();
+      throw error;
     }
-  }
-
-  /** Jobs move in feed and their authors hear of it; then the slot is settled. Returns how many moved. */
-  private async afterPublish(tenantId: string, snapshot: SnapshotMeta, fedIds: ReadonlySet<string>, slot: string): Promise<number> {
-    const moved = await this.deps.transitions.fed(tenantId, snapshot, fedIds);
-    await this.deps.leases.markSlotDone(tenantId, { slot, doneAt: this.now().toISOString(), outcome: 'built', snapshotId: snapshot.snapshotId });
-    return moved;
   }
 
   private async failed(tenantId: string, slot: string, error: Error): Promise<BuildResult> {
