@@ -39,7 +39,27 @@ export const configSchema = z
     LINKEDIN_PUBLISHER_URL: optional.pipe(z.string().url('must be an absolute URL').optional()),
     LINKEDIN_FEED_TOKEN: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional()),
     FEED_BUILD_TIME: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)').default('02:00')),
-    FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC'))
+    FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC')),
+    // Recruiter System Connect one-click export (issue 4), for a deployment configured by environment (one tenant).
+    /** Secret path segment of this tenant's LinkedIn callback URL: /api/linkedin/push/<key>. */
+    LINKEDIN_PUSH_KEY: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional()),
+    /** Entra tenant id the push key belongs to; default BOT_TENANT_ID. */
+    LINKEDIN_TENANT_ID: optional.pipe(z.string().min(1).max(100).optional()),
+    /** The customer's LinkedIn organization id (numeric); exports must carry urn:li:organization:<id>. */
+    LINKEDIN_ORGANIZATION_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric LinkedIn organization id').optional()),
+    /** Recruiter System Connect app credentials (client credentials grant; the secret also signs pushes). */
+    LINKEDIN_CLIENT_ID: optional,
+    LINKEDIN_CLIENT_SECRET: optional,
+    LINKEDIN_OAUTH_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url('must be an absolute URL').default('https://www.linkedin.com')),
+    LINKEDIN_API_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url('must be an absolute URL').default('https://api.linkedin.com')),
+    /** Per LinkedIn call. */
+    LINKEDIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+    /** Tries per export event before it is parked as failed (shown by `export status`). */
+    EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    /** First retry delay; doubles each try (with jitter), capped at 15 minutes. */
+    EXPORT_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+    /** How often idle workers look for due export events (a push wakes its own process at once). */
+    EXPORT_POLL_MS: z.coerce.number().int().positive().default(2000)
   })
   .superRefine((config, ctx) => {
     if (config.BOT_TYPE === 'SingleTenant' && !config.BOT_TENANT_ID) {
@@ -50,6 +70,12 @@ export const configSchema = z
     }
     if (config.BOT_ID && config.BOT_TYPE !== 'UserAssignedMSI' && !config.BOT_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: 'is required when BOT_ID is set' });
+    }
+    if (config.LINKEDIN_PUSH_KEY && !config.LINKEDIN_TENANT_ID && !config.BOT_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['LINKEDIN_TENANT_ID'], message: 'is required with LINKEDIN_PUSH_KEY (or set BOT_TENANT_ID)' });
+    }
+    if (Boolean(config.LINKEDIN_CLIENT_ID) !== Boolean(config.LINKEDIN_CLIENT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: [config.LINKEDIN_CLIENT_ID ? 'LINKEDIN_CLIENT_SECRET' : 'LINKEDIN_CLIENT_ID'], message: 'is required with the other LinkedIn client credential' });
     }
   });
 
@@ -67,6 +93,11 @@ export function settingsDefaults(config: Config): SettingsDefaults {
     timeZone: config.FEED_TIME_ZONE,
     bootstrapAdmins: config.ADMIN_AAD_IDS
   };
+}
+
+/** The tenant whose LinkedIn callback URL carries LINKEDIN_PUSH_KEY (single-tenant deployment). */
+export function linkedInPushTenant(config: Config): string | undefined {
+  return config.LINKEDIN_TENANT_ID ?? config.BOT_TENANT_ID;
 }
 
 export class ConfigError extends Error {

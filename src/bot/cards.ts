@@ -5,7 +5,7 @@ import * as ACData from 'adaptivecards-templating';
 /** Folder of the card templates: `cards/` at the project root (this file runs from dist/src/bot). */
 export const CARDS_DIR = join(__dirname, '..', '..', '..', 'cards');
 
-export const CARD_NAMES = ['job-form', 'job', 'job-list', 'job-close-confirm', 'help', 'notice'] as const;
+export const CARD_NAMES = ['job-form', 'job', 'job-list', 'job-close-confirm', 'help', 'notice', 'candidate-exported', 'export-status'] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };

@@ -1,5 +1,6 @@
 import { t } from '../i18n/strings';
 import { askCloseJob, askCloseJobFromCard, confirmCloseJob } from './handlers/closeJob';
+import { markCandidateReviewed, showExportStatus } from './handlers/exports';
 import { fallback, showHelp, showHelpFromCard } from './handlers/help';
 import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
@@ -15,6 +16,7 @@ export const messageRoutes: MessageRoute[] = [
   { name: 'my jobs', pattern: /^(my jobs|list jobs|mine jobber|list jobber|vis jobber)$/i, handler: listJobs },
   { name: 'close job', pattern: /^(close job|avslutt jobb)(\s+(?<id>\S+))?$/i, handler: requireId('usage.closeJob', askCloseJob) },
   { name: 'edit job', pattern: /^(edit job|rediger jobb)(\s+(?<id>\S+))?$/i, handler: requireId('usage.editJob', showEditForm) },
+  { name: 'export status', pattern: /^(exports? status|eksportstatus|status for eksport(er)?)$/i, handler: showExportStatus },
   { name: 'help', pattern: /^(help|hjelp|\?)$/i, handler: showHelp }
 ];
 
@@ -29,6 +31,7 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'job.closeAsk', handler: askCloseJobFromCard },
   { verb: 'job.close', handler: confirmCloseJob },
   { verb: 'job.list', handler: listJobsFromCard },
+  { verb: 'candidate.review', handler: markCandidateReviewed },
   { verb: 'help', handler: showHelpFromCard }
 ];
 

@@ -1,6 +1,8 @@
 import type { Role } from '../domain/settings';
 import type { Language } from '../i18n/strings';
 import type { ConversationStore } from '../storage/conversationStore';
+import type { Notifier } from '../notifications/notifier';
+import type { ExportInbox } from '../storage/exportInbox';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import type { AdaptiveCardJson } from './cards';
@@ -23,6 +25,10 @@ export interface BotDeps {
   /** ADMIN_AAD_IDS: admins whatever the stored settings say. */
   bootstrapAdmins: readonly string[];
   now: () => Date;
+  /** LinkedIn exports (issue 4): `export status` and the candidate card's "Mark reviewed". */
+  exportInbox?: ExportInbox;
+  /** Proactive notices; "Mark reviewed" updates every recipient's card through it. */
+  notifier?: Notifier;
 }
 
 export type Reply = { card: AdaptiveCardJson } | { text: string };

@@ -81,7 +81,7 @@ export function locationText(job: Pick<Job, 'city' | 'region' | 'country' | 'pos
   return [job.postalCode ? `${job.postalCode} ${job.city}` : job.city, job.region, job.country].filter(Boolean).join(', ');
 }
 
-function dateText(language: Language, iso: string, timeZone = 'UTC'): string {
+export function dateText(language: Language, iso: string, timeZone = 'UTC'): string {
   const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }

@@ -1,3 +1,5 @@
+import { en as exportEn, nb as exportNb } from './exportStrings';
+
 /** Every sentence the bot says, in English and Norwegian (bokmål). Keys are shared; `{name}` marks a parameter. */
 const coreEn = {
   'form.title.new': 'Post a job to LinkedIn',
@@ -295,8 +297,8 @@ const coreNb: Record<keyof typeof coreEn, string> = {
  * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
  * they are joined here, so a key missing in one language is a compile error.
  */
-const en = { ...coreEn } as const;
-const nb: Record<StringKey, string> = { ...coreNb };
+const en = { ...coreEn, ...exportEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb, ...exportNb };
 
 export type StringKey = keyof typeof en;
 export type Language = 'en' | 'nb';

@@ -1,0 +1,102 @@
+/**
+ * Candidates in Table Storage, partitioned by tenant: `c:<tenant>` rows hold candidates, `k:<tenant>` rows map each
+ * identity key (member URN, email; hashed) to a candidate id, so a re-export finds the person already stored.
+ */
+import type { TableClient } from '@azure/data-tables';
+import { candidateIdFor, identityKeys, LINKEDIN_SOURCE, withExport, type Candidate, type CandidateExportLink, type CandidateProfile } from '../domain/candidate';
+import { encodeKey, isStatus } from './tables';
+
+export const CANDIDATES_TABLE = 'candidates';
+
+export interface CandidateStore {
+  /**
+   * Stores the exported person (creating the candidate or finding the one with the same member URN or email) and links
+   * the export to it. Idempotent per `link.eventId`.
+   */
+  recordExport(tenantId: string, profile: CandidateProfile, link: CandidateExportLink, now: Date): Promise<Candidate>;
+  get(tenantId: string, id: string): Promise<Candidate | undefined>;
+}
+
+interface CandidateEntity {
+  partitionKey: string;
+  rowKey: string;
+  /** JSON of the candidate without keys and etag: one property keeps the schema free to grow. */
+  data: string;
+}
+
+const candidatePartition = (tenantId: string) => `c:${encodeKey(tenantId)}`;
+const keyPartition = (tenantId: string) => `k:${encodeKey(tenantId)}`;
+
+export class TableCandidateStore implements CandidateStore {
+  constructor(private readonly table: TableClient) {}
+
+  async recordExport(tenantId: string, profile: CandidateProfile, link: CandidateExportLink, now: Date): Promise<Candidate> {
+    const keys = identityKeys(profile);
+    if (keys.length === 0) keys.push(`event-${encodeKey(link.eventId)}`); // nobody to match: one candidate per export
+    const id = (await this.findByKeys(tenantId, keys)) ?? candidateIdFor(keys[0]);
+    const candidate = await this.link(tenantId, id, profile, link, now);
+    await Promise.all(keys.map((key) => this.claimKey(tenantId, key, candidate.id)));
+    return candidate;
+  }
+
+  async get(tenantId: string, id: string): Promise<Candidate | undefined> {
+    try {
+      const row = await this.table.getEntity<CandidateEntity>(candidatePartition(tenantId), id);
+      return { ...(JSON.parse(row.data) as Candidate), etag: row.etag };
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  private async findByKeys(tenantId: string, keys: string[]): Promise<string | undefined> {
+    for (const key of keys) {
+      try {
+        return (await this.table.getEntity<{ candidateId: string }>(keyPartition(tenantId), key)).candidateId;
+      } catch (error) {
+        if (!isStatus(error, 404)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /** A key already pointing elsewhere keeps pointing there: the first candidate with an email owns it. */
+  private async claimKey(tenantId: string, key: string, candidateId: string): Promise<void> {
+    try {
+      await this.table.createEntity({ partitionKey: keyPartition(tenantId), rowKey: key, candidateId });
+    } catch (error) {
+      if (!isStatus(error, 409)) throw error;
+    }
+  }
+
+  /** Create-or-update under ETags: two processes exporting the same person end with one candidate holding both links. */
+  private async link(tenantId: string, id: string, profile: CandidateProfile, link: CandidateExportLink, now: Date): Promise<Candidate> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const existing = await this.get(tenantId, id);
+      if (!existing) {
+        const fresh: Candidate = { ...profile, id, tenantId, source: LINKEDIN_SOURCE, exports: [link], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+        try {
+          await this.table.createEntity<CandidateEntity>({ partitionKey: candidatePartition(tenantId), rowKey: id, data: serialise(fresh) });
+          return fresh;
+        } catch (error) {
+          if (isStatus(error, 409)) continue;
+          throw error;
+        }
+      }
+      const updated = withExport(existing, profile, link, now);
+      if (updated === existing) return existing;
+      try {
+        await this.table.updateEntity<CandidateEntity>({ partitionKey: candidatePartition(tenantId), rowKey: id, data: serialise(updated) }, 'Replace', { etag: existing.etag });
+        return updated;
+      } catch (error) {
+        if (!isStatus(error, 412)) throw error;
+      }
+    }
+    throw new Error(`candidate ${id}: too many concurrent updates`);
+  }
+}
+
+function serialise(candidate: Candidate): string {
+  const { etag: _etag, ...data } = candidate;
+  return JSON.stringify(data);
+}
