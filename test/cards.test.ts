@@ -3,6 +3,8 @@ import { readdirSync } from 'node:fs';
 import { CARDS_DIR, CARD_NAMES, type AdaptiveCardJson } from '../src/bot/cards';
 import { closeConfirmCard, helpCard, jobCard, jobFormCard, jobFormValues, jobListCard, noticeCard } from '../src/bot/views';
 import { createJob, validateJobInput } from '../src/domain/job';
+import { candidateExportedCard, exportStatusCard } from '../src/exports/exportCards';
+import type { ExportCardData } from '../src/exports/exportNotice';
 import type { Language } from '../src/i18n/strings';
 import { ALEX, validForm } from './support/samples';
 
@@ -33,7 +35,38 @@ function samples(language: Language): Record<string, AdaptiveCardJson> {
     'job-list (empty)': jobListCard({ language, jobs: [], everyone: true }),
     'job-close-confirm': closeConfirmCard(language, job),
     help: helpCard(language),
-    notice: noticeCard('Done', 'good')
+    notice: noticeCard('Done', 'good'),
+    'candidate-exported': candidateExportedCard(language, exportSample()),
+    'candidate-exported (reviewed, unknown job)': candidateExportedCard(language, {
+      ...exportSample(),
+      job: { id: 'J0000000000', title: '', state: 'unknown' },
+      candidate: { ...exportSample().candidate, headline: '', profileUrl: '' },
+      reviewedBy: 'Rita Recruiter',
+      reviewedAt: '2026-11-27T10:00:00Z'
+    }),
+    'export-status': exportStatusCard(
+      language,
+      {
+        pending: 2,
+        lastSettled: { eventId: 'n1', status: 'done', settledAt: '2026-11-27T09:31:00Z' },
+        problems: [
+          { tenantId: 't', eventId: 'n2', requestId: 'r2', status: 'failed', receivedAt: '2026-11-27T09:00:00Z', settledAt: '2026-11-27T09:40:00Z', attempts: 8, reason: 'gave up after 8 tries: HTTP 503' }
+        ]
+      },
+      'Europe/Oslo'
+    ),
+    'export-status (empty)': exportStatusCard(language, { pending: 0, problems: [] }, 'UTC')
+  };
+}
+
+function exportSample(): ExportCardData {
+  return {
+    eventId: 'n1',
+    candidate: { name: 'Nora Candidate', headline: 'Backend engineer', company: 'Fabrikam', title: 'Tech lead', profileUrl: 'https://www.linkedin.com/in/nora' },
+    job: { id: 'J0ABCDEFGHJ', title: 'Backend Engineer', state: 'open' },
+    exporter: 'Rita Recruiter',
+    exportedAt: '2026-11-27T09:30:00Z',
+    timeZone: 'Europe/Oslo'
   };
 }
 
