@@ -1,0 +1,43 @@
+/**
+ * What the outbox needs from a chat platform, framework-free: send a rendered reply to a stored conversation
+ * reference, and update a sent one in place. `teamsSender.ts` implements it with botbuilder.
+ */
+import type { Reply } from '../bot/types';
+import type { Language } from '../i18n/strings';
+
+/** Turns a notice's `message.data` into what the recipient sees, in their language. */
+export type Renderer = (language: Language, data: Record<string, unknown>) => Reply;
+
+/** Renderers by `message.kind` (e.g. `feed.posted`, `candidate.exported`, `approval.request`). */
+export type RendererRegistry = Readonly<Record<string, Renderer>>;
+
+export interface Delivered {
+  activityId: string;
+  /** The reference the activity went to (a new conversation's, if one was created). */
+  reference: Record<string, unknown>;
+}
+
+export interface ChatSender {
+  send(reference: Record<string, unknown>, reply: Reply): Promise<Delivered>;
+  update(reference: Record<string, unknown>, activityId: string, reply: Reply): Promise<void>;
+}
+
+/**
+ * How a failed send ended, which decides what the outbox does:
+ * - `throttled` (429) and `transient` (412, 5xx, connection refused): certainly not shown; try again later.
+ * - `gone` (403 BotNotInConversationRoster / MessageWritesBlocked, 404 conversation): mark the conversation inactive.
+ * - `rejected` (other 4xx): Teams will never take this message.
+ * - `uncertain` (connection dropped after the request left): it may have been shown, so it is not sent again.
+ */
+export type DeliveryOutcome = 'throttled' | 'transient' | 'gone' | 'rejected' | 'uncertain';
+
+export class DeliveryError extends Error {
+  constructor(
+    readonly outcome: DeliveryOutcome,
+    message: string,
+    readonly details: { status?: number; code?: string; retryAfterMs?: number } = {}
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Teams' limits for bots, kept in front of every proactive send, update and conversation creation.
+ * Learn, "Optimize your bot with rate limiting in Teams"
+ * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit):
+ *   per bot per thread (conversation): 7 operations / 1 s, 8 / 2 s, 60 / 30 s, 1800 / 3600 s;
+ *   per app per tenant (global): 50 requests per second.
+ * Over a limit Teams answers 429; the page asks for back-off with jitter and retries of 412, 502 and 504 too.
+ *
+ * The limiter is per process: bot processes sharing a storage account do not share it, so a 429 can still happen
+ * when several send to one conversation at once; the outbox then waits for Retry-After and tries again.
+ */
+
+export interface RateWindow {
+  limit: number;
+  ms: number;
+}
+
+export const TEAMS_CONVERSATION_WINDOWS: readonly RateWindow[] = [
+  { limit: 7, ms: 1_000 },
+  { limit: 8, ms: 2_000 },
+  { limit: 60, ms: 30_000 },
+  { limit: 1_800, ms: 3_600_000 }
+];
+export const TEAMS_TENANT_WINDOWS: readonly RateWindow[] = [{ limit: 50, ms: 1_000 }];
+
+export interface RateLimiterOptions {
+  conversationWindows?: readonly RateWindow[];
+  tenantWindows?: readonly RateWindow[];
+  /**
+   * Added to every window: our clock starts a window when we decide to send, Teams' when the request arrives, and
+   * the two differ by network and storage latency.
+   */
+  marginMs?: number;
+  clock?: () => number;
+}
+
+/** Sliding-window log per key: the times of the operations of the last (longest window) milliseconds. */
+class SlidingWindows {
+  private readonly hits = new Map<string, number[]>();
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly longest: number;
+  private recordsSinceSweep = 0;
+
+  constructor(private readonly windows: readonly RateWindow[], private readonly marginMs: number) {
+    this.longest = Math.max(...windows.map((w) => w.ms)) + marginMs;
+  }
+
+  /** Milliseconds until one more operation for `key` fits every window (0: now). */
+  waitFor(key: string, now: number): number {
+    let wait = Math.max(0, (this.pausedUntil.get(key) ?? 0) - now);
+    const times = this.hits.get(key);
+    if (!times) return wait;
+    for (const window of this.windows) {
+      const span = window.ms + this.marginMs;
+      const inWindow = countAfter(times, now - span);
+      if (inWindow >= window.limit) {
+        // The oldest operation that must leave the window before one more fits.
+        const leaving = times[times.length - window.limit];
+        wait = Math.max(wait, leaving + span - now + 1);
+      }
+    }
+    return wait;
+  }
+
+  /** How many operations for `key` would fit right now. */
+  capacity(key: string, now: number): number {
+    if ((this.pausedUntil.get(key) ?? 0) > now) return 0;
+    const times = this.hits.get(key) ?? [];
+    return Math.min(...this.windows.map((w) => Math.max(0, w.limit - countAfter(times, now - w.ms - this.marginMs))));
+  }
+
+  record(key: string, now: number): void {
+    const times = this.hits.get(key) ?? [];
+    times.push(now);
+    this.hits.set(key, times);
+    if (++this.recordsSinceSweep >= 1000) this.sweep(now);
+  }
+
+  pause(key: string, until: number): void {
+    this.pausedUntil.set(key, Math.max(until, this.pausedUntil.get(key) ?? 0));
+  }
+
+  /** Forgets what no window can see any more, so memory stays bounded by recent traffic. */
+  private sweep(now: number): void {
+    this.recordsSinceSweep = 0;
+    for (const [key, times] of this.hits) {
+      const keep = times.filter((t) => t > now - this.longest);
+      if (keep.length) this.hits.set(key, keep);
+      else this.hits.delete(key);
+    }
+    for (const [key, until] of this.pausedUntil) if (until <= now) this.pausedUntil.delete(key);
+  }
+}
+
+/** Number of times (sorted ascending) strictly after `since`. */
+function countAfter(times: readonly number[], since: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (times[mid] > since) high = mid;
+    else low = mid + 1;
+  }
+  return times.length - low;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class TeamsRateLimiter {
+  private readonly conversations: SlidingWindows;
+  private readonly tenants: SlidingWindows;
+  private readonly clock: () => number;
+
+  constructor(options: RateLimiterOptions = {}) {
+    const margin = options.marginMs ?? 200;
+    this.conversations = new SlidingWindows(options.conversationWindows ?? TEAMS_CONVERSATION_WINDOWS, margin);
+    this.tenants = new SlidingWindows(options.tenantWindows ?? TEAMS_TENANT_WINDOWS, margin);
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Waits until one more operation fits both the conversation's and the tenant's windows, and counts it. */
+  async acquire(tenantId: string, conversation: string): Promise<void> {
+    for (;;) {
+      const now = this.clock();
+      const wait = this.waitFor(tenantId, conversation, now);
+      if (wait === 0) {
+        this.conversations.record(conversationKey(tenantId, conversation), now);
+        this.tenants.record(tenantId, now);
+        return;
+      }
+      // Jitter, so waiters released together do not all retry in the same millisecond.
+      await sleep(wait + Math.floor(Math.random() * 20));
+    }
+  }
+
+  /** How many operations could start now for this conversation (0 when it or its tenant is at a limit). */
+  capacity(tenantId: string, conversation: string): number {
+    const now = this.clock();
+    return Math.min(this.conversations.capacity(conversationKey(tenantId, conversation), now), this.tenants.capacity(tenantId, now));
+  }
+
+  /** How many operations could start now in this tenant, whatever the conversation. */
+  tenantCapacity(tenantId: string): number {
+    return this.tenants.capacity(tenantId, this.clock());
+  }
+
+  /** After a 429: nothing more to this conversation for `ms`. */
+  pause(tenantId: string, conversation: string, ms: number): void {
+    this.conversations.pause(conversationKey(tenantId, conversation), this.clock() + ms);
+  }
+
+  private waitFor(tenantId: string, conversation: string, now: number): number {
+    return Math.max(this.conversations.waitFor(conversationKey(tenantId, conversation), now), this.tenants.waitFor(tenantId, now));
+  }
+}
+
+const conversationKey = (tenantId: string, conversation: string) => `${tenantId}\u0000${conversation}`;
