@@ -58,6 +58,8 @@ export const configSchema = z
     EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     /** First retry delay; doubles each try (with jitter), capped at 15 minutes. */
     EXPORT_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+    /** How long a worker's claim on an export event keeps other processes off it (after a crash: the wait before another takes over). */
+    EXPORT_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
     /** How often idle workers look for due export events (a push wakes its own process at once). */
     EXPORT_POLL_MS: z.coerce.number().int().positive().default(2000)
   })

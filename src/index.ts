@@ -2,7 +2,19 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
-import { ConfigError, parseConfig, settingsDefaults, type Config } from './config';
+import type { CloudAdapter } from 'botbuilder';
+import { ConfigError, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
+import { exportRenderers } from './exports/exportCards';
+import { ExportWorker } from './exports/exportWorker';
+import { LinkedInClient } from './linkedin/client';
+import { EnvPushKeyResolver } from './linkedin/push';
+import { DeliveryWorker } from './notifications/deliveryWorker';
+import { OutboxNotifier } from './notifications/outboxNotifier';
+import { TeamsRateLimiter } from './notifications/rateLimiter';
+import { TeamsChatSender } from './notifications/teamsSender';
+import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore';
+import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
+import { OUTBOX_TABLE, TableOutboxStore } from './storage/tableOutboxStore';
 import { EnvSettingsReader } from './storage/settingsStore';
 import { createHttpServer } from './http/server';
 import { consoleLogger, type Logger } from './logger';
@@ -40,7 +52,8 @@ export async function main(): Promise<void> {
   const { connection, embedded } = await openStorage(config, logger);
   const jobsTable = tableClient(connection, JOBS_TABLE);
   const conversationsTable = tableClient(connection, CONVERSATIONS_TABLE);
-  await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable)]);
+  const [exportsTable, candidatesTable, outboxTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE].map((name) => tableClient(connection, name));
+  await Promise.all([jobsTable, conversationsTable, exportsTable, candidatesTable, outboxTable].map(ensureTable));
 
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? '',
@@ -48,21 +61,68 @@ export async function main(): Promise<void> {
     MicrosoftAppType: config.BOT_TYPE,
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
   });
+  const jobs = new TableJobStore(jobsTable);
+  const conversations = new TableConversationStore(conversationsTable);
+  const credentials = config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET } : undefined;
+  const settings = new EnvSettingsReader(settingsDefaults(config), credentials);
+
+  // Proactive notices: durable outbox, Teams rate limiter, botbuilder sender (notify branch).
+  const outbox = new TableOutboxStore(outboxTable);
+  const renderers = { ...exportRenderers };
+  const delivery = new DeliveryWorker({
+    outbox,
+    conversations,
+    chat: new TeamsChatSender(adapter as unknown as CloudAdapter, config.BOT_ID ?? ''),
+    renderers,
+    limiter: new TeamsRateLimiter(),
+    logger
+  });
+  const notifier = new OutboxNotifier(outbox, renderers, delivery);
+
+  // LinkedIn Recruiter one-click export (issue 4): push inbox → LinkedIn → candidate → notices.
+  const exportInbox = new TableExportInbox(exportsTable);
+  const exportWorker = new ExportWorker(
+    {
+      inbox: exportInbox,
+      candidates: new TableCandidateStore(candidatesTable),
+      jobs,
+      settings,
+      linkedIn: new LinkedInClient({ oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, timeoutMs: config.LINKEDIN_TIMEOUT_MS }),
+      notifier,
+      bootstrapAdmins: config.ADMIN_AAD_IDS,
+      defaultOrganizationId: config.LINKEDIN_ORGANIZATION_ID,
+      logger,
+      now: () => new Date()
+    },
+    { maxAttempts: config.EXPORT_MAX_ATTEMPTS, retryBaseMs: config.EXPORT_RETRY_BASE_MS, pollMs: config.EXPORT_POLL_MS, leaseMs: config.EXPORT_LEASE_MS }
+  );
+
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
-    jobs: new TableJobStore(jobsTable),
-    conversations: new TableConversationStore(conversationsTable),
-    settings: new EnvSettingsReader(settingsDefaults(config)),
+    jobs,
+    conversations,
+    settings,
     bootstrapAdmins: config.ADMIN_AAD_IDS,
-    now: () => new Date()
+    now: () => new Date(),
+    exportInbox,
+    notifier
   }, logger);
 
   const server = createHttpServer({
     processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
     storageHealthy: () => storageHealthy(jobsTable),
     maxBodyBytes: config.MAX_BODY_BYTES,
-    logger
+    logger,
+    linkedInPush: {
+      keys: new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config)),
+      settings,
+      inbox: exportInbox,
+      accepted: () => exportWorker.kick(),
+      now: () => new Date()
+    }
   });
   await new Promise<void>((done) => server.listen(config.PORT, done));
+  delivery.start();
+  exportWorker.start();
   const { port } = server.address();
   logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
@@ -71,6 +131,7 @@ export async function main(): Promise<void> {
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     server.close();
+    await Promise.all([exportWorker.stop(), delivery.stop(5_000)]);
     await embedded?.stop();
     process.exit(0);
   };
