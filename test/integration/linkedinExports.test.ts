@@ -311,3 +311,65 @@ async function countCandidates(rig: ExportsRig): Promise<number> {
   for await (const row of table.listEntities()) if (row.partitionKey?.startsWith('c:')) count++;
   return count;
 }
+
+describe('LinkedIn exports with the real notification outbox and a Bot Connector stub (Azurite)', function () {
+  const azurite = useAzurite();
+
+  it('cards reach the author and the recruiter; Mark reviewed updates both cards in place', async function () {
+    this.timeout(60000);
+    const { TeamsAdapter } = await import('@microsoft/teams-ai');
+    const { DeliveryWorker } = await import('../../src/notifications/deliveryWorker');
+    const { OutboxNotifier } = await import('../../src/notifications/outboxNotifier');
+    const { TeamsRateLimiter } = await import('../../src/notifications/rateLimiter');
+    const { TeamsChatSender } = await import('../../src/notifications/teamsSender');
+    const { TableOutboxStore } = await import('../../src/storage/tableOutboxStore');
+    const { TableConversationStore } = await import('../../src/storage/conversationStore');
+    const { ensureTable, tableClient } = await import('../../src/storage/tables');
+    const { uniqueTableName } = await import('../support/azurite');
+    const { startConnectorStub } = await import('../support/connectorStub');
+    const { personalReference, FAST_POLICY } = await import('../support/notifyStack');
+    const { silentLogger } = await import('../../src/logger');
+
+    const connector = await startConnectorStub();
+    const outboxTable = tableClient(azurite().connection, uniqueTableName('outbox'));
+    const conversationsTable = tableClient(azurite().connection, uniqueTableName('conversations'));
+    await Promise.all([ensureTable(outboxTable), ensureTable(conversationsTable)]);
+    const outbox = new TableOutboxStore(outboxTable);
+    const conversations = new TableConversationStore(conversationsTable);
+    for (const person of [ALEX, RITA]) {
+      await conversations.save({ tenantId: TENANT, aadObjectId: person.aadObjectId, reference: personalReference(connector.url, TENANT, person.aadObjectId), language: 'en', active: true, updatedAt: new Date().toISOString() });
+    }
+    const adapter = new TeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' });
+    const delivery = new DeliveryWorker({
+      outbox, conversations, chat: new TeamsChatSender(adapter as never, ''), renderers: exportRenderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY
+    });
+    const notifier = new OutboxNotifier(outbox, exportRenderers, delivery);
+    const rig = await new ExportsRig({ connection: azurite().connection, notifier }).start();
+    delivery.start();
+    rig.worker.start();
+    try {
+      const job = await rig.addJob(ALEX);
+      rig.linkedIn.exports.set('req-r1', person(90, job.id));
+      await rig.push(pushBody('r1'));
+      await waitFor('two cards', () => (connector.sent.length >= 2 ? true : undefined), 20000);
+      assert.deepEqual(connector.sent.map((a) => a.conversationId).sort(), [`a:${TENANT}:${ALEX.aadObjectId}`, `a:${TENANT}:${RITA.aadObjectId}`].sort());
+      for (const sent of connector.sent) assert.match(cardText((sent.activity.attachments as { content: never }[])[0].content), /Nora Candidate90/);
+
+      const bot = new BotHarness({ jobs: rig.jobs, conversations, settings: rig.settings, bootstrapAdmins: [], now: () => new Date(), exportInbox: rig.inbox, notifier });
+      const returned = await bot.execute({ ...RITA }, 'candidate.review', { eventId: 'r1' });
+      assert.match(cardText(returned), /Reviewed by Rita Recruiter/);
+      await waitFor('two updates', () => (connector.updates.length >= 2 ? true : undefined), 20000);
+      assert.deepEqual(connector.updates.map((a) => a.conversationId).sort(), [`a:${TENANT}:${ALEX.aadObjectId}`, `a:${TENANT}:${RITA.aadObjectId}`].sort());
+      for (const update of connector.updates) {
+        const text = cardText((update.activity.attachments as { content: never }[])[0].content);
+        assert.match(text, /Reviewed by Rita Recruiter/);
+        assert.doesNotMatch(text, /Mark reviewed/);
+      }
+      assert.equal(connector.sent.length, 2, 'no new messages, only updates');
+    } finally {
+      await rig.stop();
+      await delivery.stop(1000);
+      await connector.stop();
+    }
+  });
+});
