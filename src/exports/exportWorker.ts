@@ -67,24 +67,29 @@ export class ExportWorker {
     this.wake?.();
   }
 
-  /** One round: claims what is due and works on it. Returns how many items were claimed. */
-  async runOnce(): Promise<number> {
-    const limit = this.options.concurrency ?? 16;
-    const items = await this.deps.inbox.claimDue(limit, this.options.leaseMs ?? 60_000);
-    await Promise.all(items.map((item) => this.process(item)));
-    return items.length;
-  }
-
+  /**
+   * Keeps up to `concurrency` items in hand: claims as many as there are free lanes, claims again as soon as a lane
+   * frees up, and sleeps for `pollMs` (or until `kick`) only when nothing is due.
+   */
   private async run(): Promise<void> {
+    const lanes = this.options.concurrency ?? 16;
+    const inFlight = new Set<Promise<void>>();
     while (this.running) {
       let claimed = 0;
       try {
-        claimed = await this.runOnce();
+        const items = await this.deps.inbox.claimDue(lanes - inFlight.size, this.options.leaseMs ?? 60_000);
+        claimed = items.length;
+        for (const item of items) {
+          const work = this.process(item).finally(() => inFlight.delete(work));
+          inFlight.add(work);
+        }
       } catch (error) {
         this.deps.logger.warn('export worker: inbox unavailable', { error: (error as Error).message });
       }
-      if (claimed === 0 && this.running) await this.sleep(this.options.pollMs);
+      if (inFlight.size >= lanes) await Promise.race(inFlight);
+      else if (claimed === 0 && this.running) await this.sleep(this.options.pollMs);
     }
+    await Promise.all(inFlight);
   }
 
   private sleep(ms: number): Promise<void> {

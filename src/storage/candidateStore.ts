@@ -49,15 +49,20 @@ export class TableCandidateStore implements CandidateStore {
     }
   }
 
+  /** The candidate of the strongest key that has one (looked up together). */
   private async findByKeys(tenantId: string, keys: string[]): Promise<string | undefined> {
-    for (const key of keys) {
-      try {
-        return (await this.table.getEntity<{ candidateId: string }>(keyPartition(tenantId), key)).candidateId;
-      } catch (error) {
-        if (!isStatus(error, 404)) throw error;
-      }
-    }
-    return undefined;
+    const found = await Promise.all(
+      keys.map((key) =>
+        this.table.getEntity<{ candidateId: string }>(keyPartition(tenantId), key).then(
+          (row) => row.candidateId,
+          (error) => {
+            if (isStatus(error, 404)) return undefined;
+            throw error;
+          }
+        )
+      )
+    );
+    return found.find(Boolean);
   }
 
   /** A key already pointing elsewhere keeps pointing there: the first candidate with an email owns it. */

@@ -130,6 +130,7 @@ export class TableExportInbox implements ExportInbox {
   }
 
   async claimDue(limit: number, leaseMs: number): Promise<DueExport[]> {
+    if (limit <= 0) return [];
     const now = this.clock();
     const candidates: (DueEntity & { etag: string })[] = [];
     // JS numbers are stored as Edm.Double: compare with a double literal (an Int64 `L` literal fails on Azurite).
@@ -142,18 +143,20 @@ export class TableExportInbox implements ExportInbox {
     }
     // Processes that read the same page would all race for its first rows; a shuffle spreads them out.
     shuffle(candidates);
-    const claimed: DueExport[] = [];
-    for (const row of candidates) {
-      if (claimed.length >= limit) break;
-      const attempts = row.attempts + 1;
-      try {
-        const result = await this.table.updateEntity({ partitionKey: DUE, rowKey: row.rowKey, attempts, nextAttemptAt: now + leaseMs }, 'Merge', { etag: row.etag });
-        claimed.push({ tenantId: row.tenantId, eventId: row.eventId, requestId: row.requestId, receivedAt: row.receivedAt, attempts, lastError: row.lastError, etag: result.etag! });
-      } catch (error) {
-        if (!isStatus(error, 412) && !isStatus(error, 404)) throw error; // someone else claimed or settled it
-      }
+    const claims = await Promise.all(candidates.slice(0, limit).map((row) => this.claim(row, now + leaseMs)));
+    return claims.filter((claim): claim is DueExport => claim !== undefined);
+  }
+
+  /** The ETag makes the claim atomic: of two processes claiming the same row, one gets 412. */
+  private async claim(row: DueEntity & { etag: string }, until: number): Promise<DueExport | undefined> {
+    const attempts = row.attempts + 1;
+    try {
+      const result = await this.table.updateEntity({ partitionKey: DUE, rowKey: row.rowKey, attempts, nextAttemptAt: until }, 'Merge', { etag: row.etag });
+      return { tenantId: row.tenantId, eventId: row.eventId, requestId: row.requestId, receivedAt: row.receivedAt, attempts, lastError: row.lastError, etag: result.etag! };
+    } catch (error) {
+      if (isStatus(error, 412) || isStatus(error, 404)) return undefined; // someone else claimed or settled it
+      throw error;
     }
-    return claimed;
   }
 
   async retryLater(item: DueExport, error: string, at: Date): Promise<void> {
@@ -170,8 +173,6 @@ export class TableExportInbox implements ExportInbox {
 
   async settle(item: DueExport, outcome: Outcome): Promise<SettledExport> {
     const settledAt = new Date(this.clock()).toISOString();
-    const existing = await this.get(item.tenantId, item.eventId);
-    if (existing) return existing;
     const entity: SettledEntity = {
       partitionKey: evPartition(item.tenantId),
       rowKey: encodeKey(item.eventId),
