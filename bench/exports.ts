@@ -8,7 +8,7 @@
  * chat. Prints accepted pushes per second, push-to-card latency, 429s and deliveries; the last line is
  * `exports: delivered D of N, lost L, duplicated U`.
  */
-import { createJob, validateJobInput } from '../src/domain/job';
+import { createJob, newJobId, validateJobInput } from '../src/domain/job';
 import { startEmbeddedAzurite } from '../src/storage/azurite';
 import { CONVERSATIONS_TABLE, TableConversationStore } from '../src/storage/conversationStore';
 import { JOBS_TABLE, TableJobStore } from '../src/storage/tableJobStore';
@@ -57,7 +57,9 @@ async function main(): Promise<void> {
     const jobIds: string[] = [];
     for (let i = 0; i < authors; i++) {
       const author = { tenantId: TENANT, aadObjectId: `aad-author-${i}`, name: `Author ${i}` };
-      jobIds.push((await jobs.create(createJob(input.value, author))).id);
+      // One second apart: job ids carry the second they were made in, plus only 3 random characters.
+      const madeAt = new Date(Date.now() - i * 1000);
+      jobIds.push((await jobs.create(createJob(input.value, author, madeAt, newJobId(madeAt)))).id);
       await conversations.save({ tenantId: TENANT, aadObjectId: author.aadObjectId, reference: personalReference(connector.url, TENANT, author.aadObjectId), language: 'en', active: true, updatedAt: new Date().toISOString() });
     }
     linkedIn.fallback = (requestId) => {

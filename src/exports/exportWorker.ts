@@ -106,7 +106,9 @@ export class ExportWorker {
   async process(item: DueExport): Promise<void> {
     const { inbox, notifier, logger } = this.deps;
     try {
-      const settled = (await inbox.get(item.tenantId, item.eventId)) ?? (await this.settle(item));
+      // A first attempt cannot have been settled before (a race with a replayed push ends at settle's create, at worst).
+      const earlier = item.attempts > 1 ? await inbox.get(item.tenantId, item.eventId) : undefined;
+      const settled = earlier ?? (await this.settle(item));
       if (!settled) return; // retry scheduled
       if (settled.status === 'done' && settled.card && settled.recipients) {
         await notifier.enqueue(exportNotices(item.tenantId, item.eventId, settled.recipients, settled.card as ExportCardData));

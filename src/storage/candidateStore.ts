@@ -1,8 +1,9 @@
 /**
- * Candidates in Table Storage, partitioned by tenant: `c:<tenant>` rows hold candidates, `k:<tenant>` rows map each
- * identity key (member URN, email; hashed) to a candidate id, so a re-export finds the person already stored.
+ * Candidates in Table Storage, one partition per tenant: `cand|<id>` rows hold candidates, `key|<identity>` rows map
+ * each identity (member URN, email; hashed) to a candidate id, so a re-export finds the person already stored.
+ * A new person is written in one entity-group transaction (candidate and keys together, or nothing).
  */
-import type { TableClient } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { candidateIdFor, identityKeys, LINKEDIN_SOURCE, withExport, type Candidate, type CandidateExportLink, type CandidateProfile } from '../domain/candidate';
 import { encodeKey, isStatus } from './tables';
 
@@ -24,8 +25,9 @@ interface CandidateEntity {
   data: string;
 }
 
-const candidatePartition = (tenantId: string) => `c:${encodeKey(tenantId)}`;
-const keyPartition = (tenantId: string) => `k:${encodeKey(tenantId)}`;
+const partition = (tenantId: string) => encodeKey(tenantId);
+const candidateRow = (id: string) => `cand|${id}`;
+const keyRow = (key: string) => `key|${key}`;
 
 export class TableCandidateStore implements CandidateStore {
   constructor(private readonly table: TableClient) {}
@@ -33,15 +35,19 @@ export class TableCandidateStore implements CandidateStore {
   async recordExport(tenantId: string, profile: CandidateProfile, link: CandidateExportLink, now: Date): Promise<Candidate> {
     const keys = identityKeys(profile);
     if (keys.length === 0) keys.push(`event-${encodeKey(link.eventId)}`); // nobody to match: one candidate per export
-    const id = (await this.findByKeys(tenantId, keys)) ?? candidateIdFor(keys[0]);
-    const candidate = await this.link(tenantId, id, profile, link, now);
+    const known = await this.findByKeys(tenantId, keys);
+    if (!known) {
+      const created = await this.createWithKeys(tenantId, candidateIdFor(keys[0]), keys, profile, link, now);
+      if (created) return created;
+    }
+    const candidate = await this.link(tenantId, known ?? candidateIdFor(keys[0]), profile, link, now);
     await Promise.all(keys.map((key) => this.claimKey(tenantId, key, candidate.id)));
     return candidate;
   }
 
   async get(tenantId: string, id: string): Promise<Candidate | undefined> {
     try {
-      const row = await this.table.getEntity<CandidateEntity>(candidatePartition(tenantId), id);
+      const row = await this.table.getEntity<CandidateEntity>(partition(tenantId), candidateRow(id));
       return { ...(JSON.parse(row.data) as Candidate), etag: row.etag };
     } catch (error) {
       if (isStatus(error, 404)) return undefined;
@@ -53,7 +59,7 @@ export class TableCandidateStore implements CandidateStore {
   private async findByKeys(tenantId: string, keys: string[]): Promise<string | undefined> {
     const found = await Promise.all(
       keys.map((key) =>
-        this.table.getEntity<{ candidateId: string }>(keyPartition(tenantId), key).then(
+        this.table.getEntity<{ candidateId: string }>(partition(tenantId), keyRow(key)).then(
           (row) => row.candidateId,
           (error) => {
             if (isStatus(error, 404)) return undefined;
@@ -65,10 +71,27 @@ export class TableCandidateStore implements CandidateStore {
     return found.find(Boolean);
   }
 
+  /** Candidate and keys in one transaction; undefined when any of them exists already (someone was quicker). */
+  private async createWithKeys(tenantId: string, id: string, keys: string[], profile: CandidateProfile, link: CandidateExportLink, now: Date): Promise<Candidate | undefined> {
+    const fresh: Candidate = { ...profile, id, tenantId, source: LINKEDIN_SOURCE, exports: [link], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    const actions: TransactionAction[] = [
+      ['create', { partitionKey: partition(tenantId), rowKey: candidateRow(id), data: serialise(fresh) }],
+      ...keys.map((key): TransactionAction => ['create', { partitionKey: partition(tenantId), rowKey: keyRow(key), candidateId: id }])
+    ];
+    try {
+      const result = await this.table.submitTransaction(actions);
+      if (result.status >= 300) return undefined;
+      return fresh;
+    } catch (error) {
+      if (isStatus(error, 409)) return undefined;
+      throw error;
+    }
+  }
+
   /** A key already pointing elsewhere keeps pointing there: the first candidate with an email owns it. */
   private async claimKey(tenantId: string, key: string, candidateId: string): Promise<void> {
     try {
-      await this.table.createEntity({ partitionKey: keyPartition(tenantId), rowKey: key, candidateId });
+      await this.table.createEntity({ partitionKey: partition(tenantId), rowKey: keyRow(key), candidateId });
     } catch (error) {
       if (!isStatus(error, 409)) throw error;
     }
@@ -81,7 +104,7 @@ export class TableCandidateStore implements CandidateStore {
       if (!existing) {
         const fresh: Candidate = { ...profile, id, tenantId, source: LINKEDIN_SOURCE, exports: [link], createdAt: now.toISOString(), updatedAt: now.toISOString() };
         try {
-          await this.table.createEntity<CandidateEntity>({ partitionKey: candidatePartition(tenantId), rowKey: id, data: serialise(fresh) });
+          await this.table.createEntity<CandidateEntity>({ partitionKey: partition(tenantId), rowKey: candidateRow(id), data: serialise(fresh) });
           return fresh;
         } catch (error) {
           if (isStatus(error, 409)) continue;
@@ -91,7 +114,7 @@ export class TableCandidateStore implements CandidateStore {
       const updated = withExport(existing, profile, link, now);
       if (updated === existing) return existing;
       try {
-        await this.table.updateEntity<CandidateEntity>({ partitionKey: candidatePartition(tenantId), rowKey: id, data: serialise(updated) }, 'Replace', { etag: existing.etag });
+        await this.table.updateEntity<CandidateEntity>({ partitionKey: partition(tenantId), rowKey: candidateRow(id), data: serialise(updated) }, 'Replace', { etag: existing.etag });
         return updated;
       } catch (error) {
         if (!isStatus(error, 412)) throw error;

@@ -7,7 +7,6 @@
  * - `due` / `<tenant>|<event>`: work still to do (attempts, next attempt time, last error). Deleted when settled.
  * - `ev:<tenant>` / `<event>`: the settled outcome (done, rejected, failed) with the card data and who reviewed it.
  *   Its existence makes a replayed push a duplicate.
- * - `ev:<tenant>` / `~last`: when the tenant's last event was settled (for `export status`).
  */
 import type { TableClient } from '@azure/data-tables';
 import type { Recipient } from '../notifications/notifier';
@@ -75,7 +74,6 @@ export interface ExportInbox {
 }
 
 const DUE = 'due';
-const LAST = '~last';
 const evPartition = (tenantId: string) => `ev:${encodeKey(tenantId)}`;
 const dueKey = (tenantId: string, eventId: string) => `${encodeKey(tenantId)}|${encodeKey(eventId)}`;
 
@@ -193,7 +191,6 @@ export class TableExportInbox implements ExportInbox {
       if (!isStatus(error, 409)) throw error;
       return (await this.get(item.tenantId, item.eventId))!; // settled by another process meanwhile
     }
-    await this.table.upsertEntity({ partitionKey: evPartition(item.tenantId), rowKey: LAST, eventId: item.eventId, status: outcome.status, settledAt }, 'Replace');
     return fromEntity(entity);
   }
 
@@ -240,20 +237,19 @@ export class TableExportInbox implements ExportInbox {
       queryOptions: { filter: `PartitionKey eq '${DUE}' and RowKey ge ${odataString(prefix)} and RowKey lt ${odataString(prefix.slice(0, -1) + '}')}`, select: ['RowKey'] }
     });
     for await (const _ of dueRows) pending++;
+    // One pass over the tenant's settled events (an admin command, not a hot path): the problems and the latest.
     const problems: SettledExport[] = [];
-    const settled = this.table.listEntities<SettledEntity>({
-      queryOptions: { filter: `PartitionKey eq ${odataString(evPartition(tenantId))} and (status eq 'failed' or status eq 'rejected')` }
-    });
-    for await (const row of settled) problems.push(fromEntity(row));
-    problems.sort((a, b) => b.settledAt.localeCompare(a.settledAt));
     let lastSettled: ExportStatus['lastSettled'];
-    try {
-      const last = await this.table.getEntity<{ eventId: string; status: SettledStatus; settledAt: string }>(evPartition(tenantId), LAST);
-      lastSettled = { eventId: last.eventId, status: last.status, settledAt: last.settledAt };
-    } catch (error) {
-      if (!isStatus(error, 404)) throw error;
+    const settled = this.table.listEntities<SettledEntity>({
+      queryOptions: { filter: `PartitionKey eq ${odataString(evPartition(tenantId))}`, select: ['status', 'settledAt', 'eventId'] }
+    });
+    for await (const row of settled) {
+      if (!lastSettled || row.settledAt > lastSettled.settledAt) lastSettled = { eventId: row.eventId, status: row.status, settledAt: row.settledAt };
+      if (row.status !== 'done') problems.push(row as SettledExport);
     }
-    return { pending, problems: problems.slice(0, maxProblems), lastSettled };
+    problems.sort((a, b) => b.settledAt.localeCompare(a.settledAt));
+    const details = await Promise.all(problems.slice(0, maxProblems).map((problem) => this.get(tenantId, problem.eventId)));
+    return { pending, problems: details.filter((problem): problem is SettledExport => problem !== undefined), lastSettled };
   }
 }
 

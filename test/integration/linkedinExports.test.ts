@@ -308,7 +308,7 @@ async function countCandidates(rig: ExportsRig): Promise<number> {
   const { tableClient } = await import('../../src/storage/tables');
   let count = 0;
   const table = tableClient((rig as unknown as { options: { connection: never } }).options.connection, rig.tables.candidates);
-  for await (const row of table.listEntities()) if (row.partitionKey?.startsWith('c:')) count++;
+  for await (const row of table.listEntities()) if (row.rowKey?.startsWith('cand|')) count++;
   return count;
 }
 
