@@ -15,7 +15,7 @@ import { JOBS_TABLE, TableJobStore } from '../src/storage/tableJobStore';
 import { ensureTable, tableClient } from '../src/storage/tables';
 import { startBot, tempDir, type BotHandle } from '../test/support/botProcess';
 import { startConnectorStub, type StubActivity } from '../test/support/connectorStub';
-import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, pushBody, sign } from '../test/support/exportsRig';
+import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, exportsBotEnv, pushBody, sign } from '../test/support/exportsRig';
 import { FakeLinkedIn } from '../test/support/fakeLinkedIn';
 import { personalReference } from '../test/support/notifyStack';
 import { validForm } from '../test/support/samples';
@@ -71,16 +71,7 @@ async function main(): Promise<void> {
       };
     };
 
-    const env = {
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connection.connectionString,
-      LINKEDIN_PUSH_KEY: PUSH_KEY,
-      LINKEDIN_TENANT_ID: TENANT,
-      LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
-      LINKEDIN_CLIENT_ID: CLIENT.clientId,
-      LINKEDIN_CLIENT_SECRET: CLIENT.clientSecret,
-      LINKEDIN_OAUTH_BASE_URL: linkedIn.url,
-      LINKEDIN_API_BASE_URL: linkedIn.url
-    };
+    const env = exportsBotEnv(azurite.connection.connectionString, linkedIn.url);
     for (let i = 0; i < processes; i++) bots.push(await startBot({ env }));
 
     const pushedAt = new Map<string, number>();

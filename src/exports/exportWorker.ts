@@ -68,8 +68,8 @@ export class ExportWorker {
   }
 
   /**
-   * Keeps up to `concurrency` items in hand: claims as many as there are free lanes, claims again as soon as a lane
-   * frees up, and sleeps for `pollMs` (or until `kick`) only when nothing is due.
+   * Keeps up to `concurrency` items in hand: claims as many as there are free lanes, claims again once half the lanes
+   * are free (one query per batch, not per item), and sleeps for `pollMs` (or until `kick`) only when nothing is due.
    */
   private async run(): Promise<void> {
     const lanes = this.options.concurrency ?? 16;
@@ -86,8 +86,9 @@ export class ExportWorker {
       } catch (error) {
         this.deps.logger.warn('export worker: inbox unavailable', { error: (error as Error).message });
       }
-      if (inFlight.size >= lanes) await Promise.race(inFlight);
-      else if (claimed === 0 && this.running) await this.sleep(this.options.pollMs);
+      if (claimed === 0 && inFlight.size === 0 && this.running) await this.sleep(this.options.pollMs);
+      while (inFlight.size > lanes / 2) await Promise.race(inFlight);
+      if (claimed === 0 && inFlight.size > 0) await Promise.race([...inFlight, this.sleep(this.options.pollMs)]);
     }
     await Promise.all(inFlight);
   }

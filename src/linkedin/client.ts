@@ -78,7 +78,7 @@ interface CachedToken {
 
 /** Tokens are cached per client id until a minute before they expire; concurrent callers share one token request. */
 export class LinkedInClient implements ExportedCandidatesApi {
-  private readonly tokens = new Map<string, Promise<CachedToken>>();
+  private readonly tokens = new Map<string, { token: Promise<CachedToken>; expiresAt: number }>();
   private readonly now: () => number;
 
   constructor(private readonly options: LinkedInClientOptions) {
@@ -98,16 +98,17 @@ export class LinkedInClient implements ExportedCandidatesApi {
     return parsed.data.elements;
   }
 
+  /** Decided synchronously, so a burst of concurrent calls shares one token request. */
   private token(credentials: LinkedInCredentials): Promise<string> {
     const cached = this.tokens.get(credentials.clientId);
-    const fresh = cached?.then((t) => (t.expiresAt > this.now() ? t : undefined), () => undefined);
-    return (fresh ?? Promise.resolve(undefined)).then((t) => {
-      if (t) return t.token;
-      const request = this.requestToken(credentials);
-      this.tokens.set(credentials.clientId, request);
-      request.catch(() => this.tokens.delete(credentials.clientId));
-      return request.then((next) => next.token);
-    });
+    if (cached && cached.expiresAt > this.now()) return cached.token.then((t) => t.token);
+    const entry = { token: this.requestToken(credentials), expiresAt: Number.POSITIVE_INFINITY }; // pending: shared
+    this.tokens.set(credentials.clientId, entry);
+    entry.token.then(
+      (t) => (entry.expiresAt = t.expiresAt),
+      () => this.tokens.get(credentials.clientId) === entry && this.tokens.delete(credentials.clientId)
+    );
+    return entry.token.then((t) => t.token);
   }
 
   private async requestToken({ clientId, clientSecret }: LinkedInCredentials): Promise<CachedToken> {

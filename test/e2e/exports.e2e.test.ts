@@ -11,7 +11,7 @@ import { useAzurite } from '../support/azurite';
 import { startBot, type BotHandle } from '../support/botProcess';
 import { cardText } from '../support/botHarness';
 import { startConnectorStub, type ConnectorStub } from '../support/connectorStub';
-import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, pushBody, sign, waitFor } from '../support/exportsRig';
+import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, exportsBotEnv, pushBody, sign, waitFor } from '../support/exportsRig';
 import { FakeLinkedIn } from '../support/fakeLinkedIn';
 import { personalReference } from '../support/notifyStack';
 import { ALEX, validForm } from '../support/samples';
@@ -25,14 +25,7 @@ describe('LinkedIn exports through the real bot process (fake LinkedIn, Bot Conn
   let jobId: string;
 
   const env = () => ({
-    AZURE_STORAGE_CONNECTION_STRING: azurite().connection.connectionString,
-    LINKEDIN_PUSH_KEY: PUSH_KEY,
-    LINKEDIN_TENANT_ID: TENANT,
-    LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
-    LINKEDIN_CLIENT_ID: CLIENT.clientId,
-    LINKEDIN_CLIENT_SECRET: CLIENT.clientSecret,
-    LINKEDIN_OAUTH_BASE_URL: linkedIn.url,
-    LINKEDIN_API_BASE_URL: linkedIn.url,
+    ...exportsBotEnv(azurite().connection.connectionString, linkedIn.url),
     EXPORT_RETRY_BASE_MS: '50',
     EXPORT_LEASE_MS: '2000',
     EXPORT_POLL_MS: '200'

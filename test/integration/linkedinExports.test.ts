@@ -83,6 +83,16 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
       assert.match(reason.message, /^type: /);
       assert.equal((await rig.inbox.status(TENANT)).pending, 0);
     });
+
+    it('the signature is checked on the raw bytes (not re-encoded text), and an oversized body gets 413', async () => {
+      const raw = Buffer.from([0x7b, 0xff, 0x7d]); // not UTF-8: re-encoding would change these bytes
+      const signature = createHmac('sha256', CLIENT.clientSecret).update(Buffer.concat([Buffer.from('hmacsha256='), raw])).digest('hex');
+      const response = await fetch(`${rig.base}/api/linkedin/push/${PUSH_KEY}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-li-signature': signature }, body: raw });
+      assert.equal(response.status, 400, 'signature accepted, body refused');
+      const big = await rig.push(JSON.stringify({ pad: 'x'.repeat(70 * 1024) }));
+      assert.equal(big.status, 413);
+      assert.equal(((await big.json()) as { error: string }).error, 'payload_too_large');
+    });
   });
 
   it('full path: a signed push stores the candidate and tells the job author and the recruiters with the right card', async () => {

@@ -48,6 +48,20 @@ export function tenantSettings(overrides: Partial<TenantSettings> = {}): TenantS
   };
 }
 
+/** The environment that points a real bot process at shared storage and a fake LinkedIn. */
+export function exportsBotEnv(connectionString: string, linkedInUrl: string): Record<string, string> {
+  return {
+    AZURE_STORAGE_CONNECTION_STRING: connectionString,
+    LINKEDIN_PUSH_KEY: PUSH_KEY,
+    LINKEDIN_TENANT_ID: TENANT,
+    LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
+    LINKEDIN_CLIENT_ID: CLIENT.clientId,
+    LINKEDIN_CLIENT_SECRET: CLIENT.clientSecret,
+    LINKEDIN_OAUTH_BASE_URL: linkedInUrl,
+    LINKEDIN_API_BASE_URL: linkedInUrl
+  };
+}
+
 export function sign(body: string, secret = CLIENT.clientSecret): string {
   return createHmac('sha256', secret).update('hmacsha256=' + body).digest('hex');
 }
