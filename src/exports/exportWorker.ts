@@ -172,8 +172,10 @@ export class ExportWorker {
     return isJobId(id) ? this.deps.jobs.get(tenantId, id) : undefined;
   }
 
+  /** A settled export whose notices could not be queued is never parked: people must still be told. */
   private async retryOrPark(item: DueExport, reason: string): Promise<void> {
-    if (item.attempts < this.options.maxAttempts) return this.retryLater(item, reason);
+    const settled = await this.deps.inbox.get(item.tenantId, item.eventId);
+    if (item.attempts < this.options.maxAttempts || settled?.status === 'done') return this.retryLater(item, reason);
     await this.deps.inbox.settle(item, { status: 'failed', reason: `gave up after ${item.attempts} tries: ${reason}` });
     await this.deps.inbox.remove(item);
   }

@@ -296,6 +296,32 @@ describe('LinkedIn exports: several processes, crashes (Azurite, fake LinkedIn)'
     }
   });
 
+  it('an outbox outage after the export was settled: retried past the last try until people are told, once', async () => {
+    const notifier = new RecordingNotifier();
+    let outages = 6; // more than maxAttempts (4)
+    const flaky = {
+      enqueue: async (notices: Parameters<RecordingNotifier['enqueue']>[0]) => {
+        if (outages-- > 0) throw new Error('outbox unavailable');
+        return notifier.enqueue(notices);
+      },
+      updateThread: notifier.updateThread.bind(notifier)
+    };
+    const rig = await new ExportsRig({ connection: azurite().connection, notifier: flaky, worker: { retryBaseMs: 5 } }).start();
+    try {
+      const job = await rig.addJob(ALEX);
+      rig.linkedIn.exports.set('req-o1', person(5, job.id));
+      rig.worker.start();
+      await rig.push(pushBody('o1'));
+      await waitFor('told', () => (notifier.enqueueCalls.length ? true : undefined));
+      await waitFor('removed', async () => ((await rig.inbox.status(TENANT)).pending === 0 ? true : undefined));
+      assert.equal((await rig.inbox.get(TENANT, 'o1'))?.status, 'done');
+      assert.deepEqual(rig.linkedIn.candidateRequests, ['req-o1'], 'LinkedIn asked once');
+      assert.equal(notifier.all().length, 2);
+    } finally {
+      await rig.stop();
+    }
+  });
+
   it('env settings: a deployment configured by environment answers the challenge with LINKEDIN_CLIENT_SECRET', async () => {
     const settings = new EnvSettingsReader({ buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }, CLIENT);
     const rig = await new ExportsRig({ connection: azurite().connection, notifier: new RecordingNotifier(), settings }).start();
