@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < processes; i++) bots.push(await startBot({ env }));
 
     const pushedAt = new Map<string, number>();
+    const answerMs: number[] = [];
     let next = 0;
     let failedPushes = 0;
     const started = Date.now();
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
           pushedAt.set(id, Date.now());
           const response = await fetch(`${bot.url}/api/linkedin/push/${PUSH_KEY}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-li-signature': sign(body) }, body });
           await response.arrayBuffer();
+          answerMs.push(Date.now() - pushedAt.get(id)!);
           if (response.status !== 200) failedPushes++;
         }
       })
@@ -127,6 +129,8 @@ async function main(): Promise<void> {
 
     console.log(`events ${events}, push concurrency ${concurrency}, bot processes ${processes}, authors ${authors}`);
     console.log(`accepted pushes: ${events - failedPushes} in ${pushSeconds.toFixed(2)} s = ${((events - failedPushes) / pushSeconds).toFixed(0)}/s (non-200: ${failedPushes})`);
+    answerMs.sort((a, b) => a - b);
+    console.log(`push answered (stored, then 200): p50 ${percentile(answerMs, 50)} ms, p99 ${percentile(answerMs, 99)} ms`);
     console.log(`push-to-card latency: p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s, last card after ${(allDone / 1000).toFixed(1)} s`);
     console.log(`exports settled (LinkedIn fetched, candidate stored, notices queued): ${settledTimes.length}, the last after ${settledAfter.toFixed(1)} s`);
     console.log(`LinkedIn calls: ${linkedIn.candidateRequests.length} exportedCandidates, ${linkedIn.tokenRequests} token`);
