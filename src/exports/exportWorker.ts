@@ -184,7 +184,7 @@ export class ExportWorker {
     const backoff = Math.min(MAX_BACKOFF_MS, this.options.retryBaseMs * 2 ** (item.attempts - 1));
     const jittered = backoff / 2 + Math.random() * (backoff / 2);
     const delay = Math.max(jittered, retryAfterMs ?? 0);
-    this.deps.logger.warn('export: LinkedIn call failed, retrying', { tenantId: item.tenantId, eventId: item.eventId, attempt: item.attempts, inMs: Math.round(delay), error: reason });
+    this.deps.logger.warn('export: attempt failed, will retry', { tenantId: item.tenantId, eventId: item.eventId, attempt: item.attempts, inMs: Math.round(delay), error: reason });
     return this.deps.inbox.retryLater(item, reason, new Date(this.deps.now().getTime() + delay));
   }
 }
