@@ -2,19 +2,13 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
-import type { CloudAdapter } from 'botbuilder';
 import { ConfigError, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { exportRenderers } from './exports/exportCards';
 import { ExportWorker } from './exports/exportWorker';
 import { LinkedInClient } from './linkedin/client';
 import { EnvPushKeyResolver } from './linkedin/push';
-import { DeliveryWorker } from './notifications/deliveryWorker';
-import { OutboxNotifier } from './notifications/outboxNotifier';
-import { TeamsRateLimiter } from './notifications/rateLimiter';
-import { TeamsChatSender } from './notifications/teamsSender';
 import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore';
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
-import { OUTBOX_TABLE, TableOutboxStore } from './storage/tableOutboxStore';
 import { EnvSettingsReader } from './storage/settingsStore';
 import { createHttpServer } from './http/server';
 import { consoleLogger, type Logger } from './logger';
@@ -23,6 +17,9 @@ import { CONVERSATIONS_TABLE, TableConversationStore } from './storage/conversat
 import { TableJobStore, JOBS_TABLE } from './storage/tableJobStore';
 import { ensureTable, tableClient, type TableConnection } from './storage/tables';
 import { storageHealthy } from './storage/health';
+import { OUTBOX_TABLE, TableOutboxStore } from './storage/tableOutboxStore';
+import { createNotifications } from './notifications';
+import { builtInRenderers } from './notifications/renderers';
 import { loadEnvFiles } from './tools/envFiles';
 
 /** Environment files (Teams Toolkit style) under the variables already set; the real environment wins. */
@@ -65,19 +62,15 @@ export async function main(): Promise<void> {
   const conversations = new TableConversationStore(conversationsTable);
   const credentials = config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET } : undefined;
   const settings = new EnvSettingsReader(settingsDefaults(config), credentials);
-
-  // Proactive notices: durable outbox, Teams rate limiter, botbuilder sender (notify branch).
-  const outbox = new TableOutboxStore(outboxTable);
-  const renderers = { ...exportRenderers };
-  const delivery = new DeliveryWorker({
-    outbox,
+  // Proactive messages: every feature's renderers by message kind (feed.*, candidate.*, approval.* join here).
+  const notifications = createNotifications({
+    adapter,
+    botAppId: config.BOT_ID ?? '',
+    outbox: new TableOutboxStore(outboxTable),
     conversations,
-    chat: new TeamsChatSender(adapter as unknown as CloudAdapter, config.BOT_ID ?? ''),
-    renderers,
-    limiter: new TeamsRateLimiter(),
+    renderers: { ...builtInRenderers, ...exportRenderers },
     logger
   });
-  const notifier = new OutboxNotifier(outbox, renderers, delivery);
 
   // LinkedIn Recruiter one-click export (issue 4): push inbox → LinkedIn → candidate → notices.
   const exportInbox = new TableExportInbox(exportsTable);
@@ -88,7 +81,7 @@ export async function main(): Promise<void> {
       jobs,
       settings,
       linkedIn: new LinkedInClient({ oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, timeoutMs: config.LINKEDIN_TIMEOUT_MS }),
-      notifier,
+      notifier: notifications.notifier,
       bootstrapAdmins: config.ADMIN_AAD_IDS,
       defaultOrganizationId: config.LINKEDIN_ORGANIZATION_ID,
       logger,
@@ -102,9 +95,9 @@ export async function main(): Promise<void> {
     conversations,
     settings,
     bootstrapAdmins: config.ADMIN_AAD_IDS,
+    notifier: notifications.notifier,
     now: () => new Date(),
-    exportInbox,
-    notifier
+    exportInbox
   }, logger);
 
   const server = createHttpServer({
@@ -121,17 +114,18 @@ export async function main(): Promise<void> {
     }
   });
   await new Promise<void>((done) => server.listen(config.PORT, done));
-  delivery.start();
   exportWorker.start();
   const { port } = server.address();
   logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
   });
 
+  notifications.worker.start();
+
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     server.close();
-    await Promise.all([exportWorker.stop(), delivery.stop(5_000)]);
+    await Promise.all([exportWorker.stop(), notifications.worker.stop()]);
     await embedded?.stop();
     process.exit(0);
   };

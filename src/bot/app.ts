@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
 import type { BotDeps, Caller, Reply } from './types';
 import { noticeCard } from './views';
+import { channelConversationId, teamConversationId } from '../notifications/recipients';
 
 /** Who is speaking, without their role (which needs storage): for replies in the right language. */
 export function callerOf(context: TurnContext): Omit<Caller, 'role'> {
@@ -85,6 +86,10 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
   const known = new Set<string>();
   app.turn('beforeTurn', async (context) => {
     const activity = context.activity;
+    if (activity.conversation?.conversationType === 'channel') {
+      await rememberChannel(context, deps, known, logger);
+      return true;
+    }
     if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal') return true;
     const caller = callerOf(context);
     const key = `${caller.tenantId}|${caller.aadObjectId}`;
@@ -103,6 +108,36 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
     }
     return true;
   });
+}
+
+/**
+ * Channel notices (e.g. candidates for the team channel named in settings) post into a channel of a team that has the
+ * app: keep a reference per channel and per team as soon as the bot sees either (install, a message, a mention).
+ */
+async function rememberChannel(context: TurnContext, deps: BotDeps, known: Set<string>, logger: Logger): Promise<void> {
+  const activity = context.activity;
+  const caller = callerOf(context);
+  const channelData = (activity.channelData ?? {}) as { team?: { id?: string }; channel?: { id?: string } };
+  const ids = [
+    ...(channelData.channel?.id ? [channelConversationId(channelData.channel.id)] : []),
+    ...(channelData.team?.id ? [teamConversationId(channelData.team.id)] : [])
+  ];
+  const botRemoved = activity.membersRemoved?.some((member) => member.id === activity.recipient?.id) ?? false;
+  try {
+    for (const id of ids) {
+      const key = `${caller.tenantId}|${id}`;
+      if (botRemoved) {
+        known.delete(key);
+        await deps.conversations.markInactive(caller.tenantId, id);
+      } else if (!known.has(key)) {
+        const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+        await deps.conversations.save({ tenantId: caller.tenantId, aadObjectId: id, language: caller.language, reference, active: true, updatedAt: deps.now().toISOString() });
+        known.add(key);
+      }
+    }
+  } catch (error) {
+    logger.warn('could not store the channel reference', { error: (error as Error).message });
+  }
 }
 
 async function send(context: TurnContext, reply: Reply): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Role } from '../domain/settings';
 import type { Language } from '../i18n/strings';
-import type { ConversationStore } from '../storage/conversationStore';
 import type { Notifier } from '../notifications/notifier';
+import type { ConversationStore } from '../storage/conversationStore';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
@@ -24,11 +24,11 @@ export interface BotDeps {
   settings: SettingsReader;
   /** ADMIN_AAD_IDS: admins whatever the stored settings say. */
   bootstrapAdmins: readonly string[];
+  /** Proactive messages to people and channels (durable outbox; see src/notifications). */
+  notifier: Notifier;
   now: () => Date;
   /** LinkedIn exports (issue 4): `export status` and the candidate card's "Mark reviewed". */
   exportInbox?: ExportInbox;
-  /** Proactive notices; "Mark reviewed" updates every recipient's card through it. */
-  notifier?: Notifier;
 }
 
 export type Reply = { card: AdaptiveCardJson } | { text: string };

@@ -18,7 +18,12 @@ export interface Delivered {
 }
 
 export interface ChatSender {
-  send(reference: Record<string, unknown>, reply: Reply): Promise<Delivered>;
+  /**
+   * Sends one message. `prepare` runs once the connection to the connector is ready, right before the request that
+   * shows the message: it returns the reply to send, or undefined to send nothing (the result is then undefined).
+   * Whatever `prepare` throws comes out unchanged.
+   */
+  send(reference: Record<string, unknown>, prepare: () => Promise<Reply | undefined>): Promise<Delivered | undefined>;
   update(reference: Record<string, unknown>, activityId: string, reply: Reply): Promise<void>;
 }
 

@@ -14,6 +14,8 @@
  * `unconfirmed` (visible, with the time) and never sent again: at most once in that window, because a second card
  * about the same export is the failure the product must not have. Everything before "sending" (claim, conversation
  * lookup, rendering, waiting for the rate limiter) is safe to redo and is redone by whoever takes the claim over.
+ * (Learn asks bots to retry 502 and 504, and the connector client does; a 504 that Teams had in fact carried out
+ * would show twice. We follow Learn there: those answers are rare, and dropping them would lose messages.)
  */
 import { randomUUID } from 'node:crypto';
 import type { Reply } from '../bot/types';
@@ -38,10 +40,15 @@ export interface DeliveryPolicy {
   maxAttempts: number;
   baseBackoffMs: number;
   maxBackoffMs: number;
-  /** How long a notice waits for its recipient's conversation (app not installed yet) before it is parked. */
+  /**
+   * How long a notice waits for its recipient's conversation (app not installed yet), or for a process that can
+   * render its kind, before it is parked.
+   */
   waitForConversationMs: number;
   /** First re-check for a missing conversation; later checks back off with the notice's age. */
   conversationRetryMs: number;
+  /** Due rows read per outbox query. */
+  scanSize: number;
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
@@ -53,7 +60,8 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   baseBackoffMs: 1_000,
   maxBackoffMs: 15 * 60_000,
   waitForConversationMs: 3 * 24 * 3_600_000,
-  conversationRetryMs: 30_000
+  conversationRetryMs: 30_000,
+  scanSize: 1_000
 };
 
 export interface DeliveryWorkerOptions {
@@ -72,6 +80,8 @@ interface Rendered {
   revision: number;
 }
 
+const DESTINATION_CACHE_MS = 10_000;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class DeliveryWorker {
@@ -80,8 +90,15 @@ export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
-  private nudge: (() => void) | undefined;
-  private wakeRequested = false;
+  private wakeUp: (() => void) | undefined;
+  private nudged = false;
+  /** Due rows read from the outbox, not started yet. */
+  private queue: OutboxNotice[] = [];
+  private queuedAt = 0;
+  private stale = true;
+  /** Tasks in flight per conversation and per tenant: they will count against Teams' limits when they send. */
+  private readonly lanesOf = new Map<string, number>();
+  private readonly destinations = new Map<string, { destination: Destination; until: number }>();
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
@@ -95,24 +112,25 @@ export class DeliveryWorker {
     this.loopDone = this.loop();
   }
 
-  /** Look now rather than at the next poll (after an enqueue or a thread update). */
+  /** New work (an enqueue, a thread update): read the outbox again now rather than at the next poll. */
   wake(): void {
-    this.wakeRequested = true;
-    this.nudge?.();
+    this.stale = true;
+    this.nudge();
   }
 
   /** Stops looking for work and waits (at most `graceMs`) for the notices in hand. */
   async stop(graceMs = 10_000): Promise<void> {
     this.running = false;
-    this.wake();
+    this.nudge();
     await this.loopDone;
     await Promise.race([Promise.all(this.inFlight.values()), sleep(graceMs)]);
   }
 
-  /** One pass for tests and tools: handles every notice due now, waiting for them to finish. */
+  /** One pass for tests and tools: handles every notice due now (and startable within the limits), waiting for them. */
   async drain(): Promise<number> {
     let handled = 0;
     for (;;) {
+      this.stale = true;
       const started = await this.startDue(this.policy.concurrency);
       handled += started;
       await Promise.all(this.inFlight.values());
@@ -127,58 +145,93 @@ export class DeliveryWorker {
       } catch (error) {
         this.options.logger.warn('outbox: could not read due notices', { error: (error as Error).message });
       }
-      await this.idle();
+      // Candidates held back by a rate limit are looked at again soon; an empty outbox at the next poll.
+      await this.idle(this.queue.length ? Math.min(100, this.policy.pollMs) : this.policy.pollMs);
     }
   }
 
-  /** Resolves at the next poll, on wake(), or as soon as half the lanes are free again. */
-  private idle(): Promise<void> {
+  /** Resolves after `ms`, or earlier on wake(), stop(), or when half the lanes are free again. */
+  private idle(ms: number): Promise<void> {
+    if (this.nudged || !this.running) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      if (this.wakeRequested) {
-        this.wakeRequested = false;
-        return resolve();
-      }
-      const timer = setTimeout(done, this.policy.pollMs);
+      const timer = setTimeout(() => this.nudge(), ms);
       timer.unref();
-      function done() {
+      this.wakeUp = () => {
         clearTimeout(timer);
         resolve();
-      }
-      this.nudge = () => {
-        this.nudge = undefined;
-        this.wakeRequested = false;
-        done();
       };
     });
   }
 
-  /** Starts up to `free` due notices, skipping those whose conversation or tenant is at its Teams limit right now. */
+  private nudge(): void {
+    const wakeUp = this.wakeUp;
+    this.wakeUp = undefined;
+    if (wakeUp) wakeUp();
+    else this.nudged = true;
+  }
+
+  /**
+   * Starts up to `free` due notices, skipping those whose conversation or tenant is at its Teams limit right now.
+   * Due rows are read into a local queue (one outbox query per poll, not per notice); a stale candidate costs only
+   * a failed claim.
+   */
   private async startDue(free: number): Promise<number> {
     if (free <= 0) return 0;
+    if (this.stale || this.queue.length === 0 || Date.now() - this.queuedAt > this.policy.pollMs) await this.refill();
     const { limiter } = this.options;
-    const taken = new Map<string, number>();
-    const take = (key: string) => taken.set(key, (taken.get(key) ?? 0) + 1);
+    const kept: OutboxNotice[] = [];
     let started = 0;
-    for await (const row of this.options.outbox.due(this.clock())) {
-      const id = `${row.tenantId}\u0000${row.key}`;
+    for (const row of this.queue) {
+      const id = rowId(row);
       if (this.inFlight.has(id)) continue;
-      if (row.state !== 'sending') {
-        const conversation = `${row.tenantId}\u0000${limiterKeyOf(row.to)}`;
-        if ((taken.get(conversation) ?? 0) >= limiter.capacity(row.tenantId, limiterKeyOf(row.to))) continue;
-        if ((taken.get(row.tenantId) ?? 0) >= limiter.tenantCapacity(row.tenantId)) continue;
-        take(conversation);
-        take(row.tenantId);
+      if (started >= free) {
+        kept.push(row);
+        continue;
       }
-      const task = this.handle(row)
-        .catch((error: Error) => this.options.logger.error('outbox: notice handling failed', { tenantId: row.tenantId, key: row.key, error: error.message }))
-        .finally(() => {
-          this.inFlight.delete(id);
-          if (this.inFlight.size <= this.policy.concurrency / 2) this.wake();
-        });
-      this.inFlight.set(id, task);
-      if (++started >= free) break;
+      const conversation = `${row.tenantId}\u0000${limiterKeyOf(row.to)}`;
+      const needsSend = row.state !== 'sending';
+      if (needsSend && ((this.lanesOf.get(conversation) ?? 0) >= limiter.capacity(row.tenantId, limiterKeyOf(row.to)) ||
+        (this.lanesOf.get(row.tenantId) ?? 0) >= limiter.tenantCapacity(row.tenantId))) {
+        kept.push(row);
+        continue;
+      }
+      this.startTask(row, needsSend ? [conversation, row.tenantId] : []);
+      started++;
     }
+    this.queue = kept;
     return started;
+  }
+
+  private async refill(): Promise<void> {
+    this.stale = false;
+    this.queuedAt = Date.now();
+    const rows: OutboxNotice[] = [];
+    for await (const row of this.options.outbox.due(this.clock())) {
+      if (!this.inFlight.has(rowId(row))) rows.push(row);
+      if (rows.length >= this.policy.scanSize) break;
+    }
+    this.queue = rows;
+  }
+
+  /** `counts`: the conversation and tenant this task will send to, counted until it ends (see startDue). */
+  private startTask(row: OutboxNotice, counts: string[]): void {
+    const id = rowId(row);
+    for (const key of counts) this.lanesOf.set(key, (this.lanesOf.get(key) ?? 0) + 1);
+    const task = this.handle(row)
+      .catch((error: Error) => this.options.logger.error('outbox: notice handling failed', { tenantId: row.tenantId, key: row.key, error: error.message }))
+      .finally(() => {
+        this.inFlight.delete(id);
+        for (const key of counts) {
+          const left = (this.lanesOf.get(key) ?? 1) - 1;
+          if (left > 0) this.lanesOf.set(key, left);
+          else this.lanesOf.delete(key);
+        }
+        if (this.inFlight.size <= this.policy.concurrency / 2) this.nudge();
+      });
+    this.inFlight.set(id, task);
   }
 
   private handle(row: OutboxNotice): Promise<void> {
@@ -202,27 +255,47 @@ export class DeliveryWorker {
     const token = randomUUID();
     let notice = await this.claim(row, { state: 'claimed', claimToken: token, leaseUntil: this.later(this.policy.claimLeaseMs) });
     if (!notice) return;
-    const destination = await resolveRecipient(this.options.conversations, notice.tenantId, notice.to);
-    if (!destination) return this.waitForConversation(notice, token);
-    let rendered = this.render(notice, destination.language);
-    if (rendered instanceof Error) return this.park(notice, token, 'unrenderable', rendered.message);
+    const destination = await this.destinationOf(notice);
+    if (!destination) {
+      return this.waitAndSee(notice, token, 'no_conversation', 'waiting for a conversation with the recipient (app not installed or removed)');
+    }
+    if (!this.options.renderers[notice.message.kind]) {
+      // Enqueued by a newer version of the bot (rolling deployment): leave it to a process that knows the kind.
+      return this.waitAndSee(notice, token, 'unrenderable', `no renderer registered for "${notice.message.kind}" in this process`);
+    }
+    const firstRender = this.render(notice, destination.language);
+    if (firstRender instanceof Error) return this.park(notice, token, 'unrenderable', firstRender.message);
+    let rendered: Rendered = firstRender;
 
     const needsNewChat = !(destination.reference.conversation as { id?: string } | undefined)?.id;
     for (let i = 0; i < (needsNewChat ? 2 : 1); i++) await this.options.limiter.acquire(notice.tenantId, destination.limiterKey);
 
-    notice = await this.mine(notice, token, () => ({ state: 'sending', leaseUntil: this.later(this.policy.sendLeaseMs) }));
-    if (!notice) return; // the claim was taken over while we waited: the new holder sends it
-    if (notice.revision !== rendered.revision) {
-      const again = this.render(notice, destination.language);
-      if (!(again instanceof Error)) rendered = again;
-    }
+    // "sending" is recorded when the connector client is ready, right before the request: the unknowable window is
+    // that one request, not the SDK's setup.
+    let sending: OutboxNotice | undefined;
+    const markSending = async (): Promise<Reply | undefined> => {
+      sending = await this.mine(notice!, token, () => ({ state: 'sending', leaseUntil: this.later(this.policy.sendLeaseMs) }));
+      if (!sending) return undefined; // the claim was taken over while we waited: the new holder sends it
+      if (sending.revision !== rendered.revision) {
+        const again = this.render(sending, destination.language);
+        if (!(again instanceof Error)) rendered = again;
+      }
+      return rendered.reply;
+    };
 
     let delivered;
     try {
-      delivered = await this.options.chat.send(destination.reference, rendered.reply);
+      delivered = await this.options.chat.send(destination.reference, markSending);
     } catch (error) {
-      return this.afterFailedSend(notice, token, destination, asDeliveryError(error));
+      if (sending) return this.afterFailedSend(sending, token, destination, asDeliveryError(error));
+      // Nothing was sent. A storage error while marking "sending": the claim runs out and is retried. A connector
+      // error before that (e.g. opening the 1:1 chat): certainly nothing shown, so retry it.
+      if (!(error instanceof DeliveryError)) throw error;
+      const notShown = error.outcome === 'uncertain' ? new DeliveryError('transient', error.message, error.details) : error;
+      return this.afterFailedSend(notice, token, destination, notShown);
     }
+    if (!delivered || !sending) return;
+    notice = sending;
     const sentAt = this.clock().toISOString();
     const renderedRevision = rendered.revision;
     const recorded = await this.withStorageRetries(() =>
@@ -243,6 +316,19 @@ export class DeliveryWorker {
       // Stays "sending" and will be parked as unconfirmed: never sent twice.
       this.options.logger.error('outbox: sent but could not record it', { tenantId: notice.tenantId, key: notice.key, activityId: delivered.activityId });
     }
+    if (needsNewChat && notice.to.kind === 'user') await this.rememberOpenedChat(notice.tenantId, destination, delivered.reference);
+  }
+
+  /** The 1:1 chat just opened is the person's conversation from now on (one request less next time). */
+  private async rememberOpenedChat(tenantId: string, destination: Destination, reference: Record<string, unknown>): Promise<void> {
+    this.destinations.delete(`${tenantId}\u0000${destination.limiterKey}`);
+    try {
+      await this.options.conversations.save({
+        tenantId, aadObjectId: destination.storedAs, reference, language: destination.language, active: true, updatedAt: this.clock().toISOString()
+      });
+    } catch (error) {
+      this.options.logger.warn('outbox: could not store the opened chat', { tenantId, error: (error as Error).message });
+    }
   }
 
   private async afterFailedSend(notice: OutboxNotice, token: string, destination: Destination, error: DeliveryError): Promise<void> {
@@ -256,6 +342,7 @@ export class DeliveryWorker {
         return this.retryLater(notice, token, delay, error.message);
       }
       case 'gone':
+        this.destinations.delete(`${tenantId}\u0000${limiterKeyOf(notice.to)}`);
         await this.options.conversations.markInactive(tenantId, destination.storedAs);
         return this.park(notice, token, 'recipient_gone', error.message);
       case 'rejected':
@@ -277,19 +364,20 @@ export class DeliveryWorker {
     }));
   }
 
-  /** No active conversation yet: look again later, less often as the notice ages; park it in the end. */
-  private async waitForConversation(notice: OutboxNotice, token: string): Promise<void> {
+  /**
+   * Not deliverable yet, but may become so without anyone retrying by hand (the person installs the app, a newer
+   * process renders the kind): look again later, less often as the notice ages; park it in the end.
+   */
+  private async waitAndSee(notice: OutboxNotice, token: string, reason: FailureReason, why: string): Promise<void> {
     const age = this.clock().getTime() - Date.parse(notice.createdAt);
-    if (age >= this.policy.waitForConversationMs) {
-      return this.park(notice, token, 'no_conversation', 'the recipient has no active conversation with the bot (app not installed or removed)');
-    }
+    if (age >= this.policy.waitForConversationMs) return this.park(notice, token, reason, why);
     const delay = Math.min(this.policy.maxBackoffMs, Math.max(this.policy.conversationRetryMs, age / 2));
     await this.mine(notice, token, () => ({
       state: 'pending',
       dueAt: this.later(delay),
       leaseUntil: undefined,
       claimToken: undefined,
-      lastError: 'waiting for a conversation with the recipient'
+      lastError: why
     }));
   }
 
@@ -337,7 +425,10 @@ export class DeliveryWorker {
       // An update is idempotent (PUT of the whole card): an uncertain one is simply tried again.
       const retry = error.outcome === 'throttled' || error.outcome === 'transient' || error.outcome === 'uncertain';
       if (error.outcome === 'throttled') this.options.limiter.pause(notice.tenantId, limiterKeyOf(notice.to), error.details.retryAfterMs ?? this.backoff(notice.attempts));
-      if (error.outcome === 'gone') await this.options.conversations.markInactive(notice.tenantId, storedIdOf(notice.to));
+      if (error.outcome === 'gone') {
+        this.destinations.delete(`${notice.tenantId}\u0000${limiterKeyOf(notice.to)}`);
+        await this.options.conversations.markInactive(notice.tenantId, storedIdOf(notice.to));
+      }
       const again = retry && notice.attempts + 1 < this.policy.maxAttempts;
       this.options.logger.warn('outbox: card update failed', { tenantId: notice.tenantId, key: notice.key, outcome: error.outcome, retry: again });
       await done(() => ({
@@ -352,6 +443,25 @@ export class DeliveryWorker {
   }
 
   // ---- helpers ----
+
+  /**
+   * The recipient's conversation, remembered for a few seconds: a burst to the same people reads each reference once.
+   * Only found ones are remembered, so a newly installed app is seen at the next look.
+   */
+  private async destinationOf(notice: OutboxNotice): Promise<Destination | undefined> {
+    const key = `${notice.tenantId}\u0000${limiterKeyOf(notice.to)}`;
+    const now = Date.now();
+    const cached = this.destinations.get(key);
+    if (cached && cached.until > now) return cached.destination;
+    const destination = await resolveRecipient(this.options.conversations, notice.tenantId, notice.to);
+    if (destination) {
+      if (this.destinations.size > 10_000) this.destinations.clear();
+      this.destinations.set(key, { destination, until: now + DESTINATION_CACHE_MS });
+    } else {
+      this.destinations.delete(key);
+    }
+    return destination;
+  }
 
   private render(notice: OutboxNotice, language: Language): Rendered | Error {
     const renderer = this.options.renderers[notice.message.kind];
@@ -416,6 +526,8 @@ export class DeliveryWorker {
     return new Date(this.clock().getTime() + ms).toISOString();
   }
 }
+
+const rowId = (row: OutboxNotice) => `${row.tenantId}\u0000${row.key}`;
 
 function asDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;

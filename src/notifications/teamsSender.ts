@@ -17,23 +17,26 @@ import { DeliveryError, type ChatSender, type Delivered } from './chat';
 export class TeamsChatSender implements ChatSender {
   constructor(private readonly adapter: CloudAdapter, private readonly botAppId: string) {}
 
-  async send(stored: Record<string, unknown>, reply: Reply): Promise<Delivered> {
+  async send(stored: Record<string, unknown>, prepare: () => Promise<Reply | undefined>): Promise<Delivered | undefined> {
     // A proactive message starts a new message: never a reply to whatever activity the reference was taken from.
     const reference = { ...(stored as Partial<ConversationReference>), activityId: undefined };
-    return translateErrors(async () => {
-      if (!reference.conversation?.id) return this.openChatAndSend(reference, reply);
+    const prepared = new PreparedReply(prepare);
+    return translateErrors(prepared, async () => {
+      if (!reference.conversation?.id) return this.openChatAndSend(reference, prepared);
       let delivered: Delivered | undefined;
       await this.run((logic) => this.adapter.continueConversationAsync(this.botAppId, reference, logic), async (context) => {
+        const reply = await prepared.get();
+        if (!reply) return;
         const response = await sendNew(context, reply);
         delivered = { activityId: response?.id ?? '', reference: withoutActivity(reference) };
       });
-      return delivered!;
+      return delivered;
     });
   }
 
   async update(stored: Record<string, unknown>, activityId: string, reply: Reply): Promise<void> {
     const reference = stored as Partial<ConversationReference>;
-    await translateErrors(() =>
+    await translateErrors(undefined, () =>
       this.run((logic) => this.adapter.continueConversationAsync(this.botAppId, reference, logic), async (context) => {
         await context.updateActivity({ ...activityOf(reply), id: activityId });
       })
@@ -41,7 +44,7 @@ export class TeamsChatSender implements ChatSender {
   }
 
   /** A reference with the user and service URL but no conversation (e.g. seen in a team): open the 1:1 chat first. */
-  private async openChatAndSend(reference: Partial<ConversationReference>, reply: Reply): Promise<Delivered> {
+  private async openChatAndSend(reference: Partial<ConversationReference>, prepared: PreparedReply): Promise<Delivered | undefined> {
     const tenantId = (reference as { conversation?: { tenantId?: string } }).conversation?.tenantId ?? (reference as { tenantId?: string }).tenantId;
     const parameters = {
       isGroup: false,
@@ -54,12 +57,14 @@ export class TeamsChatSender implements ChatSender {
     await this.run(
       (logic) => this.adapter.createConversationAsync(this.botAppId, reference.channelId ?? 'msteams', reference.serviceUrl ?? '', '', parameters, logic),
       async (context) => {
+        const reply = await prepared.get();
+        if (!reply) return;
         const response = await sendNew(context, reply);
         const opened = TurnContext.getConversationReference(context.activity);
         delivered = { activityId: response?.id ?? '', reference: withoutActivity({ ...opened, user: reference.user }) };
       }
     );
-    return delivered!;
+    return delivered;
   }
 
   /** The adapter hands errors thrown in `logic` to its onTurnError (if any): carry them out ourselves. */
@@ -94,10 +99,26 @@ function withoutActivity(reference: Partial<ConversationReference>): Record<stri
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
 }
 
-async function translateErrors<T>(work: () => Promise<T>): Promise<T> {
+/** Runs the caller's `prepare` at most once and remembers whether it failed, so its errors are not taken for Teams'. */
+class PreparedReply {
+  failure: { error: unknown } | undefined;
+  constructor(private readonly prepare: () => Promise<Reply | undefined>) {}
+
+  async get(): Promise<Reply | undefined> {
+    try {
+      return await this.prepare();
+    } catch (error) {
+      this.failure = { error };
+      throw error;
+    }
+  }
+}
+
+async function translateErrors<T>(prepared: PreparedReply | undefined, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
+    if (prepared?.failure) throw prepared.failure.error;
     throw classify(error);
   }
 }

@@ -148,6 +148,22 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
     assert.equal((await conversations.get(KARI.tenantId, KARI.aadObjectId))?.active, false);
   });
 
+  it('remembers a team and its channel when the bot is added to a team, for channel notices, and forgets them when removed', async () => {
+    const inChannel = {
+      conversation: { id: '19:general@thread.tacv2', tenantId: ALEX.tenantId, isGroup: true, conversationType: 'channel', name: '' },
+      channelData: { team: { id: '19:team@thread.tacv2' }, channel: { id: '19:general@thread.tacv2' }, tenant: { id: ALEX.tenantId } },
+      recipient: { id: '28:bot', name: 'bot' }
+    };
+    await bot.send(ALEX, { type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'bot' }], ...inChannel });
+    const channel = await conversations.get(ALEX.tenantId, 'channel:19:general@thread.tacv2');
+    const team = await conversations.get(ALEX.tenantId, 'team:19:team@thread.tacv2');
+    assert.equal(channel?.active, true);
+    assert.equal(team?.active, true);
+    assert.equal((channel?.reference.conversation as { id: string }).id, '19:general@thread.tacv2');
+    await bot.send(ALEX, { type: 'conversationUpdate', membersRemoved: [{ id: '28:bot', name: 'bot' }], ...inChannel });
+    assert.equal((await conversations.get(ALEX.tenantId, 'channel:19:general@thread.tacv2'))?.active, false);
+  });
+
   it('speaks Norwegian to a Norwegian Teams client, cards included', async () => {
     const [form] = await bot.say(KARI, 'poster jobb på LinkedIn');
     assert.match(cardText(cardOf(form)), /Stillingstittel/);

@@ -4,6 +4,8 @@ import { createBotApp } from '../../src/bot/app';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
 import { silentLogger } from '../../src/logger';
+import type { Notifier } from '../../src/notifications/notifier';
+import { RecordingNotifier } from './recordingNotifier';
 
 export interface TestUser {
   aadObjectId: string;
@@ -16,8 +18,12 @@ export interface TestUser {
 export class BotHarness {
   private readonly adapter: TestAdapter;
 
-  constructor(deps: BotDeps) {
-    const app = createBotApp(new TeamsAdapter({}), '', deps, silentLogger);
+  /** What the bot told people proactively (unless the test passes a notifier of its own). */
+  readonly notifier: Notifier;
+
+  constructor(deps: Omit<BotDeps, 'notifier'> & { notifier?: Notifier }) {
+    this.notifier = deps.notifier ?? new RecordingNotifier();
+    const app = createBotApp(new TeamsAdapter({}), '', { ...deps, notifier: this.notifier }, silentLogger);
     this.adapter = new TestAdapter(async (context) => {
       await app.run(context);
     });

@@ -50,7 +50,9 @@ export async function notifyStack(options: {
   policy?: Partial<DeliveryPolicy>;
   limiter?: TeamsRateLimiter;
   logger?: Logger;
+  renderers?: RendererRegistry;
 }): Promise<NotifyStack> {
+  const renderers = options.renderers ?? testRenderers;
   const outboxClient = tableClient(options.connection, options.outboxTable);
   const conversationsClient = tableClient(options.connection, options.conversationsTable);
   await Promise.all([ensureTable(outboxClient), ensureTable(conversationsClient)]);
@@ -62,12 +64,12 @@ export async function notifyStack(options: {
     outbox,
     conversations,
     chat: new TeamsChatSender(adapter as unknown as CloudAdapter, ''),
-    renderers: testRenderers,
+    renderers,
     limiter,
     logger: options.logger ?? silentLogger,
     policy: { ...FAST_POLICY, ...options.policy }
   });
-  return { outbox, conversations, notifier: new OutboxNotifier(outbox, testRenderers, worker), worker, limiter };
+  return { outbox, conversations, notifier: new OutboxNotifier(outbox, renderers, worker), worker, limiter };
 }
 
 /** A 1:1 conversation reference as the bot stores it at install or first message, pointing at `serviceUrl`. */

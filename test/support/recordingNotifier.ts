@@ -1,14 +1,15 @@
 import type { Notice, Notifier } from '../../src/notifications/notifier';
 
-/** Keeps what would be sent, deduplicated by key like the real outbox; for tests without the Teams sender. */
+/** A Notifier that only remembers what it was asked (deduplicated by tenant and key, like the outbox), for tests. */
 export class RecordingNotifier implements Notifier {
-  readonly notices = new Map<string, Notice>();
+  readonly notices: Notice[] = [];
+  /** Every enqueue call as made, duplicates included. */
   readonly enqueueCalls: Notice[][] = [];
-  readonly threadUpdates: { tenantId: string; thread: string; message: Notice['message'] }[] = [];
+  readonly threadUpdates: Array<{ tenantId: string; thread: string; message: Notice['message'] }> = [];
 
   async enqueue(notices: readonly Notice[]): Promise<void> {
     this.enqueueCalls.push([...notices]);
-    for (const notice of notices) if (!this.notices.has(notice.key)) this.notices.set(notice.key, notice);
+    for (const notice of notices) if (!this.notices.some((n) => n.tenantId === notice.tenantId && n.key === notice.key)) this.notices.push(notice);
   }
 
   async updateThread(tenantId: string, thread: string, message: Notice['message']): Promise<void> {
@@ -16,6 +17,6 @@ export class RecordingNotifier implements Notifier {
   }
 
   all(): Notice[] {
-    return [...this.notices.values()];
+    return [...this.notices];
   }
 }

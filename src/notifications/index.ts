@@ -1,0 +1,45 @@
+/**
+ * Composition of proactive notifications: the durable outbox, the delivery worker and the Notifier, over a
+ * botbuilder adapter. `src/index.ts` creates one per process and starts the worker.
+ */
+import type { CloudAdapter } from 'botbuilder';
+import type { Logger } from '../logger';
+import type { ConversationStore } from '../storage/conversationStore';
+import type { OutboxStore } from '../storage/outboxStore';
+import type { RendererRegistry } from './chat';
+import { DeliveryWorker, type DeliveryPolicy } from './deliveryWorker';
+import { OutboxNotifier } from './outboxNotifier';
+import { TeamsRateLimiter } from './rateLimiter';
+import { TeamsChatSender } from './teamsSender';
+
+export interface NotificationsOptions {
+  adapter: CloudAdapter;
+  /** BOT_ID ('' for local runs without credentials, as with the Agents Playground). */
+  botAppId: string;
+  outbox: OutboxStore;
+  conversations: ConversationStore;
+  renderers: RendererRegistry;
+  logger: Logger;
+  policy?: Partial<DeliveryPolicy>;
+}
+
+export interface Notifications {
+  notifier: OutboxNotifier;
+  worker: DeliveryWorker;
+  /** Shared by every proactive send of this process. */
+  limiter: TeamsRateLimiter;
+}
+
+export function createNotifications(options: NotificationsOptions): Notifications {
+  const limiter = new TeamsRateLimiter();
+  const worker = new DeliveryWorker({
+    outbox: options.outbox,
+    conversations: options.conversations,
+    chat: new TeamsChatSender(options.adapter, options.botAppId),
+    renderers: options.renderers,
+    limiter,
+    logger: options.logger,
+    policy: options.policy
+  });
+  return { notifier: new OutboxNotifier(options.outbox, options.renderers, worker), worker, limiter };
+}
