@@ -35,10 +35,29 @@ export const configSchema = z
     SETTINGS_ENCRYPTION_KEY: optional.pipe(
       z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)').optional()
     ),
-    /** Recruiter System Connect credentials of a deployment configured by environment (one tenant); the settings card overrides them. */
+    FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC')),
+    // Recruiter System Connect one-click export (issue 4), for a deployment configured by environment (one tenant).
+    /** Secret path segment of this tenant's LinkedIn callback URL: /api/linkedin/push/<key>. */
+    LINKEDIN_PUSH_KEY: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional()),
+    /** Entra tenant id the push key belongs to; default BOT_TENANT_ID. */
+    LINKEDIN_TENANT_ID: optional.pipe(z.string().min(1).max(100).optional()),
+    /** The customer's LinkedIn organization id (numeric); exports must carry urn:li:organization:<id>. */
+    LINKEDIN_ORGANIZATION_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric LinkedIn organization id').optional()),
+    /** Recruiter System Connect app credentials (client credentials grant; the secret also signs pushes). */
     LINKEDIN_CLIENT_ID: optional,
     LINKEDIN_CLIENT_SECRET: optional,
-    FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC'))
+    LINKEDIN_OAUTH_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url('must be an absolute URL').default('https://www.linkedin.com')),
+    LINKEDIN_API_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url('must be an absolute URL').default('https://api.linkedin.com')),
+    /** Per LinkedIn call. */
+    LINKEDIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+    /** Tries per export event before it is parked as failed (shown by `export status`). */
+    EXPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    /** First retry delay; doubles each try (with jitter), capped at 15 minutes. */
+    EXPORT_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+    /** How long a worker's claim on an export event keeps other processes off it (after a crash: the wait before another takes over). */
+    EXPORT_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
+    /** How often idle workers look for due export events (a push wakes its own process at once). */
+    EXPORT_POLL_MS: z.coerce.number().int().positive().default(2000)
   })
   .superRefine((config, ctx) => {
     if (config.BOT_TYPE === 'SingleTenant' && !config.BOT_TENANT_ID) {
@@ -49,6 +68,12 @@ export const configSchema = z
     }
     if (config.BOT_ID && config.BOT_TYPE !== 'UserAssignedMSI' && !config.BOT_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: 'is required when BOT_ID is set' });
+    }
+    if (config.LINKEDIN_PUSH_KEY && !config.LINKEDIN_TENANT_ID && !config.BOT_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['LINKEDIN_TENANT_ID'], message: 'is required with LINKEDIN_PUSH_KEY (or set BOT_TENANT_ID)' });
+    }
+    if (Boolean(config.LINKEDIN_CLIENT_ID) !== Boolean(config.LINKEDIN_CLIENT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: [config.LINKEDIN_CLIENT_ID ? 'LINKEDIN_CLIENT_SECRET' : 'LINKEDIN_CLIENT_ID'], message: 'is required with the other LinkedIn client credential' });
     }
   });
 
@@ -73,6 +98,11 @@ export function envLinkedInCredentials(config: Config): { clientId: string; clie
   return config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET
     ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET }
     : undefined;
+}
+
+/** The tenant whose LinkedIn callback URL carries LINKEDIN_PUSH_KEY (single-tenant deployment). */
+export function linkedInPushTenant(config: Config): string | undefined {
+  return config.LINKEDIN_TENANT_ID ?? config.BOT_TENANT_ID;
 }
 
 export class ConfigError extends Error {

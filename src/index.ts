@@ -2,9 +2,15 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
-import { ConfigError, envLinkedInCredentials, parseConfig, settingsDefaults, type Config } from './config';
+import { ConfigError, envLinkedInCredentials, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { secretBoxFrom } from './storage/secretBox';
 import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
+import { exportRenderers } from './exports/exportCards';
+import { ExportWorker } from './exports/exportWorker';
+import { LinkedInClient } from './linkedin/client';
+import { EnvPushKeyResolver } from './linkedin/push';
+import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore';
+import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { createHttpServer } from './http/server';
 import { consoleLogger, type Logger } from './logger';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from './storage/azurite';
@@ -47,6 +53,12 @@ async function openStorage(config: Config, logger: Logger): Promise<{ connection
   return { connection: embedded.connection, embedded };
 }
 
+/** The callback URL an admin gives LinkedIn, for the tenant the configured push key belongs to. */
+function pushCallbackUrl(config: Config, tenantId: string): string | undefined {
+  if (!config.PUBLIC_BASE_URL || !config.LINKEDIN_PUSH_KEY || tenantId !== linkedInPushTenant(config)) return undefined;
+  return `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/linkedin/push/${config.LINKEDIN_PUSH_KEY}`;
+}
+
 export async function main(): Promise<void> {
   const logger = consoleLogger();
   const config = parseConfig(environment());
@@ -61,8 +73,8 @@ export async function main(): Promise<void> {
     tenants: tableClient(connection, TENANTS_TABLE)
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  const outboxTable = tableClient(connection, OUTBOX_TABLE);
-  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, ...Object.values(feedTables)].map(ensureTable));
+  const [exportsTable, candidatesTable, outboxTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE].map((name) => tableClient(connection, name));
+  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, ...Object.values(feedTables)].map(ensureTable));
   if (!config.SETTINGS_ENCRYPTION_KEY) {
     logger.warn('settings: no SETTINGS_ENCRYPTION_KEY, so LinkedIn client secrets are stored unencrypted (in their own rows, never shown or logged)');
   }
@@ -83,7 +95,7 @@ export async function main(): Promise<void> {
     botAppId: config.BOT_ID ?? '',
     outbox: new TableOutboxStore(outboxTable),
     conversations,
-    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers },
+    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers },
     logger
   });
   const notifier = notifications.notifier;
@@ -102,6 +114,24 @@ export async function main(): Promise<void> {
   });
   const scheduler = new FeedScheduler({ tenants, settings, leases, feed, logger });
 
+  // LinkedIn Recruiter one-click export (issue 4): push inbox → LinkedIn → candidate → notices.
+  const exportInbox = new TableExportInbox(exportsTable);
+  const exportWorker = new ExportWorker(
+    {
+      inbox: exportInbox,
+      candidates: new TableCandidateStore(candidatesTable),
+      jobs,
+      settings,
+      linkedIn: new LinkedInClient({ oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, timeoutMs: config.LINKEDIN_TIMEOUT_MS }),
+      notifier,
+      bootstrapAdmins: config.ADMIN_AAD_IDS,
+      defaultOrganizationId: config.LINKEDIN_ORGANIZATION_ID,
+      logger,
+      now: () => new Date()
+    },
+    { maxAttempts: config.EXPORT_MAX_ATTEMPTS, retryBaseMs: config.EXPORT_RETRY_BASE_MS, pollMs: config.EXPORT_POLL_MS, leaseMs: config.EXPORT_LEASE_MS }
+  );
+
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
     jobs,
     conversations,
@@ -109,7 +139,9 @@ export async function main(): Promise<void> {
     feed,
     notifier,
     bootstrapAdmins: config.ADMIN_AAD_IDS,
-    now: () => new Date()
+    now: () => new Date(),
+    exportInbox,
+    pushCallbackUrl: async (tenantId) => pushCallbackUrl(config, tenantId)
   }, logger);
 
   const server = createHttpServer({
@@ -117,13 +149,21 @@ export async function main(): Promise<void> {
     storageHealthy: () => storageHealthy(jobsTable),
     maxBodyBytes: config.MAX_BODY_BYTES,
     logger,
-    feed
+    feed,
+    linkedInPush: {
+      keys: new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config)),
+      settings,
+      inbox: exportInbox,
+      accepted: () => exportWorker.kick(),
+      now: () => new Date()
+    }
   });
   await new Promise<void>((done) => server.listen(config.PORT, done));
   const { port } = server.address();
   listeningPort = port;
   scheduler.start();
   notifications.worker.start();
+  exportWorker.start();
   logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
   });
@@ -131,8 +171,7 @@ export async function main(): Promise<void> {
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     server.close();
-    await scheduler.stop();
-    await notifications.worker.stop();
+    await Promise.all([scheduler.stop(), exportWorker.stop(), notifications.worker.stop()]);
     await embedded?.stop();
     process.exit(0);
   };

@@ -8,6 +8,8 @@ import { feedNoticeRenderers } from '../src/bot/notices/feedNotices';
 import { FAQ_TOPIC_IDS } from '../src/domain/faq';
 import { createJob, validateJobInput } from '../src/domain/job';
 import type { FeedStatus } from '../src/feed/feedService';
+import { candidateExportedCard, exportStatusCard } from '../src/exports/exportCards';
+import type { ExportCardData } from '../src/exports/exportNotice';
 import type { Language } from '../src/i18n/strings';
 import { ALEX, validForm } from './support/samples';
 import { approvalCard, approvalData } from '../src/bot/approvalViews';
@@ -148,7 +150,38 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
     'approval (decided)': approvalCard(language, approvalData({
       ...job,
       approval: { requestedAt: job.createdAt, decision: 'rejected', decidedBy: { aadObjectId: 'aad-megan', name: 'Megan Bowen' }, decidedAt: job.createdAt, reason: 'Salary missing' }
-    }), { note: 'Megan decided first.' })
+    }), { note: 'Megan decided first.' }),
+    'candidate-exported': candidateExportedCard(language, exportSample()),
+    'candidate-exported (reviewed, unknown job)': candidateExportedCard(language, {
+      ...exportSample(),
+      job: { id: 'J0000000000', title: '', state: 'unknown' },
+      candidate: { ...exportSample().candidate, headline: '', profileUrl: '' },
+      reviewedBy: 'Rita Recruiter',
+      reviewedAt: '2026-11-27T10:00:00Z'
+    }),
+    'export-status': exportStatusCard(
+      language,
+      {
+        pending: 2,
+        lastSettled: { eventId: 'n1', status: 'done', settledAt: '2026-11-27T09:31:00Z' },
+        problems: [
+          { tenantId: 't', eventId: 'n2', requestId: 'r2', status: 'failed', receivedAt: '2026-11-27T09:00:00Z', settledAt: '2026-11-27T09:40:00Z', attempts: 8, reason: 'gave up after 8 tries: HTTP 503' }
+        ]
+      },
+      'Europe/Oslo'
+    ),
+    'export-status (empty)': exportStatusCard(language, { pending: 0, problems: [] }, 'UTC')
+  };
+}
+
+function exportSample(): ExportCardData {
+  return {
+    eventId: 'n1',
+    candidate: { name: 'Nora Candidate', headline: 'Backend engineer', company: 'Fabrikam', title: 'Tech lead', profileUrl: 'https://www.linkedin.com/in/nora' },
+    job: { id: 'J0ABCDEFGHJ', title: 'Backend Engineer', state: 'open' },
+    exporter: 'Rita Recruiter',
+    exportedAt: '2026-11-27T09:30:00Z',
+    timeZone: 'Europe/Oslo'
   };
 }
 

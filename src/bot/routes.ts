@@ -4,6 +4,7 @@ import { decideApproval } from './handlers/approvals';
 import { askCloseJob, askCloseJobFromCard, confirmCloseJob } from './handlers/closeJob';
 import { answerOrFallback, showFaqList, showFaqListFromCard, showFaqTopic } from './handlers/faq';
 import { showHelp, showHelpFromCard } from './handlers/help';
+import { markCandidateReviewed, showExportStatus } from './handlers/exports';
 import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
 import { saveSettings, showSettings, showSettingsFromCard, showSettingsHistory, showSettingsHistoryFromCard } from './handlers/settings';
@@ -39,6 +40,7 @@ export const messageRoutes: MessageRoute[] = [
   { name: 'edit job', pattern: /^(edit job|rediger jobb)(\s+(?<id>\S+))?$/i, handler: requireId('usage.editJob', showEditForm) },
   { name: 'build feed now', pattern: /^(build (the )?feed( now)?|bygg feed(en)?( nå)?)[.!]?$/i, handler: buildFeedNow },
   { name: 'feed status', pattern: /^(feed ?status|status (for|of) (the )?feed(en)?|feed-status)\??$/i, handler: feedStatus },
+  { name: 'export status', pattern: /^(exports? status|eksportstatus|status for eksport(er)?)$/i, handler: showExportStatus },
   { name: 'help', pattern: /^(help|hjelp|\?)$/i, handler: showHelp },
   {
     name: 'linkedin questions',
@@ -71,7 +73,8 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'settings.open', handler: showSettingsFromCard },
   { verb: 'settings.save', handler: saveSettings },
   { verb: 'settings.history', handler: showSettingsHistoryFromCard },
-  { verb: 'approval.decide', handler: decideApproval }
+  { verb: 'approval.decide', handler: decideApproval },
+  { verb: 'candidate.review', handler: markCandidateReviewed }
 ];
 
 function requireId(usage: 'usage.editJob' | 'usage.closeJob', handler: MessageHandler): MessageHandler {

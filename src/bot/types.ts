@@ -3,6 +3,7 @@ import type { FeedService } from '../feed/feedService';
 import type { Language } from '../i18n/strings';
 import type { Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
+import type { ExportInbox } from '../storage/exportInbox';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import type { AdaptiveCardJson } from './cards';
@@ -40,6 +41,8 @@ export interface BotDeps {
   pushCallbackUrl?: (tenantId: string) => Promise<string | undefined>;
   /** Finds a person of the tenant by email, UPN or Entra object id (settings card: add people by text). */
   people?: PeopleDirectory;
+  /** LinkedIn exports (issue 4): `export status` and the candidate card's "Mark reviewed". */
+  exportInbox?: ExportInbox;
 }
 
 export interface PeopleDirectory {

@@ -1,0 +1,154 @@
+/**
+ * LinkedIn export throughput, end to end: the real bot process(es) (`dist/src/index.js`) against a fake LinkedIn and a
+ * local Bot Connector stub that enforces Teams' bot rate limits, all on 127.0.0.1, with a shared Azurite.
+ *
+ *   npm run bench:exports -- --events 2000 [--concurrency 32] [--processes 1] [--authors 200]
+ *
+ * Each event is one export to one of `authors` jobs (one author each), so each event is one card in that author's
+ * chat. Prints accepted pushes per second, push-to-card latency, 429s and deliveries; the last line is
+ * `exports: delivered D of N, lost L, duplicated U`.
+ */
+import { createJob, newJobId, validateJobInput } from '../src/domain/job';
+import { startEmbeddedAzurite } from '../src/storage/azurite';
+import { CONVERSATIONS_TABLE, TableConversationStore } from '../src/storage/conversationStore';
+import { JOBS_TABLE, TableJobStore } from '../src/storage/tableJobStore';
+import { ensureTable, tableClient } from '../src/storage/tables';
+import { startBot, tempDir, type BotHandle } from '../test/support/botProcess';
+import { startConnectorStub, type StubActivity } from '../test/support/connectorStub';
+import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, exportsBotEnv, pushBody, sign } from '../test/support/exportsRig';
+import { FakeLinkedIn } from '../test/support/fakeLinkedIn';
+import { personalReference } from '../test/support/notifyStack';
+import { validForm } from '../test/support/samples';
+
+function arg(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
+}
+
+function eventOf(activity: StubActivity): string | undefined {
+  const card = (activity.activity.attachments as { content?: { actions?: { verb?: string; data?: { eventId?: string } }[] } }[] | undefined)?.[0]?.content;
+  return card?.actions?.find((action) => action.verb === 'candidate.review')?.data?.eventId;
+}
+
+async function main(): Promise<void> {
+  const events = arg('events', 200);
+  const concurrency = arg('concurrency', 32);
+  const processes = arg('processes', 1);
+  const authors = arg('authors', 200);
+
+  const azurite = await startEmbeddedAzurite({ location: tempDir('bench-azurite-'), inMemory: true });
+  const linkedIn = await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start();
+  const connector = await startConnectorStub({ enforceTeamsLimits: true });
+  const bots: BotHandle[] = [];
+  try {
+    const jobsTable = tableClient(azurite.connection, JOBS_TABLE);
+    const conversationsTable = tableClient(azurite.connection, CONVERSATIONS_TABLE);
+    await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable)]);
+    const jobs = new TableJobStore(jobsTable);
+    const conversations = new TableConversationStore(conversationsTable);
+    const input = validateJobInput(validForm());
+    if (!input.ok) throw new Error('sample job is invalid');
+    const jobIds: string[] = [];
+    for (let i = 0; i < authors; i++) {
+      const author = { tenantId: TENANT, aadObjectId: `aad-author-${i}`, name: `Author ${i}` };
+      // One second apart: job ids carry the second they were made in, plus only 3 random characters.
+      const madeAt = new Date(Date.now() - i * 1000);
+      jobIds.push((await jobs.create(createJob(input.value, author, madeAt, newJobId(madeAt)))).id);
+      await conversations.save({ tenantId: TENANT, aadObjectId: author.aadObjectId, reference: personalReference(connector.url, TENANT, author.aadObjectId), language: 'en', active: true, updatedAt: new Date().toISOString() });
+    }
+    linkedIn.fallback = (requestId) => {
+      const n = Number(requestId.replace(/\D/g, ''));
+      return {
+        partnerJobId: jobIds[n % jobIds.length],
+        exporter: { firstName: 'Rita', lastName: 'Recruiter' },
+        candidate: { member: `urn:li:person:m${n}`, firstName: 'Bench', lastName: `Candidate ${n}`, headline: 'Engineer', profileUrl: `https://www.linkedin.com/in/bench-${n}`, emailAddresses: [`bench${n}@example.com`] }
+      };
+    };
+
+    const env = exportsBotEnv(azurite.connection.connectionString, linkedIn.url);
+    for (let i = 0; i < processes; i++) bots.push(await startBot({ env }));
+
+    const pushedAt = new Map<string, number>();
+    const answerMs: number[] = [];
+    let next = 0;
+    let failedPushes = 0;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < events) {
+          const n = next++;
+          const id = `bench-${n}`;
+          const body = pushBody(id, `req-${n}`);
+          const bot = bots[n % bots.length];
+          pushedAt.set(id, Date.now());
+          const response = await fetch(`${bot.url}/api/linkedin/push/${PUSH_KEY}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-li-signature': sign(body) }, body });
+          await response.arrayBuffer();
+          answerMs.push(Date.now() - pushedAt.get(id)!);
+          if (response.status !== 200) failedPushes++;
+        }
+      })
+    );
+    const pushSeconds = (Date.now() - started) / 1000;
+
+    // Wait until every event has a card, or nothing new arrives for a minute.
+    let lastCount = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      const delivered = new Set(connector.sent.map(eventOf).filter(Boolean)).size;
+      if (delivered >= events) break;
+      if (delivered !== lastCount) [lastCount, lastChange] = [delivered, Date.now()];
+      if (Date.now() - lastChange > 60_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // late duplicates would show up here
+
+    const firstCard = new Map<string, number>();
+    let cards = 0;
+    for (const activity of connector.sent) {
+      const id = eventOf(activity);
+      if (!id) continue;
+      cards++;
+      if (!firstCard.has(id)) firstCard.set(id, activity.at);
+    }
+    const latencies = [...firstCard].map(([id, at]) => at - (pushedAt.get(id) ?? at)).sort((a, b) => a - b);
+    const allDone = Math.max(...firstCard.values()) - started;
+    const delivered = firstCard.size;
+    const rejected429 = connector.requests.filter((r) => r.status === 429).length;
+
+    // When each process settled its events (fetched from LinkedIn, stored, notices enqueued), from the bots' logs.
+    const settledTimes = bots.flatMap((bot) => bot.logs)
+      .filter((line) => line.includes('"export settled"'))
+      .map((line) => Date.parse((JSON.parse(line.slice(line.indexOf('{'))) as { time: string }).time));
+    const settledAfter = settledTimes.length ? (Math.max(...settledTimes) - started) / 1000 : NaN;
+
+    console.log(`events ${events}, push concurrency ${concurrency}, bot processes ${processes}, authors ${authors}`);
+    console.log(`accepted pushes: ${events - failedPushes} in ${pushSeconds.toFixed(2)} s = ${((events - failedPushes) / pushSeconds).toFixed(0)}/s (non-200: ${failedPushes})`);
+    answerMs.sort((a, b) => a - b);
+    console.log(`push answered (stored, then 200): p50 ${percentile(answerMs, 50)} ms, p99 ${percentile(answerMs, 99)} ms`);
+    console.log(`push-to-card latency: p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s, last card after ${(allDone / 1000).toFixed(1)} s`);
+    console.log(`exports settled (LinkedIn fetched, candidate stored, notices queued): ${settledTimes.length}, the last after ${settledAfter.toFixed(1)} s`);
+    console.log(`LinkedIn calls: ${linkedIn.candidateRequests.length} exportedCandidates, ${linkedIn.tokenRequests} token`);
+    console.log(`429s seen: ${rejected429} from the Bot Connector (${connector.limitViolations} over Teams limits), ${linkedIn.rateLimited} from LinkedIn`);
+    console.log(`notifications delivered: ${cards} cards to ${new Set(connector.sent.map((a) => a.conversationId)).size} chats`);
+    console.log(`exports: delivered ${delivered} of ${events}, lost ${events - delivered}, duplicated ${cards - delivered}`);
+  } finally {
+    await Promise.all(bots.map((bot) => bot.stop()));
+    await connector.stop();
+    await linkedIn.stop();
+    await azurite.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error.stack ?? error.message);
+    process.exit(1);
+  }
+);

@@ -1,0 +1,37 @@
+/** `export status` for admins, and "Mark reviewed" on a candidate card. */
+import { AppError } from '../../domain/errors';
+import { seesAllJobs } from '../../domain/settings';
+import { candidateExportedCard, exportStatusCard } from '../../exports/exportCards';
+import { EXPORT_NOTICE_KIND, exportThread, type ExportCardData } from '../../exports/exportNotice';
+import { t } from '../../i18n/strings';
+import type { ExportInbox } from '../../storage/exportInbox';
+import type { BotDeps, CardHandler, MessageHandler } from '../types';
+import { requireRole } from './jobAccess';
+
+function inboxOf(deps: BotDeps): ExportInbox {
+  if (!deps.exportInbox) throw new Error('exports are not wired (BotDeps.exportInbox)');
+  return deps.exportInbox;
+}
+
+export const showExportStatus: MessageHandler = async (deps, caller) => {
+  requireRole(caller, 'admin');
+  const [status, settings] = await Promise.all([inboxOf(deps).status(caller.tenantId), deps.settings.get(caller.tenantId)]);
+  return { card: exportStatusCard(caller.language, status, settings.timeZone) };
+};
+
+/**
+ * Records who reviewed the candidate (the first reviewer stays), updates the card in place for everyone who got it,
+ * and returns the updated card to the one who pressed the button. Recruiters, admins and the people told may review.
+ */
+export const markCandidateReviewed: CardHandler = async (deps, caller, data) => {
+  const eventId = typeof data.eventId === 'string' ? data.eventId : '';
+  const inbox = inboxOf(deps);
+  const event = eventId ? await inbox.get(caller.tenantId, eventId) : undefined;
+  if (!event?.card) return { text: t(caller.language, 'export.notFound') };
+  const told = event.recipients?.some((to) => to.kind === 'user' && to.aadObjectId === caller.aadObjectId) ?? false;
+  if (!told && !seesAllJobs(caller.role)) throw new AppError('FORBIDDEN', caller.role);
+  const reviewed = (await inbox.markReviewed(caller.tenantId, eventId, { aadObjectId: caller.aadObjectId, name: caller.name }, deps.now())) ?? event;
+  const card: ExportCardData = { ...(reviewed.card as ExportCardData), reviewedBy: reviewed.reviewedBy?.name, reviewedAt: reviewed.reviewedAt };
+  await deps.notifier?.updateThread(caller.tenantId, exportThread(eventId), { kind: EXPORT_NOTICE_KIND, data: card });
+  return { card: candidateExportedCard(caller.language, card) };
+};

@@ -1,0 +1,96 @@
+/**
+ * Who is told about an export, and with what data. Free of I/O.
+ * An export to an open job goes to the job's author, the tenant's recruiters and the notification channel; an export
+ * to a job we don't know or have closed goes to the tenant's admins instead, and the card says why.
+ */
+import type { ExportedCandidate } from '../linkedin/client';
+import { displayName, type CandidateProfile } from '../domain/candidate';
+import type { Job } from '../domain/job';
+import type { TenantSettings } from '../domain/settings';
+import type { Notice, Recipient } from '../notifications/notifier';
+
+export const EXPORT_NOTICE_KIND = 'candidate.exported';
+
+export type JobState = 'open' | 'closed' | 'unknown';
+
+/** What every recipient's card is rendered from (in their language, by `exportRenderers`). */
+export interface ExportCardData {
+  [key: string]: unknown;
+  eventId: string;
+  candidate: { name: string; headline: string; company: string; title: string; profileUrl: string };
+  job: { id: string; title: string; state: JobState };
+  exporter: string;
+  /** ISO time of the export. */
+  exportedAt: string;
+  /** IANA zone the tenant's times are shown in. */
+  timeZone: string;
+  reviewedBy?: string;
+  reviewedAt?: string;
+}
+
+export function profileOf(exported: ExportedCandidate): CandidateProfile {
+  const c = exported.candidate;
+  return {
+    firstName: c.firstName,
+    lastName: c.lastName,
+    headline: c.headline,
+    currentCompany: c.currentCompanyName,
+    currentTitle: c.currentJobTitle,
+    profileUrl: c.profileUrl,
+    memberUrn: c.member,
+    emails: c.emailAddresses.filter(Boolean),
+    phones: c.phoneNumbers.map((phone) => (typeof phone === 'string' ? phone : phone.number)).filter(Boolean)
+  };
+}
+
+export function exporterName(exported: ExportedCandidate): string {
+  const e = exported.exporter;
+  return e?.name || [e?.firstName, e?.lastName].filter(Boolean).join(' ') || e?.email || '';
+}
+
+export function jobStateOf(job: Job | undefined): JobState {
+  if (!job) return 'unknown';
+  return job.state === 'closed' ? 'closed' : 'open';
+}
+
+export function cardData(eventId: string, exported: ExportedCandidate, profile: CandidateProfile, job: Job | undefined, settings: TenantSettings, receivedAt: string): ExportCardData {
+  return {
+    eventId,
+    candidate: {
+      name: displayName(profile),
+      headline: profile.headline ?? '',
+      company: profile.currentCompany ?? '',
+      title: profile.currentTitle ?? '',
+      profileUrl: profile.profileUrl ?? ''
+    },
+    job: { id: job?.id ?? exported.partnerJobId ?? '', title: job?.title ?? '', state: jobStateOf(job) },
+    exporter: exporterName(exported),
+    exportedAt: exported.exportedAt ? new Date(exported.exportedAt).toISOString() : receivedAt,
+    timeZone: settings.timeZone
+  };
+}
+
+export function recipientsFor(job: Job | undefined, settings: TenantSettings, bootstrapAdmins: readonly string[]): Recipient[] {
+  const people = (ids: string[]): Recipient[] => [...new Set(ids)].map((aadObjectId) => ({ kind: 'user', aadObjectId }));
+  if (jobStateOf(job) !== 'open') return people([...bootstrapAdmins, ...settings.admins.map((admin) => admin.aadObjectId)]);
+  const told = people([job!.author.aadObjectId, ...settings.recruiters.map((recruiter) => recruiter.aadObjectId)]);
+  const channel = settings.notificationChannel;
+  return channel ? [...told, { kind: 'channel', channelId: channel.channelId, teamId: channel.teamId }] : told;
+}
+
+export const exportThread = (eventId: string) => `export:${eventId}`;
+
+function recipientKey(to: Recipient): string {
+  return to.kind === 'user' ? to.aadObjectId : `channel:${to.channelId}`;
+}
+
+/** Keyed `export:<event>:<recipient>`: enqueued again after a crash, each person is still told once. */
+export function exportNotices(tenantId: string, eventId: string, recipients: Recipient[], data: ExportCardData): Notice[] {
+  return recipients.map((to) => ({
+    tenantId,
+    key: `export:${eventId}:${recipientKey(to)}`,
+    to,
+    message: { kind: EXPORT_NOTICE_KIND, data },
+    thread: exportThread(eventId)
+  }));
+}

@@ -1,0 +1,190 @@
+/**
+ * Works through the export inbox: fetch the candidate from LinkedIn, check it belongs to this tenant's organization,
+ * store it, tell the right people. Any number of processes may run a worker on the same storage: items are claimed
+ * with ETags (see storage/exportInbox.ts), and every step is idempotent, so a crash anywhere repeats work without
+ * doubling it (candidate links are per event, notice keys are per event and recipient).
+ */
+import { isJobId, normalizeJobId, type Job } from '../domain/job';
+import { LinkedInError, organizationUrn, type ExportedCandidatesApi } from '../linkedin/client';
+import type { Logger } from '../logger';
+import type { Notifier } from '../notifications/notifier';
+import type { CandidateStore } from '../storage/candidateStore';
+import type { DueExport, ExportInbox, Outcome, SettledExport } from '../storage/exportInbox';
+import type { JobStore } from '../storage/jobStore';
+import type { SettingsReader } from '../storage/settingsStore';
+import { cardData, exportNotices, profileOf, recipientsFor, type ExportCardData } from './exportNotice';
+
+export interface ExportWorkerDeps {
+  inbox: ExportInbox;
+  candidates: CandidateStore;
+  jobs: JobStore;
+  settings: SettingsReader;
+  linkedIn: ExportedCandidatesApi;
+  notifier: Notifier;
+  bootstrapAdmins: readonly string[];
+  /** LINKEDIN_ORGANIZATION_ID: the organization when the tenant's settings name none. */
+  defaultOrganizationId?: string;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface ExportWorkerOptions {
+  /** Tries before an event is parked as failed. */
+  maxAttempts: number;
+  /** First retry delay; doubles per try, with jitter, up to 15 minutes. */
+  retryBaseMs: number;
+  /** How often an idle worker looks for due items. */
+  pollMs: number;
+  /** Items worked on at once by this process. */
+  concurrency?: number;
+  /** How long a claim keeps other processes off an item (longer than two LinkedIn timeouts). */
+  leaseMs?: number;
+}
+
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+export class ExportWorker {
+  private running = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+
+  constructor(private readonly deps: ExportWorkerDeps, private readonly options: ExportWorkerOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** A push was just accepted: look now rather than at the next poll. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  /**
+   * Keeps up to `concurrency` items in hand: claims as many as there are free lanes, claims again once half the lanes
+   * are free (one query per batch, not per item), and sleeps for `pollMs` (or until `kick`) only when nothing is due.
+   */
+  private async run(): Promise<void> {
+    const lanes = this.options.concurrency ?? 16;
+    const inFlight = new Set<Promise<void>>();
+    while (this.running) {
+      let claimed = 0;
+      try {
+        const items = await this.deps.inbox.claimDue(lanes - inFlight.size, this.options.leaseMs ?? 60_000);
+        claimed = items.length;
+        for (const item of items) {
+          const work = this.process(item).finally(() => inFlight.delete(work));
+          inFlight.add(work);
+        }
+      } catch (error) {
+        this.deps.logger.warn('export worker: inbox unavailable', { error: (error as Error).message });
+      }
+      if (claimed === 0 && inFlight.size === 0 && this.running) await this.sleep(this.options.pollMs);
+      while (inFlight.size > lanes / 2) await Promise.race(inFlight);
+      if (claimed === 0 && inFlight.size > 0) await Promise.race([...inFlight, this.sleep(this.options.pollMs)]);
+    }
+    await Promise.all(inFlight);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Settles the item (or schedules a retry), tells people once it is settled as done, then removes the work item. */
+  async process(item: DueExport): Promise<void> {
+    const { inbox, notifier, logger } = this.deps;
+    try {
+      // A first attempt cannot have been settled before (a race with a replayed push ends at settle's create, at worst).
+      const earlier = item.attempts > 1 ? await inbox.get(item.tenantId, item.eventId) : undefined;
+      const settled = earlier ?? (await this.settle(item));
+      if (!settled) return; // retry scheduled
+      if (settled.status === 'done' && settled.card && settled.recipients) {
+        await notifier.enqueue(exportNotices(item.tenantId, item.eventId, settled.recipients, settled.card as ExportCardData));
+      }
+      await inbox.remove(item);
+    } catch (error) {
+      // Storage or notifier trouble: the claim runs out and the item is tried again.
+      logger.warn('export: could not finish, will retry', { tenantId: item.tenantId, eventId: item.eventId, error: (error as Error).message });
+      await this.retryOrPark(item, (error as Error).message).catch(() => undefined);
+    }
+  }
+
+  private async settle(item: DueExport): Promise<SettledExport | undefined> {
+    let outcome: Outcome;
+    try {
+      outcome = await this.work(item);
+    } catch (error) {
+      const retryable = !(error instanceof LinkedInError) || error.retryable;
+      const reason = (error as Error).message;
+      if (retryable && item.attempts < this.options.maxAttempts) {
+        await this.retryLater(item, reason, error instanceof LinkedInError ? error.retryAfterMs : undefined);
+        return undefined;
+      }
+      outcome = { status: 'failed', reason: retryable ? `gave up after ${item.attempts} tries: ${reason}` : reason };
+    }
+    const settled = await this.deps.inbox.settle(item, outcome);
+    this.deps.logger[settled.status === 'done' ? 'info' : 'warn']('export settled', { tenantId: item.tenantId, eventId: item.eventId, status: settled.status, attempts: item.attempts, reason: settled.reason });
+    return settled;
+  }
+
+  private async work(item: DueExport): Promise<Outcome> {
+    const { settings: settingsReader, linkedIn, candidates, now } = this.deps;
+    const settings = await settingsReader.get(item.tenantId);
+    const credentials = await settingsReader.linkedInCredentials(item.tenantId);
+    const organizationId = settings.rsc.organizationId ?? this.deps.defaultOrganizationId;
+    if (!credentials || !organizationId) {
+      throw new LinkedInError('LinkedIn is not set up for this tenant (client credentials and organization id)', true);
+    }
+    const [exported] = await linkedIn.exportedCandidates(credentials, item.requestId);
+    // The answer must name the organization this callback URL belongs to ("Retrieve exported candidates").
+    const expected = organizationUrn(organizationId);
+    if (exported.integrationContext !== expected) {
+      return { status: 'rejected', reason: `integrationContext ${exported.integrationContext} is not ${expected}` };
+    }
+    const job = await this.jobFor(item.tenantId, exported.partnerJobId);
+    const profile = profileOf(exported);
+    const data = cardData(item.eventId, exported, profile, job, settings, item.receivedAt);
+    await candidates.recordExport(
+      item.tenantId,
+      profile,
+      { eventId: item.eventId, jobId: job?.id ?? exported.partnerJobId, exportedAt: data.exportedAt, exportedBy: data.exporter || undefined },
+      now()
+    );
+    return { status: 'done', card: data, recipients: recipientsFor(job, settings, this.deps.bootstrapAdmins) };
+  }
+
+  private async jobFor(tenantId: string, partnerJobId: string | undefined): Promise<Job | undefined> {
+    if (!partnerJobId) return undefined;
+    const id = normalizeJobId(partnerJobId);
+    return isJobId(id) ? this.deps.jobs.get(tenantId, id) : undefined;
+  }
+
+  /** A settled export whose notices could not be queued is never parked: people must still be told. */
+  private async retryOrPark(item: DueExport, reason: string): Promise<void> {
+    const settled = await this.deps.inbox.get(item.tenantId, item.eventId);
+    if (item.attempts < this.options.maxAttempts || settled?.status === 'done') return this.retryLater(item, reason);
+    await this.deps.inbox.settle(item, { status: 'failed', reason: `gave up after ${item.attempts} tries: ${reason}` });
+    await this.deps.inbox.remove(item);
+  }
+
+  private retryLater(item: DueExport, reason: string, retryAfterMs?: number): Promise<void> {
+    const backoff = Math.min(MAX_BACKOFF_MS, this.options.retryBaseMs * 2 ** (item.attempts - 1));
+    const jittered = backoff / 2 + Math.random() * (backoff / 2);
+    const delay = Math.max(jittered, retryAfterMs ?? 0);
+    this.deps.logger.warn('export: attempt failed, will retry', { tenantId: item.tenantId, eventId: item.eventId, attempt: item.attempts, inMs: Math.round(delay), error: reason });
+    return this.deps.inbox.retryLater(item, reason, new Date(this.deps.now().getTime() + delay));
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * The durable inbox of LinkedIn export pushes. A push is written here before LinkedIn gets its 2xx; workers in any
+ * number of processes then claim due items with an ETag-guarded update, so each event is worked on by one process at
+ * a time, and a process that dies mid-way leaves its item to be claimed again once the claim expires.
+ *
+ * One table, three kinds of rows:
+ * - `due` / `<tenant>|<event>`: work still to do (attempts, next attempt time, last error). Deleted when settled.
+ * - `ev:<tenant>` / `<event>`: the settled outcome (done, rejected, failed) with the card data and who reviewed it.
+ *   Its existence makes a replayed push a duplicate.
+ */
+import type { TableClient } from '@azure/data-tables';
+import type { Recipient } from '../notifications/notifier';
+import { encodeKey, isStatus, odataString } from './tables';
+
+export const EXPORTS_TABLE = 'exports';
+
+export type SettledStatus = 'done' | 'rejected' | 'failed';
+
+export interface DueExport {
+  tenantId: string;
+  eventId: string;
+  requestId: string;
+  receivedAt: string;
+  attempts: number;
+  lastError?: string;
+  /** Storage concurrency token of the claim. */
+  etag: string;
+}
+
+export interface SettledExport {
+  tenantId: string;
+  eventId: string;
+  requestId: string;
+  status: SettledStatus;
+  receivedAt: string;
+  settledAt: string;
+  attempts: number;
+  reason?: string;
+  /** The notice data every recipient's card was rendered from. */
+  card?: Record<string, unknown>;
+  /** Who was told (people and channel). */
+  recipients?: Recipient[];
+  reviewedBy?: { aadObjectId: string; name: string };
+  reviewedAt?: string;
+  etag?: string;
+}
+
+export type Outcome = Pick<SettledExport, 'status' | 'reason' | 'card' | 'recipients'>;
+
+export interface ExportStatus {
+  pending: number;
+  problems: SettledExport[];
+  lastSettled?: { eventId: string; status: SettledStatus; settledAt: string };
+}
+
+export interface ExportInbox {
+  /** Stores a verified push; 'duplicate' when this notification id was seen before. */
+  accept(item: { tenantId: string; eventId: string; requestId: string; receivedAt: string }): Promise<'accepted' | 'duplicate'>;
+  /** Claims up to `limit` due items for `leaseMs`; each attempt counts. */
+  claimDue(limit: number, leaseMs: number): Promise<DueExport[]>;
+  /** Puts a claimed item back for a later attempt. */
+  retryLater(item: DueExport, error: string, at: Date): Promise<void>;
+  /**
+   * Records the outcome (the first recorded outcome wins) and returns what is stored. The work item stays until
+   * `remove`: whoever settles first tells people, then removes it; a crash in between only repeats idempotent steps.
+   */
+  settle(item: DueExport, outcome: Outcome): Promise<SettledExport>;
+  /** Removes a settled work item. */
+  remove(item: DueExport): Promise<void>;
+  get(tenantId: string, eventId: string): Promise<SettledExport | undefined>;
+  /** Records the first reviewer; returns the event as stored afterwards (undefined if unknown). */
+  markReviewed(tenantId: string, eventId: string, reviewer: { aadObjectId: string; name: string }, at: Date): Promise<SettledExport | undefined>;
+  status(tenantId: string, maxProblems?: number): Promise<ExportStatus>;
+}
+
+const DUE = 'due';
+const evPartition = (tenantId: string) => `ev:${encodeKey(tenantId)}`;
+const dueKey = (tenantId: string, eventId: string) => `${encodeKey(tenantId)}|${encodeKey(eventId)}`;
+
+interface DueEntity {
+  partitionKey: string;
+  rowKey: string;
+  tenantId: string;
+  eventId: string;
+  requestId: string;
+  receivedAt: string;
+  attempts: number;
+  /** Epoch ms; a claim pushes it forward by the lease, so a claimed item is not due for anyone else. */
+  nextAttemptAt: number;
+  lastError?: string;
+}
+
+interface SettledEntity {
+  partitionKey: string;
+  rowKey: string;
+  tenantId: string;
+  eventId: string;
+  requestId: string;
+  status: SettledStatus;
+  receivedAt: string;
+  settledAt: string;
+  attempts: number;
+  reason?: string;
+  card?: string;
+  recipients?: string;
+  reviewedBy?: string;
+  reviewedAt?: string;
+}
+
+export class TableExportInbox implements ExportInbox {
+  constructor(private readonly table: TableClient, private readonly clock: () => number = Date.now) {}
+
+  async accept(item: { tenantId: string; eventId: string; requestId: string; receivedAt: string }): Promise<'accepted' | 'duplicate'> {
+    if (await this.get(item.tenantId, item.eventId)) return 'duplicate';
+    try {
+      await this.table.createEntity<DueEntity>({
+        partitionKey: DUE,
+        rowKey: dueKey(item.tenantId, item.eventId),
+        ...item,
+        attempts: 0,
+        nextAttemptAt: this.clock()
+      });
+      return 'accepted';
+    } catch (error) {
+      if (isStatus(error, 409)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async claimDue(limit: number, leaseMs: number): Promise<DueExport[]> {
+    if (limit <= 0) return [];
+    const now = this.clock();
+    const candidates: (DueEntity & { etag: string })[] = [];
+    // JS numbers are stored as Edm.Double: compare with a double literal (an Int64 `L` literal fails on Azurite).
+    const pages = this.table
+      .listEntities<DueEntity>({ queryOptions: { filter: `PartitionKey eq '${DUE}' and nextAttemptAt le ${now}.0` } })
+      .byPage({ maxPageSize: Math.max(limit * 4, 20) });
+    for await (const page of pages) {
+      candidates.push(...(page as (DueEntity & { etag: string })[]));
+      break; // one page is enough: the rest stays due for the next round
+    }
+    // Processes that read the same page would all race for its first rows; a shuffle spreads them out.
+    shuffle(candidates);
+    const claims = await Promise.all(candidates.slice(0, limit).map((row) => this.claim(row, now + leaseMs)));
+    return claims.filter((claim): claim is DueExport => claim !== undefined);
+  }
+
+  /** The ETag makes the claim atomic: of two processes claiming the same row, one gets 412. */
+  private async claim(row: DueEntity & { etag: string }, until: number): Promise<DueExport | undefined> {
+    const attempts = row.attempts + 1;
+    try {
+      const result = await this.table.updateEntity({ partitionKey: DUE, rowKey: row.rowKey, attempts, nextAttemptAt: until }, 'Merge', { etag: row.etag });
+      return { tenantId: row.tenantId, eventId: row.eventId, requestId: row.requestId, receivedAt: row.receivedAt, attempts, lastError: row.lastError, etag: result.etag! };
+    } catch (error) {
+      if (isStatus(error, 412) || isStatus(error, 404)) return undefined; // someone else claimed or settled it
+      throw error;
+    }
+  }
+
+  async retryLater(item: DueExport, error: string, at: Date): Promise<void> {
+    try {
+      await this.table.updateEntity(
+        { partitionKey: DUE, rowKey: dueKey(item.tenantId, item.eventId), nextAttemptAt: at.getTime(), lastError: error.slice(0, 1000) },
+        'Merge',
+        { etag: item.etag }
+      );
+    } catch (err) {
+      if (!isStatus(err, 412) && !isStatus(err, 404)) throw err; // our claim expired and another process has it now
+    }
+  }
+
+  async settle(item: DueExport, outcome: Outcome): Promise<SettledExport> {
+    const settledAt = new Date(this.clock()).toISOString();
+    const entity: SettledEntity = {
+      partitionKey: evPartition(item.tenantId),
+      rowKey: encodeKey(item.eventId),
+      tenantId: item.tenantId,
+      eventId: item.eventId,
+      requestId: item.requestId,
+      status: outcome.status,
+      receivedAt: item.receivedAt,
+      settledAt,
+      attempts: item.attempts,
+      reason: outcome.reason?.slice(0, 1000),
+      card: outcome.card ? JSON.stringify(outcome.card) : undefined,
+      recipients: outcome.recipients ? JSON.stringify(outcome.recipients) : undefined
+    };
+    try {
+      await this.table.createEntity(entity);
+    } catch (error) {
+      if (!isStatus(error, 409)) throw error;
+      return (await this.get(item.tenantId, item.eventId))!; // settled by another process meanwhile
+    }
+    return fromEntity(entity);
+  }
+
+  async remove(item: DueExport): Promise<void> {
+    try {
+      await this.table.deleteEntity(DUE, dueKey(item.tenantId, item.eventId));
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+  }
+
+  async get(tenantId: string, eventId: string): Promise<SettledExport | undefined> {
+    try {
+      return fromEntity(await this.table.getEntity<SettledEntity>(evPartition(tenantId), encodeKey(eventId)));
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  async markReviewed(tenantId: string, eventId: string, reviewer: { aadObjectId: string; name: string }, at: Date): Promise<SettledExport | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const event = await this.get(tenantId, eventId);
+      if (!event || event.reviewedBy) return event; // the first reviewer stays on record
+      try {
+        await this.table.updateEntity(
+          { partitionKey: evPartition(tenantId), rowKey: encodeKey(eventId), reviewedBy: JSON.stringify(reviewer), reviewedAt: at.toISOString() },
+          'Merge',
+          { etag: event.etag }
+        );
+      } catch (error) {
+        if (isStatus(error, 412)) continue;
+        throw error;
+      }
+      return { ...event, reviewedBy: reviewer, reviewedAt: at.toISOString() };
+    }
+    return this.get(tenantId, eventId);
+  }
+
+  async status(tenantId: string, maxProblems = 10): Promise<ExportStatus> {
+    const prefix = `${encodeKey(tenantId)}|`;
+    let pending = 0;
+    const dueRows = this.table.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${DUE}' and RowKey ge ${odataString(prefix)} and RowKey lt ${odataString(prefix.slice(0, -1) + '}')}`, select: ['RowKey'] }
+    });
+    for await (const _ of dueRows) pending++;
+    // One pass over the tenant's settled events (an admin command, not a hot path): the problems and the latest.
+    const problems: SettledExport[] = [];
+    let lastSettled: ExportStatus['lastSettled'];
+    const settled = this.table.listEntities<SettledEntity>({
+      queryOptions: { filter: `PartitionKey eq ${odataString(evPartition(tenantId))}`, select: ['status', 'settledAt', 'eventId'] }
+    });
+    for await (const row of settled) {
+      if (!lastSettled || row.settledAt > lastSettled.settledAt) lastSettled = { eventId: row.eventId, status: row.status, settledAt: row.settledAt };
+      if (row.status !== 'done') problems.push(row as SettledExport);
+    }
+    problems.sort((a, b) => b.settledAt.localeCompare(a.settledAt));
+    const details = await Promise.all(problems.slice(0, maxProblems).map((problem) => this.get(tenantId, problem.eventId)));
+    return { pending, problems: details.filter((problem): problem is SettledExport => problem !== undefined), lastSettled };
+  }
+}
+
+function fromEntity(row: SettledEntity & { etag?: string }): SettledExport {
+  return {
+    tenantId: row.tenantId,
+    eventId: row.eventId,
+    requestId: row.requestId,
+    status: row.status,
+    receivedAt: row.receivedAt,
+    settledAt: row.settledAt,
+    attempts: row.attempts,
+    reason: row.reason,
+    card: row.card ? JSON.parse(row.card) : undefined,
+    recipients: row.recipients ? JSON.parse(row.recipients) : undefined,
+    reviewedBy: row.reviewedBy ? JSON.parse(row.reviewedBy) : undefined,
+    reviewedAt: row.reviewedAt,
+    etag: row.etag
+  };
+}
+
+function shuffle<T>(items: T[]): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The LinkedIn export pipeline in-process for tests: the real HTTP routes, inbox, candidate store and worker on Azurite,
+ * a fake LinkedIn, and a recording notifier (or any Notifier).
+ */
+import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
+import { createJob, validateJobInput, type Author, type Job } from '../../src/domain/job';
+import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
+import { ExportWorker, type ExportWorkerOptions } from '../../src/exports/exportWorker';
+import { createHttpServer } from '../../src/http/server';
+import { LinkedInClient } from '../../src/linkedin/client';
+import { EnvPushKeyResolver } from '../../src/linkedin/push';
+import { silentLogger } from '../../src/logger';
+import type { Notifier } from '../../src/notifications/notifier';
+import { TableCandidateStore } from '../../src/storage/candidateStore';
+import { TableExportInbox } from '../../src/storage/exportInbox';
+import type { SettingsReader } from '../../src/storage/settingsStore';
+import { TableJobStore } from '../../src/storage/tableJobStore';
+import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
+import { uniqueTableName } from './azurite';
+import { FakeLinkedIn } from './fakeLinkedIn';
+import { validForm } from './samples';
+
+export const TENANT = 'tenant-a';
+export const PUSH_KEY = 'k'.repeat(12) + 'test-push-key-0123456789';
+export const CLIENT = { clientId: 'client-1', clientSecret: 'rsc-secret-do-not-log' };
+export const ORGANIZATION_ID = '4242';
+
+/** Settings an admin could have stored: recruiters, admins, maybe a channel. */
+export class FixedSettings implements SettingsReader {
+  constructor(public settings: TenantSettings) {}
+  async get(): Promise<TenantSettings> {
+    return this.settings;
+  }
+  async linkedInCredentials() {
+    return CLIENT;
+  }
+}
+
+export function tenantSettings(overrides: Partial<TenantSettings> = {}): TenantSettings {
+  return {
+    ...defaultSettings(TENANT, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }),
+    admins: [{ aadObjectId: 'aad-admin', name: 'Ada Admin' }],
+    recruiters: [{ aadObjectId: 'aad-rita', name: 'Rita Recruiter' }],
+    rsc: { status: 'enabled', organizationId: ORGANIZATION_ID },
+    ...overrides
+  };
+}
+
+/** The environment that points a real bot process at shared storage and a fake LinkedIn. */
+export function exportsBotEnv(connectionString: string, linkedInUrl: string): Record<string, string> {
+  return {
+    AZURE_STORAGE_CONNECTION_STRING: connectionString,
+    LINKEDIN_PUSH_KEY: PUSH_KEY,
+    LINKEDIN_TENANT_ID: TENANT,
+    LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
+    LINKEDIN_CLIENT_ID: CLIENT.clientId,
+    LINKEDIN_CLIENT_SECRET: CLIENT.clientSecret,
+    LINKEDIN_OAUTH_BASE_URL: linkedInUrl,
+    LINKEDIN_API_BASE_URL: linkedInUrl
+  };
+}
+
+export function sign(body: string, secret = CLIENT.clientSecret): string {
+  return createHmac('sha256', secret).update('hmacsha256=' + body).digest('hex');
+}
+
+export function pushBody(notificationId: string, requestId = `req-${notificationId}`): string {
+  return JSON.stringify({ type: 'EXPORT_CANDIDATE_PROFILE', notificationId, requestId, createdAt: 1764200000000 });
+}
+
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export interface RigOptions {
+  connection: TableConnection;
+  notifier: Notifier;
+  settings?: SettingsReader;
+  worker?: Partial<ExportWorkerOptions>;
+  /** Share tables with another rig (two processes on one storage). */
+  tables?: { exports: string; candidates: string; jobs: string };
+}
+
+export class ExportsRig {
+  linkedIn!: FakeLinkedIn;
+  server!: Server;
+  base = '';
+  inbox!: TableExportInbox;
+  candidates!: TableCandidateStore;
+  jobs!: TableJobStore;
+  worker!: ExportWorker;
+  settings!: SettingsReader;
+  tables!: { exports: string; candidates: string; jobs: string };
+
+  constructor(private readonly options: RigOptions) {}
+
+  async start(linkedIn?: FakeLinkedIn): Promise<this> {
+    this.linkedIn = linkedIn ?? (await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start());
+    this.tables = this.options.tables ?? { exports: uniqueTableName('exports'), candidates: uniqueTableName('candidates'), jobs: uniqueTableName('jobs') };
+    const [exportsTable, candidatesTable, jobsTable] = [this.tables.exports, this.tables.candidates, this.tables.jobs].map((name) => tableClient(this.options.connection, name));
+    await Promise.all([ensureTable(exportsTable), ensureTable(candidatesTable), ensureTable(jobsTable)]);
+    this.inbox = new TableExportInbox(exportsTable);
+    this.candidates = new TableCandidateStore(candidatesTable);
+    this.jobs = new TableJobStore(jobsTable);
+    this.settings = this.options.settings ?? new FixedSettings(tenantSettings());
+    this.worker = new ExportWorker(
+      {
+        inbox: this.inbox,
+        candidates: this.candidates,
+        jobs: this.jobs,
+        settings: this.settings,
+        linkedIn: new LinkedInClient({ oauthBaseUrl: this.linkedIn.url, apiBaseUrl: this.linkedIn.url, timeoutMs: 2000 }),
+        notifier: this.options.notifier,
+        bootstrapAdmins: [],
+        logger: silentLogger,
+        now: () => new Date()
+      },
+      { maxAttempts: 4, retryBaseMs: 20, pollMs: 50, leaseMs: 3000, ...this.options.worker }
+    );
+    this.server = createHttpServer({
+      processActivity: async () => undefined,
+      storageHealthy: async () => true,
+      maxBodyBytes: 64 * 1024,
+      logger: silentLogger,
+      linkedInPush: { keys: new EnvPushKeyResolver(PUSH_KEY, TENANT), settings: this.settings, inbox: this.inbox, accepted: () => this.worker.kick(), now: () => new Date() }
+    });
+    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+    this.server.close();
+    await this.linkedIn.stop();
+  }
+
+  /** `signature: null` sends none. */
+  push(body: string, signature: string | null = sign(body), key = PUSH_KEY): Promise<Response> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (signature !== null) headers['x-li-signature'] = signature;
+    return fetch(`${this.base}/api/linkedin/push/${key}`, { method: 'POST', headers, body });
+  }
+
+  async addJob(author: Author, overrides: Record<string, unknown> = {}): Promise<Job> {
+    const input = validateJobInput(validForm(overrides));
+    if (!input.ok) throw new Error('bad sample job');
+    return this.jobs.create(createJob(input.value, author));
+  }
+}
