@@ -1,5 +1,6 @@
 /** Sentences for LinkedIn Recruiter exports: the candidate card and `export status`. */
 export const en = {
+  'help.exportStatus': 'export status: candidates LinkedIn Recruiter exported that are waiting or failed (admins).',
   'export.heading': 'Candidate exported from LinkedIn Recruiter',
   'export.jobUnknown': 'This candidate was exported to job {id}, which this bot does not know. Please find the right job.',
   'export.jobNone': 'This candidate was exported without a job.',
@@ -29,6 +30,7 @@ export const en = {
 } as const;
 
 export const nb: Record<keyof typeof en, string> = {
+  'help.exportStatus': 'eksportstatus: kandidater eksportert fra LinkedIn Recruiter som venter eller feilet (administratorer).',
   'export.heading': 'Kandidat eksportert fra LinkedIn Recruiter',
   'export.jobUnknown': 'Denne kandidaten ble eksportert til jobb {id}, som boten ikke kjenner. Finn riktig jobb.',
   'export.jobNone': 'Denne kandidaten ble eksportert uten jobb.',
