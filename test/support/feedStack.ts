@@ -4,7 +4,7 @@
  */
 import { LinkedInFeed } from '../../src/feed/linkedInFeed';
 import { silentLogger } from '../../src/logger';
-import type { Notice, Notifier } from '../../src/notifications/notifier';
+import { RecordingNotifier } from './recordingNotifier';
 import { TableFeedEventStore } from '../../src/storage/feedEventStore';
 import { TableFeedTokenStore } from '../../src/storage/feedTokenStore';
 import { TableLeaseStore } from '../../src/storage/leaseStore';
@@ -14,13 +14,7 @@ import { TableJobStore } from '../../src/storage/tableJobStore';
 import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
 import { uniqueTableName } from './azurite';
 
-export class RecordingNotifier implements Notifier {
-  readonly notices: Notice[] = [];
-  async enqueue(notices: readonly Notice[]): Promise<void> {
-    this.notices.push(...notices);
-  }
-  async updateThread(): Promise<void> {}
-}
+export { RecordingNotifier } from './recordingNotifier';
 
 export interface FeedStack {
   jobs: TableJobStore;

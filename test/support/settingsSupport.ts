@@ -1,5 +1,4 @@
 import type { Logger } from '../../src/logger';
-import type { Notice, Notifier } from '../../src/notifications/notifier';
 
 /** A settings card submission with every field, as Teams sends it (strings; toggles "true"/"false"). */
 export function settingsForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -29,19 +28,8 @@ export function settingsForm(overrides: Record<string, unknown> = {}): Record<st
   };
 }
 
-/** Records what would be delivered; the notify helper's real Notifier replaces it in production. */
-export class RecordingNotifier implements Notifier {
-  readonly notices: Notice[] = [];
-  readonly threadUpdates: Array<{ tenantId: string; thread: string; message: Notice['message'] }> = [];
-
-  async enqueue(notices: readonly Notice[]): Promise<void> {
-    this.notices.push(...notices);
-  }
-
-  async updateThread(tenantId: string, thread: string, message: Notice['message']): Promise<void> {
-    this.threadUpdates.push({ tenantId, thread, message });
-  }
-}
+/** Records what would be delivered, instead of the outbox. */
+export { RecordingNotifier } from './recordingNotifier';
 
 /** Every line a component logs, as text, for asserting that secrets never reach a log. */
 export function capturingLogger(): Logger & { lines: string[] } {
