@@ -183,13 +183,18 @@ export type ValidationResult =
 export function validateJobInput(raw: unknown, now: Date = new Date()): ValidationResult {
   const parsed = jobInputSchema(now).safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const errors: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path[0] as JobField | undefined;
+  return { ok: false, errors: fieldErrorCodes<JobField>(parsed.error.issues) };
+}
+
+/** A card form's errors: one code per field, its first issue's. */
+export function fieldErrorCodes<F extends string>(issues: readonly z.ZodIssue[]): Partial<Record<F, string>> {
+  const errors: Partial<Record<F, string>> = {};
+  for (const issue of issues) {
+    const field = issue.path[0] as F | undefined;
     // Our own messages are codes; zod's built-in ones (sentences) become `<field>_invalid`.
     if (field && !errors[field]) errors[field] = /^[a-z_]+$/.test(issue.message) ? issue.message : `${field}_invalid`;
   }
-  return { ok: false, errors };
+  return errors;
 }
 
 export function createJob(input: JobInput, author: Author, now: Date = new Date(), id: string = newJobId(now)): Job {

@@ -56,14 +56,8 @@ export interface TenantSettings {
 }
 
 /** The environment's part: defaults for every tenant of the deployment (one tenant for an env-configured one). */
-export interface SettingsDefaults {
-  companyName?: string;
-  companyId?: string;
-  publisher?: string;
-  publisherUrl?: string;
-  posterEmail?: string;
-  buildTime: string;
-  timeZone: string;
+export interface SettingsDefaults
+  extends Pick<TenantSettings, 'companyName' | 'companyId' | 'publisher' | 'publisherUrl' | 'posterEmail' | 'buildTime' | 'timeZone'> {
   /** First admins, from ADMIN_AAD_IDS. */
   bootstrapAdmins: readonly string[];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAbsoluteHttps } from './job';
+import { fieldErrorCodes, isAbsoluteHttps } from './job';
 import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from './settings';
 
 /**
@@ -80,12 +80,7 @@ export type SettingsValidation = { ok: true; value: SettingsInput } | { ok: fals
 export function validateSettingsInput(raw: unknown): SettingsValidation {
   const parsed = settingsInputSchema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const errors: SettingsFieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path[0] as SettingsField | undefined;
-    if (field && !errors[field]) errors[field] = /^[a-z_]+$/.test(issue.message) ? issue.message : `${field}_invalid`;
-  }
-  return { ok: false, errors };
+  return { ok: false, errors: fieldErrorCodes<SettingsField>(parsed.error.issues) };
 }
 
 /** The part of settings admins store (everything but identity and storage bookkeeping). */

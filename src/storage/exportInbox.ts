@@ -77,34 +77,20 @@ const DUE = 'due';
 const evPartition = (tenantId: string) => `ev:${encodeKey(tenantId)}`;
 const dueKey = (tenantId: string, eventId: string) => `${encodeKey(tenantId)}|${encodeKey(eventId)}`;
 
-interface DueEntity {
+interface DueEntity extends Omit<DueExport, 'etag'> {
   partitionKey: string;
   rowKey: string;
-  tenantId: string;
-  eventId: string;
-  requestId: string;
-  receivedAt: string;
-  attempts: number;
   /** Epoch ms; a claim pushes it forward by the lease, so a claimed item is not due for anyone else. */
   nextAttemptAt: number;
-  lastError?: string;
 }
 
-interface SettledEntity {
+/** A settled event as stored: its objects as JSON text. */
+interface SettledEntity extends Omit<SettledExport, 'card' | 'recipients' | 'reviewedBy' | 'etag'> {
   partitionKey: string;
   rowKey: string;
-  tenantId: string;
-  eventId: string;
-  requestId: string;
-  status: SettledStatus;
-  receivedAt: string;
-  settledAt: string;
-  attempts: number;
-  reason?: string;
   card?: string;
   recipients?: string;
   reviewedBy?: string;
-  reviewedAt?: string;
 }
 
 export class TableExportInbox implements ExportInbox {

@@ -6,92 +6,39 @@
  */
 import { strict as assert } from 'node:assert';
 import type { TableEntityResult } from '@azure/data-tables';
-import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/storage/azurite';
 import { JOBS_TABLE } from '../../src/storage/tableJobStore';
 import { tableClient } from '../../src/storage/tables';
-import { startBot, tempDir, type BotHandle } from '../support/botProcess';
+import { clickCardAction, sendMessage, waitForCard } from '../support/browser';
 import {
-  CHROMIUM_PATH,
-  botCards,
-  cardInputValue,
-  chromiumAvailable,
-  clickCardAction,
-  fillCardInput,
-  openBrowser,
-  openPlayground,
-  sendMessage,
-  waitForCard,
-  type BrowserHandle
-} from '../support/browser';
-import { startPlayground, type PlaygroundHandle } from '../support/playground';
-
-/** Alex Wilber, the Agents Playground's default user (its built-in config): made an admin through ADMIN_AAD_IDS. */
-const PLAYGROUND_USER_AAD_ID = '00000000-0000-0000-0000-0000000000020';
-const FORM_TITLE = 'Job title';
-const DESCRIPTION =
-  'Join our platform team in Oslo to build the services that publish jobs to LinkedIn. ' +
-  'You will work with TypeScript, Azure and Microsoft Teams, together with a small and friendly team.';
-
-/** `<name><![CDATA[value]]></name>`, whitespace around the CDATA allowed. */
-function hasElement(xml: string, name: string, value: string): boolean {
-  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`<${name}>\\s*<!\\[CDATA\\[${escaped}\\]\\]>\\s*</${name}>`).test(xml);
-}
+  DESCRIPTION,
+  PLAYGROUND_USER_AAD_ID,
+  feedJob,
+  feedUrlFromStatus,
+  fillJobForm,
+  hasElement,
+  openJobForm,
+  usePlaygroundStack
+} from '../support/e2eStack';
 
 describe('e2e: a posted job reaches the LinkedIn feed (Agents Playground, feed over HTTP)', function () {
   this.timeout(180000);
   const title = `E2E Feed Engineer ${Date.now().toString(36)}`;
-  let azurite: EmbeddedAzurite | undefined;
-  let bot: BotHandle | undefined;
-  let playground: PlaygroundHandle | undefined;
-  let browser: BrowserHandle | undefined;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      console.warn(`    skipped: ${CHROMIUM_PATH} is missing (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-      this.skip();
-    }
-    azurite = await startEmbeddedAzurite({ location: tempDir('e2e-azurite-'), inMemory: true });
-    bot = await startBot({
-      env: {
-        AZURE_STORAGE_CONNECTION_STRING: azurite.connection.connectionString,
-        ADMIN_AAD_IDS: PLAYGROUND_USER_AAD_ID,
-        // A complete LinkedIn identity, so the job is not held back.
-        LINKEDIN_COMPANY_NAME: 'Contoso',
-        LINKEDIN_COMPANY_ID: '1234567',
-        LINKEDIN_POSTER_EMAIL: 'jobs@contoso.com',
-        LINKEDIN_PUBLISHER: 'Contoso',
-        LINKEDIN_PUBLISHER_URL: 'https://contoso.com',
-        PUBLIC_BASE_URL: ''
-      }
-    });
-    playground = await startPlayground(bot.url);
-    browser = await openBrowser();
-    await openPlayground(browser.page, playground.url);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    if (browser && this.currentTest) {
-      const file = await browser.screenshot(`feed-${this.currentTest.title}`).catch((error: Error) => `(no screenshot: ${error.message})`);
-      console.error(`    screenshot: ${file}`);
-    }
-    if (bot) console.error(`    bot output (last lines):\n${bot.logs.slice(-30).join('\n')}`);
-  });
-
-  after(async function () {
-    const steps = [() => browser?.close(), () => playground?.stop(), () => bot?.stop(), () => azurite?.stop()];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (error) {
-        console.error(`    cleanup failed: ${(error as Error).message}`);
-      }
+  const stack = usePlaygroundStack({
+    name: 'feed',
+    botEnv: {
+      ADMIN_AAD_IDS: PLAYGROUND_USER_AAD_ID,
+      // A complete LinkedIn identity, so the job is not held back.
+      LINKEDIN_COMPANY_NAME: 'Contoso',
+      LINKEDIN_COMPANY_ID: '1234567',
+      LINKEDIN_POSTER_EMAIL: 'jobs@contoso.com',
+      LINKEDIN_PUBLISHER: 'Contoso',
+      LINKEDIN_PUBLISHER_URL: 'https://contoso.com',
+      PUBLIC_BASE_URL: ''
     }
   });
 
   async function storedState(jobId: string): Promise<string | undefined> {
-    for await (const entity of tableClient(azurite!.connection, JOBS_TABLE).listEntities<{ state: string; document: string }>()) {
+    for await (const entity of tableClient(stack.azurite.connection, JOBS_TABLE).listEntities<{ state: string; document: string }>()) {
       const row = entity as TableEntityResult<{ state: string; document: string }>;
       if ((JSON.parse(row.document) as { id: string }).id === jobId) return row.state;
     }
@@ -110,26 +57,12 @@ describe('e2e: a posted job reaches the LinkedIn feed (Agents Playground, feed o
   }
 
   it('post a job, build feed now, download the feed from its URL and find the job in it', async function () {
-    const page = browser!.page;
+    const page = stack.page;
 
     // 1. Post a job through the form.
-    const forms = await botCards(page, FORM_TITLE).count();
-    await sendMessage(page, 'post job to LinkedIn');
-    await waitForCard(page, FORM_TITLE, { moreThan: forms });
-    await fillCardInput(page, 'Job title', title);
-    await fillCardInput(page, 'Company name', 'Contoso');
-    await fillCardInput(page, 'City', 'Oslo');
-    await fillCardInput(page, 'Country (ISO code, e.g. NO)', 'NO');
-    await fillCardInput(page, 'Workplace type', 'Hybrid');
-    await fillCardInput(page, 'Employment type', 'Full-time');
-    await fillCardInput(page, 'Experience level', 'Mid-senior level');
-    await fillCardInput(page, 'Description', DESCRIPTION);
-    await fillCardInput(page, 'Apply URL', 'https://careers.example.com/jobs/1');
+    await openJobForm(page);
     // A salary too: it must reach the feed's <salaries> element.
-    await fillCardInput(page, 'From', '700000');
-    await fillCardInput(page, 'To', '900000');
-    await fillCardInput(page, 'Currency (e.g. NOK)', 'NOK');
-    await fillCardInput(page, 'Per', 'Year');
+    await fillJobForm(page, { title, companyName: 'Contoso', description: DESCRIPTION, salary: true });
     await clickCardAction(page, 'Post job');
     const jobCard = await waitForCard(page, /Queued for LinkedIn's next daily feed/);
     const jobText = await jobCard.innerText();
@@ -147,10 +80,7 @@ describe('e2e: a posted job reaches the LinkedIn feed (Agents Playground, feed o
     await waitForState(jobId, 'in_feed');
 
     // 3. The feed URL, as an admin reads it on the feed status card.
-    await sendMessage(page, 'feed status');
-    const status = await (await waitForCard(page, /Feed URL/)).innerText();
-    const feedUrl = status.match(/http:\/\/127\.0\.0\.1:\d+\/feeds\/linkedin\/[A-Za-z0-9_-]+\.xml/)?.[0];
-    assert.ok(feedUrl, `the status card shows the feed URL:\n${status}`);
+    const feedUrl = await feedUrlFromStatus(page);
 
     // 4. Download it like LinkedIn, and find the job.
     const response = await fetch(feedUrl, { headers: { 'User-Agent': 'LinkedInBot/1.0 (e2e)' } });
@@ -158,8 +88,7 @@ describe('e2e: a posted job reaches the LinkedIn feed (Agents Playground, feed o
     assert.match(response.headers.get('content-type') ?? '', /xml/);
     const xml = await response.text();
     assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>/);
-    const job = xml.split(/<job>/).find((element) => hasElement(element, 'partnerJobId', jobId));
-    assert.ok(job, `job ${jobId} is in the feed:\n${xml.slice(0, 2000)}`);
+    const job = feedJob(xml, jobId);
     assert.ok(hasElement(job, 'title', title), 'with its title');
     assert.ok(hasElement(job, 'companyId', '1234567'), 'with the company id from the environment');
     assert.ok(hasElement(job, 'posterEmail', 'jobs@contoso.com'), 'with the poster email');

@@ -7,46 +7,31 @@
 import { strict as assert } from 'node:assert';
 import { OutboxNotifier } from '../../src/notifications/outboxNotifier';
 import { builtInRenderers } from '../../src/notifications/renderers';
-import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/storage/azurite';
 import { CONVERSATIONS_TABLE, TableConversationStore } from '../../src/storage/conversationStore';
 import { OUTBOX_TABLE, TableOutboxStore } from '../../src/storage/tableOutboxStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
-import { startBot, tempDir, type BotHandle } from '../support/botProcess';
+import { PLAYGROUND_USER_AAD_ID, usePlaygroundStack } from '../support/e2eStack';
 import { waitFor } from '../support/notifyStack';
-import { startPlayground, type PlaygroundHandle } from '../support/playground';
 
 // The playground's defaults (.m365agentsplayground.yml): tenant, bot and current user Alex Wilber.
 const TENANT = '00000000-0000-0000-0000-0000000000001';
 const BOT = '00000000-0000-0000-0000-00000000000011';
-const ALEX = { id: 'user-id-0', aadObjectId: '00000000-0000-0000-0000-0000000000020' };
+const ALEX = { id: 'user-id-0', aadObjectId: PLAYGROUND_USER_AAD_ID };
 
 describe('e2e: a proactive card through the Agents Playground\'s Bot Connector', function () {
   this.timeout(180_000);
-  let azurite: EmbeddedAzurite | undefined;
-  let bot: BotHandle | undefined;
-  let playground: PlaygroundHandle | undefined;
-
-  before(async () => {
-    azurite = await startEmbeddedAzurite({ location: tempDir('e2e-azurite-'), inMemory: true });
-    bot = await startBot({ env: { AZURE_STORAGE_CONNECTION_STRING: azurite.connection.connectionString } });
-    playground = await startPlayground(bot.url);
-  });
-
-  after(async () => {
-    await playground?.stop();
-    await bot?.stop();
-    await azurite?.stop();
-  });
+  // No browser: the test talks to the playground's Bot Connector directly.
+  const stack = usePlaygroundStack({ name: 'notify', browser: false });
 
   it('the bot\'s worker delivers a card enqueued by another process, and updates it in place', async () => {
-    const outboxTable = tableClient(azurite!.connection, OUTBOX_TABLE);
-    const conversationsTable = tableClient(azurite!.connection, CONVERSATIONS_TABLE);
+    const outboxTable = tableClient(stack.azurite.connection, OUTBOX_TABLE);
+    const conversationsTable = tableClient(stack.azurite.connection, CONVERSATIONS_TABLE);
     await Promise.all([ensureTable(outboxTable), ensureTable(conversationsTable)]);
     const outbox = new TableOutboxStore(outboxTable);
     // A reference as stored when a user is known but has no 1:1 chat yet: the bot opens one.
     await new TableConversationStore(conversationsTable).save({
       tenantId: TENANT, aadObjectId: ALEX.aadObjectId, language: 'en', active: true, updatedAt: new Date().toISOString(),
-      reference: { serviceUrl: playground!.connectorUrl, channelId: 'msteams', user: ALEX, bot: { id: BOT, name: 'Test Bot' }, conversation: { tenantId: TENANT } }
+      reference: { serviceUrl: stack.playground.connectorUrl, channelId: 'msteams', user: ALEX, bot: { id: BOT, name: 'Test Bot' }, conversation: { tenantId: TENANT } }
     });
     const notifier = new OutboxNotifier(outbox, builtInRenderers);
     await notifier.enqueue([{
@@ -59,7 +44,7 @@ describe('e2e: a proactive card through the Agents Playground\'s Bot Connector',
     assert.match(String(sent.sent?.activityId), /\S/, 'the connector returned an activity id');
     const conversationId = (sent.sent?.reference.conversation as { id?: string }).id;
     assert.ok(conversationId, 'a 1:1 conversation was opened');
-    const members = await fetch(`${playground!.connectorUrl}/v3/conversations/${encodeURIComponent(conversationId!)}/members`);
+    const members = await fetch(`${stack.playground.connectorUrl}/v3/conversations/${encodeURIComponent(conversationId!)}/members`);
     assert.equal(members.status, 200);
     assert.match(await members.text(), /user-id-0/);
     const remembered = await new TableConversationStore(conversationsTable).get(TENANT, ALEX.aadObjectId);
@@ -73,6 +58,6 @@ describe('e2e: a proactive card through the Agents Playground\'s Bot Connector',
     const updated = (await outbox.get(TENANT, 'e2e-card'))!;
     assert.equal(updated.sent?.activityId, sent.sent?.activityId, 'the same card, updated in place');
     assert.equal(updated.lastError, undefined);
-    assert.doesNotMatch(bot!.output(), /outbox: (send failed|notice parked|card update failed)/);
+    assert.doesNotMatch(stack.bot.output(), /outbox: (send failed|notice parked|card update failed)/);
   });
 });

@@ -6,8 +6,7 @@ import { t } from '../../src/i18n/strings';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import type { SettingsReader } from '../../src/storage/settingsStore';
 import { TableJobStore } from '../../src/storage/tableJobStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
-import { useAzurite, uniqueTableName } from '../support/azurite';
+import { freshTables, useAzurite } from '../support/azurite';
 import { BotHarness, cardOf, cardText, type TestUser } from '../support/botHarness';
 import { FAQ_QUESTIONS, UNRELATED } from '../support/faqQuestions';
 import { MemoryFeedService } from '../support/memoryFeedService';
@@ -55,9 +54,7 @@ describe('answers: LinkedIn FAQ and "why isn\'t job <id> on LinkedIn?" (real rou
   let clock: Date;
 
   beforeEach(async () => {
-    const table = tableClient(azurite().connection, uniqueTableName('jobs'));
-    const conversationTable = tableClient(azurite().connection, uniqueTableName('conversations'));
-    await Promise.all([ensureTable(table), ensureTable(conversationTable)]);
+    const [table, conversationTable] = await freshTables(azurite().connection, 'jobs', 'conversations');
     jobs = new TableJobStore(table);
     settings = new TestSettings();
     clock = new Date('2026-11-26T10:00:00Z');

@@ -5,8 +5,7 @@ import { plainBox } from '../../src/storage/secretBox';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableJobStore } from '../../src/storage/tableJobStore';
 import { TableSettingsStore } from '../../src/storage/tableSettingsStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
-import { useAzurite, uniqueTableName } from '../support/azurite';
+import { freshTables, useAzurite } from '../support/azurite';
 import { feedStack } from '../support/feedStack';
 import { BotHarness, cardText, type TestUser } from '../support/botHarness';
 import { validForm } from '../support/samples';
@@ -37,16 +36,15 @@ describe('approvals: hiring managers\' jobs wait for a recruiter (real route tab
 
   beforeEach(async () => {
     const connection = azurite().connection;
-    const tables = ['conv', 'settings'].map((name) => tableClient(connection, uniqueTableName(name)));
-    await Promise.all(tables.map(ensureTable));
-    const settings = new TableSettingsStore(tables[1], { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [ADMIN.aadObjectId] }, plainBox);
+    const [conversationsTable, settingsTable] = await freshTables(connection, 'conv', 'settings');
+    const settings = new TableSettingsStore(settingsTable, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [ADMIN.aadObjectId] }, plainBox);
     const stack = await feedStack(connection, settings, () => new Date());
     jobs = stack.jobs;
     notifier = new RecordingNotifier();
     deps = {
       jobs,
       feed: stack.feed,
-      conversations: new TableConversationStore(tables[0]),
+      conversations: new TableConversationStore(conversationsTable),
       settings,
       bootstrapAdmins: [ADMIN.aadObjectId],
       now: () => new Date(),

@@ -2,8 +2,7 @@ import { EnvSettingsReader } from '../../src/storage/settingsStore';
 import assert from 'node:assert/strict';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import type { TableJobStore } from '../../src/storage/tableJobStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
-import { useAzurite, uniqueTableName } from '../support/azurite';
+import { freshTables, useAzurite } from '../support/azurite';
 import { BotHarness, cardOf, cardText, inputIds, type TestUser } from '../support/botHarness';
 import { feedStack } from '../support/feedStack';
 import { validForm } from '../support/samples';
@@ -19,8 +18,7 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
   let conversations: TableConversationStore;
 
   beforeEach(async () => {
-    const conversationTable = tableClient(azurite().connection, uniqueTableName('conversations'));
-    await ensureTable(conversationTable);
+    const [conversationTable] = await freshTables(azurite().connection, 'conversations');
     conversations = new TableConversationStore(conversationTable);
     const settings = new EnvSettingsReader({ buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] });
     const stack = await feedStack(azurite().connection, settings, () => new Date());

@@ -6,8 +6,7 @@ import { TableConversationStore } from '../../src/storage/conversationStore';
 import type { SettingsDefaults } from '../../src/domain/settings';
 import { EnvSettingsReader } from '../../src/storage/settingsStore';
 import type { TableJobStore } from '../../src/storage/tableJobStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
-import { useAzurite, uniqueTableName } from '../support/azurite';
+import { freshTables, useAzurite } from '../support/azurite';
 import { BotHarness, cardOf, cardText, type TestUser } from '../support/botHarness';
 import { feedStack, type RecordingNotifier } from '../support/feedStack';
 import { validForm } from '../support/samples';
@@ -44,8 +43,7 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
       bootstrapAdmins: [],
       ...settings
     });
-    const conversationsTable = tableClient(azurite().connection, uniqueTableName('conversations'));
-    await ensureTable(conversationsTable);
+    const [conversationsTable] = await freshTables(azurite().connection, 'conversations');
     ({ jobs, feed, notifier } = await feedStack(azurite().connection, reader, () => clock));
     bot = new BotHarness({ jobs, conversations: new TableConversationStore(conversationsTable), settings: reader, feed, bootstrapAdmins: ADMINS, now: () => clock });
   }

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { AppError } from '../../src/domain/errors';
 import { closeJob, createJob, newJobId, validateJobInput, type Author, type Job } from '../../src/domain/job';
 import { TableJobStore } from '../../src/storage/tableJobStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
-import { useAzurite, uniqueTableName } from '../support/azurite';
+import { freshTables, useAzurite } from '../support/azurite';
 import { ALEX, MEGAN, OTHER_TENANT_USER, validForm } from '../support/samples';
 
 function sampleJob(author: Author, at: Date, overrides: Record<string, unknown> = {}): Job {
@@ -17,8 +16,7 @@ describe('TableJobStore against Azurite', function () {
   let store: TableJobStore;
 
   beforeEach(async () => {
-    const table = tableClient(azurite().connection, uniqueTableName('jobs'));
-    await ensureTable(table);
+    const [table] = await freshTables(azurite().connection, 'jobs');
     store = new TableJobStore(table);
   });
 

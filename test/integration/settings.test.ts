@@ -12,8 +12,7 @@ import { AppError } from '../../src/domain/errors';
 import { aesGcmBox, plainBox, type SecretBox } from '../../src/storage/secretBox';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableSettingsStore } from '../../src/storage/tableSettingsStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
-import { useAzurite, uniqueTableName } from '../support/azurite';
+import { freshTables, useAzurite } from '../support/azurite';
 import { feedStack } from '../support/feedStack';
 import { BotHarness, cardOf, cardText, inputIds, type TestUser } from '../support/botHarness';
 import { validForm } from '../support/samples';
@@ -45,9 +44,8 @@ describe('settings: roles, the settings card, audit log, secrets (real route tab
 
   beforeEach(async () => {
     const connection = azurite().connection;
-    const conversationsTable = tableClient(connection, uniqueTableName('conv'));
-    settingsTable = tableClient(connection, uniqueTableName('settings'));
-    await Promise.all([ensureTable(conversationsTable), ensureTable(settingsTable)]);
+    const [conversationsTable, freshSettingsTable] = await freshTables(connection, 'conv', 'settings');
+    settingsTable = freshSettingsTable;
     box = aesGcmBox(randomBytes(32));
     store = new TableSettingsStore(settingsTable, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [ADMIN.aadObjectId] }, box);
     const stack = await feedStack(connection, store, () => new Date());

@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TableClient } from '@azure/data-tables';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/storage/azurite';
+import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
 
 /** Starts a real Azurite (in memory, free port) for the enclosing `describe`, and stops it after. */
 export function useAzurite(): () => EmbeddedAzurite {
@@ -23,4 +25,11 @@ let tableCounter = 0;
 /** Table names must be alphanumeric; a fresh one per test keeps tests independent. */
 export function uniqueTableName(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${(tableCounter++).toString(36)}`;
+}
+
+/** A fresh, created table per prefix (`uniqueTableName`), in the order given. */
+export async function freshTables(connection: TableConnection, ...prefixes: string[]): Promise<TableClient[]> {
+  const tables = prefixes.map((prefix) => tableClient(connection, uniqueTableName(prefix)));
+  await Promise.all(tables.map(ensureTable));
+  return tables;
 }
