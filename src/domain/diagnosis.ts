@@ -7,7 +7,7 @@
  * and from this bot's own states (posting off, approval, queued). Whether the job passes the feed's checks is asked of
  * the feed's own `heldBackReasons`, so the diagnosis and the feed builder cannot disagree.
  */
-import { heldBackReasons, type HoldReason } from './feed';
+import { feedSettingsOf, heldBackReasons, type HoldReason } from './feed';
 import type { Job } from './job';
 import type { TenantSettings } from './settings';
 
@@ -75,11 +75,7 @@ export function isPossibleDuplicate(job: Job, other: Job): boolean {
 /** The checks the feed builder applies to this job now, with the tenant's settings. */
 function currentHoldReasons(facts: DiagnosisFacts): HoldReason[] {
   const { settings, job, now } = facts;
-  return heldBackReasons(
-    job,
-    { companyName: settings.companyName ?? '', companyId: settings.companyId, posterEmail: settings.posterEmail, publisher: '', publisherUrl: '' },
-    now
-  );
+  return heldBackReasons(job, feedSettingsOf(settings), now);
 }
 
 /** Causes that stop the job whatever the timing: its state, the settings and the feed's checks. */

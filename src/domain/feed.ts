@@ -4,6 +4,7 @@
  * (called "the guide" below). Free of I/O: the caller supplies the jobs and the sink.
  */
 import type { Job, JobState } from './job';
+import type { TenantSettings } from './settings';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { cdataPieces, sanitizeDescription, sanitizeText, visibleText } from './feedText';
@@ -19,6 +20,17 @@ export interface FeedSettings {
   publisherUrl: string;
   /** LinkedIn industry codes (https://learn.microsoft.com/linkedin/shared/references/reference-tables/industry-codes). */
   industryCodes?: number[];
+}
+
+/** The feed's settings from a tenant's effective settings. */
+export function feedSettingsOf(settings: Pick<TenantSettings, 'companyName' | 'companyId' | 'posterEmail' | 'publisher' | 'publisherUrl'>): FeedSettings {
+  return {
+    companyName: settings.companyName ?? '',
+    companyId: settings.companyId,
+    posterEmail: settings.posterEmail,
+    publisher: settings.publisher ?? settings.companyName ?? '',
+    publisherUrl: settings.publisherUrl ?? ''
+  };
 }
 
 export type HoldReason =

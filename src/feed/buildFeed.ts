@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { createGzip, gzipSync, type Gzip } from 'node:zlib';
-import { FeedTooLargeError, MAX_FEED_JOBS, renderFeedHeader, writeFeedBody, type FeedSettings, type FeedSink } from '../domain/feed';
+import { FeedTooLargeError, MAX_FEED_JOBS, feedSettingsOf, renderFeedHeader, writeFeedBody, type FeedSettings, type FeedSink } from '../domain/feed';
 import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
 import type { Logger } from '../logger';
@@ -51,17 +51,6 @@ const GZIP_INPUT_BYTES = 64 * 1024;
 const DEFAULT_LEASE_TTL_MS = 60_000;
 
 export const feedLeaseName = (tenantId: string) => `feed-build:${tenantId}`;
-
-/** The feed's settings from a tenant's effective settings. */
-export function feedSettingsOf(settings: TenantSettings): FeedSettings {
-  return {
-    companyName: settings.companyName ?? '',
-    companyId: settings.companyId,
-    posterEmail: settings.posterEmail,
-    publisher: settings.publisher ?? settings.companyName ?? '',
-    publisherUrl: settings.publisherUrl ?? ''
-  };
-}
 
 class LeaseLostError extends Error {
   constructor() {

@@ -2,8 +2,7 @@
  * The daily LinkedIn feed as the rest of the bot sees it: `FeedService` for the bot's commands, `FeedEndpoint` for
  * the HTTP route that LinkedIn reads.
  */
-import type { HoldReason } from '../domain/feed';
-import { heldBackReasons as holdReasons } from '../domain/feed';
+import { feedSettingsOf, heldBackReasons as holdReasons, type HoldReason } from '../domain/feed';
 import type { Logger } from '../logger';
 import type { Notifier } from '../notifications/notifier';
 import type { FeedEventStore } from '../storage/feedEventStore';
@@ -12,7 +11,7 @@ import type { FeedTokenStore } from '../storage/feedTokenStore';
 import type { JobStore } from '../storage/jobStore';
 import type { LeaseStore } from '../storage/leaseStore';
 import type { SettingsReader } from '../storage/settingsStore';
-import { FeedBuilder, feedSettingsOf, type BuildRequest, type BuildResult } from './buildFeed';
+import { FeedBuilder, type BuildRequest, type BuildResult } from './buildFeed';
 import type { BuildOutcome, FeedDownload, FeedService, FeedStatus } from './feedService';
 import { FeedTransitions } from './feedTransitions';
 import { scheduleAt } from './schedule';
