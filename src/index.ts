@@ -31,6 +31,10 @@ import { builtInRenderers } from './notifications/renderers';
 import { feedNoticeRenderers } from './bot/notices/feedNotices';
 import { approvalRenderers } from './notifications/approvalNotices';
 import { loadEnvFiles } from './tools/envFiles';
+import { PRIVACY_TABLE, TablePrivacyStore } from './storage/privacyStore';
+import { CandidateRemoval, removalRenderers } from './privacy/candidateRemoval';
+import { PrivacyService } from './privacy/privacyService';
+import { PrivacyScheduler } from './privacy/privacyScheduler';
 
 /** Environment files (Teams Toolkit style) under the variables already set; the real environment wins. */
 function environment(): Record<string, string | undefined> {
@@ -73,8 +77,8 @@ export async function main(): Promise<void> {
     tenants: tableClient(connection, TENANTS_TABLE)
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  const [exportsTable, candidatesTable, outboxTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE].map((name) => tableClient(connection, name));
-  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, ...Object.values(feedTables)].map(ensureTable));
+  const [exportsTable, candidatesTable, outboxTable, privacyTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE].map((name) => tableClient(connection, name));
+  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, ...Object.values(feedTables)].map(ensureTable));
   if (!config.SETTINGS_ENCRYPTION_KEY) {
     logger.warn('settings: no SETTINGS_ENCRYPTION_KEY, so LinkedIn client secrets are stored unencrypted (in their own rows, never shown or logged)');
   }
@@ -89,13 +93,15 @@ export async function main(): Promise<void> {
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
   });
   const conversations = new TableConversationStore(conversationsTable);
+  const candidates = new TableCandidateStore(candidatesTable, tenants);
+  const outbox = new TableOutboxStore(outboxTable);
   // Proactive messages: every feature's renderers by message kind.
   const notifications = createNotifications({
     adapter,
     botAppId: config.BOT_ID ?? '',
-    outbox: new TableOutboxStore(outboxTable),
+    outbox,
     conversations,
-    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers },
+    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...removalRenderers },
     logger
   });
   const notifier = notifications.notifier;
@@ -116,13 +122,40 @@ export async function main(): Promise<void> {
 
   // LinkedIn Recruiter one-click export (issue 4): push inbox → LinkedIn → candidate → notices.
   const exportInbox = new TableExportInbox(exportsTable);
+  const linkedIn = new LinkedInClient({ oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, timeoutMs: config.LINKEDIN_TIMEOUT_MS });
+
+  // Candidate data protection: erasure, retention and LinkedIn's purge list share one removal.
+  const privacyStore = new TablePrivacyStore(privacyTable);
+  const removal = new CandidateRemoval({ candidates, exportInbox, notifier, privacy: privacyStore, logger, now: () => new Date() });
+  const privacy = new PrivacyService({
+    candidates,
+    exportInbox,
+    outbox,
+    privacy: privacyStore,
+    removal,
+    now: () => new Date(),
+    publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`
+  });
+  const privacyScheduler = new PrivacyScheduler({
+    tenants,
+    settings,
+    leases,
+    candidates,
+    removal,
+    privacy: privacyStore,
+    linkedIn,
+    notifier,
+    bootstrapAdmins: config.ADMIN_AAD_IDS,
+    defaultOrganizationId: config.LINKEDIN_ORGANIZATION_ID,
+    logger
+  });
   const exportWorker = new ExportWorker(
     {
       inbox: exportInbox,
-      candidates: new TableCandidateStore(candidatesTable),
+      candidates,
       jobs,
       settings,
-      linkedIn: new LinkedInClient({ oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, timeoutMs: config.LINKEDIN_TIMEOUT_MS }),
+      linkedIn,
       notifier,
       bootstrapAdmins: config.ADMIN_AAD_IDS,
       defaultOrganizationId: config.LINKEDIN_ORGANIZATION_ID,
@@ -141,6 +174,8 @@ export async function main(): Promise<void> {
     bootstrapAdmins: config.ADMIN_AAD_IDS,
     now: () => new Date(),
     exportInbox,
+    candidates,
+    privacy,
     pushCallbackUrl: async (tenantId) => pushCallbackUrl(config, tenantId)
   }, logger);
 
@@ -150,6 +185,7 @@ export async function main(): Promise<void> {
     maxBodyBytes: config.MAX_BODY_BYTES,
     logger,
     feed,
+    privacyDownloads: privacy,
     linkedInPush: {
       keys: new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config)),
       settings,
@@ -162,6 +198,7 @@ export async function main(): Promise<void> {
   const { port } = server.address();
   listeningPort = port;
   scheduler.start();
+  privacyScheduler.start();
   notifications.worker.start();
   exportWorker.start();
   logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
@@ -171,7 +208,7 @@ export async function main(): Promise<void> {
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     server.close();
-    await Promise.all([scheduler.stop(), exportWorker.stop(), notifications.worker.stop()]);
+    await Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), notifications.worker.stop()]);
     await embedded?.stop();
     process.exit(0);
   };

@@ -9,7 +9,9 @@ import { FAQ_TOPIC_IDS } from '../src/domain/faq';
 import { createJob, validateJobInput } from '../src/domain/job';
 import type { FeedStatus } from '../src/feed/feedService';
 import { candidateExportedCard, exportStatusCard } from '../src/exports/exportCards';
-import type { ExportCardData } from '../src/exports/exportNotice';
+import type { CandidateView, ExportCardData } from '../src/exports/exportNotice';
+import type { Candidate } from '../src/domain/candidate';
+import { forgetCard, privacyHelpCard, subjectDataCard } from '../src/bot/privacyViews';
 import type { Language } from '../src/i18n/strings';
 import { ALEX, validForm } from './support/samples';
 import { approvalCard, approvalData } from '../src/bot/approvalViews';
@@ -170,11 +172,49 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
       },
       'Europe/Oslo'
     ),
-    'export-status (empty)': exportStatusCard(language, { pending: 0, problems: [] }, 'UTC')
+    'export-status (empty)': exportStatusCard(language, { pending: 0, problems: [] }, 'UTC'),
+    'export-status (purge check overdue)': exportStatusCard(language, { pending: 0, problems: [] }, 'UTC', {
+      firstAttemptAt: '2026-11-01T03:30:00Z',
+      lastSuccessAt: '2026-11-10T03:30:00Z',
+      lastError: 'atsPurgedExportedCandidates: HTTP 503',
+      now: new Date('2026-11-27T10:00:00Z')
+    }),
+    'privacy-help': privacyHelpCard(language, 6),
+    'privacy-people (forget candidate)': forgetCard({ language, query: 'nora', people: [candidateSample()], retentionMonths: 6, timeZone: 'Europe/Oslo' }),
+    'privacy-people (candidate data)': subjectDataCard({
+      language,
+      query: 'nora@example.com',
+      people: [candidateSample()],
+      retentionMonths: 12,
+      timeZone: 'Europe/Oslo',
+      downloadUrl: 'https://bot.contoso.com/api/privacy/download/abc',
+      expiresAt: '2026-11-27T11:00:00Z'
+    })
   };
 }
 
-function exportSample(): ExportCardData {
+function candidateSample(): Candidate {
+  return {
+    id: 'C0123456789ABCDEFGHIJ',
+    tenantId: 'tenant-a',
+    source: 'LinkedIn',
+    firstName: 'Nora',
+    lastName: 'Candidate',
+    headline: 'Backend engineer',
+    currentCompany: 'Fabrikam',
+    currentTitle: 'Tech lead',
+    profileUrl: 'https://www.linkedin.com/in/nora',
+    memberUrn: 'urn:li:person:abc',
+    emails: ['nora@example.com'],
+    phones: [],
+    exports: [{ eventId: 'n1', jobId: 'J0ABCDEFGHJ', exportedAt: '2026-11-27T09:30:00Z', exportedBy: 'Rita Recruiter' }],
+    createdAt: '2026-11-27T09:30:00Z',
+    updatedAt: '2026-11-27T09:30:00Z',
+    lastActivityAt: '2026-11-27T09:30:00Z'
+  };
+}
+
+function exportSample(): ExportCardData & { candidate: CandidateView } {
   return {
     eventId: 'n1',
     candidate: { name: 'Nora Candidate', headline: 'Backend engineer', company: 'Fabrikam', title: 'Tech lead', profileUrl: 'https://www.linkedin.com/in/nora' },

@@ -5,6 +5,7 @@ import { askCloseJob, askCloseJobFromCard, confirmCloseJob } from './handlers/cl
 import { answerOrFallback, showFaqList, showFaqListFromCard, showFaqTopic } from './handlers/faq';
 import { showHelp, showHelpFromCard } from './handlers/help';
 import { markCandidateReviewed, showExportStatus } from './handlers/exports';
+import { askForgetCandidate, confirmForgetCandidate, showCandidateData, showPrivacyHelp } from './handlers/privacy';
 import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
 import { saveSettings, showSettings, showSettingsFromCard, showSettingsHistory, showSettingsHistoryFromCard } from './handlers/settings';
@@ -42,6 +43,9 @@ export const messageRoutes: MessageRoute[] = [
   { name: 'feed status', pattern: /^(feed ?status|status (for|of) (the )?feed(en)?|feed-status)\??$/i, handler: feedStatus },
   { name: 'export status', pattern: /^(exports? status|eksportstatus|status for eksport(er)?)$/i, handler: showExportStatus },
   { name: 'help', pattern: /^(help|hjelp|\?)$/i, handler: showHelp },
+  { name: 'help privacy', pattern: /^((help|hjelp)( with| med| om)? (privacy|personvern|gdpr)|privacy|personvern)[.!?]?$/i, handler: showPrivacyHelp },
+  { name: 'forget candidate', pattern: /^(forget candidate|glem kandidat(en)?)(\s+(?<query>.+))?$/i, handler: askForgetCandidate },
+  { name: 'candidate data', pattern: /^(candidate data|kandidatdata|kandidat data)(\s+(?<query>.+))?$/i, handler: showCandidateData },
   {
     name: 'linkedin questions',
     pattern: /^((help|hjelp)( with| med| om)? linked ?in|linked ?in (faq|questions|spørsmål)|faq)[.!?]?$/i,
@@ -74,7 +78,8 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'settings.save', handler: saveSettings },
   { verb: 'settings.history', handler: showSettingsHistoryFromCard },
   { verb: 'approval.decide', handler: decideApproval },
-  { verb: 'candidate.review', handler: markCandidateReviewed }
+  { verb: 'candidate.review', handler: markCandidateReviewed },
+  { verb: 'privacy.forget', handler: confirmForgetCandidate }
 ];
 
 function requireId(usage: 'usage.editJob' | 'usage.closeJob', handler: MessageHandler): MessageHandler {

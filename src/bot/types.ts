@@ -4,6 +4,8 @@ import type { Language } from '../i18n/strings';
 import type { Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { ExportInbox } from '../storage/exportInbox';
+import type { CandidateStore } from '../storage/candidateStore';
+import type { PrivacyService } from '../privacy/privacyService';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import type { AdaptiveCardJson } from './cards';
@@ -43,6 +45,10 @@ export interface BotDeps {
   people?: PeopleDirectory;
   /** LinkedIn exports (issue 4): `export status` and the candidate card's "Mark reviewed". */
   exportInbox?: ExportInbox;
+  /** Exported candidates (the card is rendered from their row; a review restarts their retention period). */
+  candidates?: CandidateStore;
+  /** help privacy, forget candidate, candidate data, and the purge check shown by export status. */
+  privacy?: PrivacyService;
 }
 
 export interface PeopleDirectory {

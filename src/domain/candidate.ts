@@ -37,6 +37,8 @@ export interface Candidate extends CandidateProfile {
   exports: CandidateExportLink[];
   createdAt: string;
   updatedAt: string;
+  /** The last export, review or hand-over: the data retention period counts from here. */
+  lastActivityAt?: string;
   etag?: string;
 }
 
@@ -64,7 +66,7 @@ export function displayName(profile: Pick<CandidateProfile, 'firstName' | 'lastN
 /** Adds an export to a candidate, once per event; fills in profile fields LinkedIn now shares. */
 export function withExport(candidate: Candidate, profile: CandidateProfile, link: CandidateExportLink, now: Date): Candidate {
   if (candidate.exports.some((existing) => existing.eventId === link.eventId)) return candidate;
-  const merged: Candidate = { ...candidate, updatedAt: now.toISOString(), exports: [...candidate.exports, link] };
+  const merged: Candidate = { ...candidate, updatedAt: now.toISOString(), lastActivityAt: now.toISOString(), exports: [...candidate.exports, link] };
   for (const field of ['firstName', 'lastName', 'headline', 'currentCompany', 'currentTitle', 'profileUrl', 'memberUrn'] as const) {
     if (profile[field]) merged[field] = profile[field];
   }

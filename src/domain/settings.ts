@@ -3,6 +3,8 @@
  * Stored settings (the settings card) override the deployment's environment defaults field by field.
  */
 
+import { DEFAULT_RETENTION_MONTHS } from './privacy';
+
 export const ROLES = ['admin', 'recruiter', 'hiring_manager'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -38,6 +40,8 @@ export interface TenantSettings {
   jobWrapping: boolean;
   applyWithLinkedIn: boolean;
   postingPolicy: PostingPolicy;
+  /** Candidates are deleted this many months after their last export, review or hand-over (1–36). */
+  candidateRetentionMonths: number;
   rsc: {
     clientId?: string;
     organizationId?: string;
@@ -76,6 +80,7 @@ export function defaultSettings(tenantId: string, defaults: SettingsDefaults): T
     jobWrapping: false,
     applyWithLinkedIn: false,
     postingPolicy: 'direct',
+    candidateRetentionMonths: DEFAULT_RETENTION_MONTHS,
     rsc: { status: 'not_connected' },
     admins: defaults.bootstrapAdmins.map((aadObjectId) => ({ aadObjectId })),
     recruiters: []

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fieldErrorCodes, isAbsoluteHttps } from './job';
+import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS } from './privacy';
 import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from './settings';
 
 /**
@@ -52,6 +53,13 @@ export const settingsInputSchema = z
     jobWrapping: toggle,
     applyWithLinkedIn: toggle,
     postingPolicy: z.enum(POSTING_POLICIES, { errorMap: () => ({ message: 'posting_policy_invalid' }) }),
+    /** Absent (a card from before the field existed) keeps the stored value; blank is an error. */
+    retentionMonths: z.preprocess(
+      (v) => (typeof v === 'string' ? (v.trim() === '' ? NaN : Number(v.trim())) : v),
+      z.number({ invalid_type_error: 'retention_months_invalid' })
+        .int('retention_months_invalid').min(MIN_RETENTION_MONTHS, 'retention_months_invalid').max(MAX_RETENTION_MONTHS, 'retention_months_invalid')
+        .optional()
+    ),
     rscClientId: optional(z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'client_id_invalid')),
     /** Write-only: blank keeps the stored secret. */
     rscClientSecret: optional(z.string().min(8, 'client_secret_invalid').max(256, 'client_secret_invalid').regex(/^\S+$/, 'client_secret_invalid')),
@@ -106,6 +114,7 @@ export function applySettingsInput(
     jobWrapping: input.jobWrapping,
     applyWithLinkedIn: input.applyWithLinkedIn,
     postingPolicy: input.postingPolicy,
+    candidateRetentionMonths: input.retentionMonths ?? current.candidateRetentionMonths,
     rsc: {
       clientId: input.rscClientId,
       organizationId: input.rscOrganizationId,
@@ -149,6 +158,7 @@ export function settingsChanges(before: TenantSettings, after: StoredSettings, s
     jobWrapping: String(s.jobWrapping),
     applyWithLinkedIn: String(s.applyWithLinkedIn),
     postingPolicy: s.postingPolicy,
+    candidateRetentionMonths: String(s.candidateRetentionMonths),
     'rsc.clientId': s.rsc.clientId ?? '',
     'rsc.organizationId': s.rsc.organizationId ?? '',
     'rsc.status': s.rsc.status,

@@ -1,9 +1,13 @@
 /** The candidate card (one template, both languages) and the `export status` card. */
 import { renderCard, type AdaptiveCardJson } from '../bot/cards';
-import { dateText } from '../bot/views';
+import { dateText, noticeCard } from '../bot/views';
+import { removalText } from '../privacy/candidateRemoval';
+import type { CandidateStore } from '../storage/candidateStore';
+import type { PurgeCheckState } from '../storage/privacyStore';
+import { isPurgeCheckStale, purgeCheckAgeDays } from '../domain/privacy';
 import { cardStrings, t, type Language } from '../i18n/strings';
 import type { ExportStatus } from '../storage/exportInbox';
-import { EXPORT_NOTICE_KIND, type ExportCardData } from './exportNotice';
+import { candidateView, EXPORT_NOTICE_KIND, type CandidateView, type ExportCardData } from './exportNotice';
 
 function jobWarning(language: Language, job: ExportCardData['job']): string {
   if (job.state === 'closed') return t(language, 'export.jobClosed', { id: job.id });
@@ -11,7 +15,8 @@ function jobWarning(language: Language, job: ExportCardData['job']): string {
   return '';
 }
 
-export function candidateExportedCard(language: Language, data: ExportCardData): AdaptiveCardJson {
+/** `data` with the person filled in (see `withCandidate`). */
+export function candidateExportedCard(language: Language, data: ExportCardData & { candidate: CandidateView }): AdaptiveCardJson {
   const { candidate, job } = data;
   const facts = [
     [t(language, 'export.company'), candidate.company],
@@ -35,12 +40,44 @@ export function candidateExportedCard(language: Language, data: ExportCardData):
   });
 }
 
-/** Registered with the notifier by the composition root: renders each recipient's card in their language. */
-export const exportRenderers = {
-  [EXPORT_NOTICE_KIND]: (language: Language, data: Record<string, unknown>) => ({ card: candidateExportedCard(language, data as ExportCardData) })
-};
+/**
+ * The card data with the person read from the candidate row (stored card data holds only the candidate's id; data
+ * from before that carries the person itself). Undefined when the candidate is gone.
+ */
+export async function withCandidate(candidates: Pick<CandidateStore, 'get'>, data: ExportCardData): Promise<(ExportCardData & { candidate: CandidateView }) | undefined> {
+  if (data.candidate) return data as ExportCardData & { candidate: CandidateView };
+  if (!data.candidateId || !data.tenantId) return undefined;
+  const candidate = await candidates.get(data.tenantId, data.candidateId);
+  return candidate ? { ...data, candidate: candidateView(candidate) } : undefined;
+}
 
-export function exportStatusCard(language: Language, status: ExportStatus, timeZone: string): AdaptiveCardJson {
+/**
+ * Registered with the notifier by the composition root: renders each recipient's card in their language, from the
+ * candidate row. A candidate removed meanwhile gets the removal card.
+ */
+export function exportRenderers(candidates: Pick<CandidateStore, 'get'>) {
+  return {
+    [EXPORT_NOTICE_KIND]: async (language: Language, data: Record<string, unknown>) => {
+      const full = await withCandidate(candidates, data as ExportCardData);
+      return { card: full ? candidateExportedCard(language, full) : noticeCard(removalText(language, {})) };
+    }
+  };
+}
+
+/** The purge check as `export status` shows it; undefined when Recruiter System Connect is off. */
+export interface PurgeCheckView extends PurgeCheckState {
+  now: Date;
+}
+
+function purgeFacts(language: Language, purge: PurgeCheckView | undefined, timeZone: string): { purgeChecked: string; purgeWarning: string } {
+  if (!purge) return { purgeChecked: t(language, 'exportStatus.purgeOff'), purgeWarning: '' };
+  const purgeChecked = purge.lastSuccessAt ? dateText(language, purge.lastSuccessAt, timeZone) : t(language, 'exportStatus.purgeNever');
+  const stale = isPurgeCheckStale(purge.lastSuccessAt, purge.firstAttemptAt, purge.now);
+  const days = purgeCheckAgeDays(purge.lastSuccessAt, purge.firstAttemptAt, purge.now);
+  return { purgeChecked, purgeWarning: stale ? t(language, 'exportStatus.purgeStale', { days, error: purge.lastError || '—' }) : '' };
+}
+
+export function exportStatusCard(language: Language, status: ExportStatus, timeZone: string, purge?: PurgeCheckView): AdaptiveCardJson {
   const last = status.lastSettled
     ? `${dateText(language, status.lastSettled.settledAt, timeZone)} (${t(language, `exportStatus.outcome.${status.lastSettled.status}`)})`
     : t(language, 'exportStatus.never');
@@ -48,6 +85,7 @@ export function exportStatusCard(language: Language, status: ExportStatus, timeZ
     s: cardStrings(language),
     pending: String(status.pending),
     last,
+    ...purgeFacts(language, purge, timeZone),
     problemsHeading: status.problems.length ? t(language, 'exportStatus.problems', { count: status.problems.length }) : t(language, 'exportStatus.noProblems'),
     problems: status.problems.map((problem) => ({
       title: t(language, problem.status === 'rejected' ? 'exportStatus.rejected' : 'exportStatus.failed', { id: problem.eventId }),

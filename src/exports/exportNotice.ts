@@ -13,11 +13,25 @@ export const EXPORT_NOTICE_KIND = 'candidate.exported';
 
 export type JobState = 'open' | 'closed' | 'unknown';
 
-/** What every recipient's card is rendered from (in their language, by `exportRenderers`). */
+export interface CandidateView {
+  name: string;
+  headline: string;
+  company: string;
+  title: string;
+  profileUrl: string;
+}
+
+/**
+ * What every recipient's card is rendered from (in their language, by `exportRenderers`). Stored (outbox, export
+ * record) with `candidateId` and without `candidate`: the renderer reads the person from the candidate row, so erasing
+ * that row leaves no personal data behind in notices.
+ */
 export interface ExportCardData {
   [key: string]: unknown;
   eventId: string;
-  candidate: { name: string; headline: string; company: string; title: string; profileUrl: string };
+  tenantId?: string;
+  candidateId?: string;
+  candidate?: CandidateView;
   job: { id: string; title: string; state: JobState };
   exporter: string;
   /** ISO time of the export. */
@@ -56,18 +70,29 @@ export function jobStateOf(job: Job | undefined): JobState {
 export function cardData(eventId: string, exported: ExportedCandidate, profile: CandidateProfile, job: Job | undefined, settings: TenantSettings, receivedAt: string): ExportCardData {
   return {
     eventId,
-    candidate: {
-      name: displayName(profile),
-      headline: profile.headline ?? '',
-      company: profile.currentCompany ?? '',
-      title: profile.currentTitle ?? '',
-      profileUrl: profile.profileUrl ?? ''
-    },
+    candidate: candidateView(profile),
     job: { id: job?.id ?? exported.partnerJobId ?? '', title: job?.title ?? '', state: jobStateOf(job) },
     exporter: exporterName(exported),
     exportedAt: exported.exportedAt ? new Date(exported.exportedAt).toISOString() : receivedAt,
     timeZone: settings.timeZone
   };
+}
+
+/** The candidate as the card shows them, from the export's profile or the stored candidate row. */
+export function candidateView(profile: CandidateProfile): CandidateView {
+  return {
+    name: displayName(profile),
+    headline: profile.headline ?? '',
+    company: profile.currentCompany ?? '',
+    title: profile.currentTitle ?? '',
+    profileUrl: profile.profileUrl ?? ''
+  };
+}
+
+/** The card data as stored: ids in place of the person. */
+export function storedCardData(data: ExportCardData, tenantId: string, candidateId: string): ExportCardData {
+  const { candidate: _person, ...rest } = data;
+  return { ...rest, tenantId, candidateId };
 }
 
 export function recipientsFor(job: Job | undefined, settings: TenantSettings, bootstrapAdmins: readonly string[]): Recipient[] {

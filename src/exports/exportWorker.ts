@@ -12,7 +12,7 @@ import type { CandidateStore } from '../storage/candidateStore';
 import type { DueExport, ExportInbox, Outcome, SettledExport } from '../storage/exportInbox';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
-import { cardData, exportNotices, profileOf, recipientsFor, type ExportCardData } from './exportNotice';
+import { cardData, exportNotices, profileOf, recipientsFor, storedCardData, type ExportCardData } from './exportNotice';
 
 export interface ExportWorkerDeps {
   inbox: ExportInbox;
@@ -157,13 +157,13 @@ export class ExportWorker {
     const job = await this.jobFor(item.tenantId, exported.partnerJobId);
     const profile = profileOf(exported);
     const data = cardData(item.eventId, exported, profile, job, settings, item.receivedAt);
-    await candidates.recordExport(
+    const candidate = await candidates.recordExport(
       item.tenantId,
       profile,
       { eventId: item.eventId, jobId: job?.id ?? exported.partnerJobId, exportedAt: data.exportedAt, exportedBy: data.exporter || undefined },
       now()
     );
-    return { status: 'done', card: data, recipients: recipientsFor(job, settings, this.deps.bootstrapAdmins) };
+    return { status: 'done', card: storedCardData(data, item.tenantId, candidate.id), recipients: recipientsFor(job, settings, this.deps.bootstrapAdmins) };
   }
 
   private async jobFor(tenantId: string, partnerJobId: string | undefined): Promise<Job | undefined> {

@@ -18,6 +18,8 @@ export interface HttpDeps {
   feed?: FeedEndpoint;
   /** LinkedIn Recruiter one-click export callback (issue 4); the routes answer 404 without it. */
   linkedInPush?: LinkedInPushDeps;
+  /** One-time downloads of a data subject's data (`candidate data`); absent, the route answers 404. */
+  privacyDownloads?: { takeDownload(token: string): Promise<{ fileName: string; body: string } | undefined> };
 }
 
 export interface LinkedInPushDeps {
@@ -55,6 +57,7 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
   });
 
   linkedInPushRoutes(server, deps);
+  privacyDownloadRoute(server, deps);
 
   server.get('/healthz', async (_req, res) => {
     const storage = await deps.storageHealthy().catch(() => false);
@@ -127,6 +130,25 @@ function linkedInPushRoutes(server: restify.Server, deps: HttpDeps): void {
     if (result === 'accepted') push!.accepted();
     // LinkedIn retries anything but a 2xx, so a repeated notification is acknowledged too, and ignored.
     sendJson(res, 200, { status: result });
+  });
+}
+
+/**
+ * GET /api/privacy/download/<token>: the JSON file of a `candidate data` request. The token is 256 random bits, works
+ * once and for an hour; an unknown, used or expired one gets the same 404, and nothing is cached on the way.
+ */
+function privacyDownloadRoute(server: restify.Server, deps: HttpDeps): void {
+  server.get('/api/privacy/download/:token', async (req, res) => {
+    res.header('cache-control', 'no-store');
+    res.header('x-content-type-options', 'nosniff');
+    const file = deps.privacyDownloads ? await deps.privacyDownloads.takeDownload(String(req.params.token)) : undefined;
+    if (!file) return sendJson(res, 404, { error: 'not_found', message: 'This download link is unknown, used already or expired. Ask the bot for a new one.' });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-disposition': `attachment; filename="${file.fileName}"`,
+      'content-length': Buffer.byteLength(file.body)
+    });
+    res.end(file.body);
   });
 }
 

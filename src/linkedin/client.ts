@@ -50,6 +50,31 @@ export const exportedCandidatesResponseSchema = z.object({ elements: z.array(exp
 
 export type ExportedCandidate = z.infer<typeof exportedCandidateSchema>;
 
+/**
+ * One entry of LinkedIn's purge list (`rest/atsPurgedExportedCandidates`): a member whose exported data the ATS must
+ * delete. LinkedIn does not publish the element's shape; the member URN is read where the export answer has it
+ * (`candidate.member`) or at the top level (`member`), and unknown fields are ignored.
+ */
+const purgedCandidateSchema = z
+  .object({
+    integrationContext: z.string().max(200).optional(),
+    member: text(200).optional(),
+    candidate: z.object({ member: text(200).optional() }).passthrough().optional()
+  })
+  .passthrough();
+
+const purgedCandidatesResponseSchema = z
+  .object({
+    elements: z.array(purgedCandidateSchema).default([]),
+    paging: z.object({ start: z.number().int().nonnegative().optional(), count: z.number().int().nonnegative().optional(), total: z.number().int().nonnegative().optional() }).passthrough().optional()
+  })
+  .passthrough();
+
+/** LinkedIn-Version of the versioned `rest/` API (the newest the docs name). */
+export const DEFAULT_LINKEDIN_API_VERSION = '202604';
+const PURGE_PAGE_SIZE = 100;
+const PURGE_MAX_PAGES = 1000;
+
 const tokenResponseSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() }).passthrough();
 
 /** A LinkedIn call that failed; `retryable` says whether trying again later may help. */
@@ -64,11 +89,18 @@ export interface LinkedInClientOptions {
   oauthBaseUrl: string;
   apiBaseUrl: string;
   timeoutMs: number;
+  /** `LinkedIn-Version` header of the versioned `rest/` calls; default DEFAULT_LINKEDIN_API_VERSION. */
+  apiVersion?: string;
   now?: () => number;
 }
 
 export interface ExportedCandidatesApi {
   exportedCandidates(credentials: LinkedInCredentials, requestId: string): Promise<ExportedCandidate[]>;
+}
+
+export interface PurgedCandidatesApi {
+  /** Member URNs LinkedIn lists for purging for this organization (all pages). */
+  purgedExportedCandidates(credentials: LinkedInCredentials, organizationId: string): Promise<string[]>;
 }
 
 interface CachedToken {
@@ -77,7 +109,7 @@ interface CachedToken {
 }
 
 /** Tokens are cached per client id until a minute before they expire; concurrent callers share one token request. */
-export class LinkedInClient implements ExportedCandidatesApi {
+export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesApi {
   private readonly tokens = new Map<string, { token: Promise<CachedToken>; expiresAt: number }>();
   private readonly now: () => number;
 
@@ -96,6 +128,47 @@ export class LinkedInClient implements ExportedCandidatesApi {
     const parsed = exportedCandidatesResponseSchema.safeParse(body);
     if (!parsed.success) throw new LinkedInError(`exportedCandidates: unexpected answer (${describe(parsed.error)})`, false);
     return parsed.data.elements;
+  }
+
+  /**
+   * LinkedIn's purge duty (RSC release notes, July 2023): poll `GET rest/atsPurgedExportedCandidates` at least every
+   * 30 days and delete the members it lists. Paged with start/count; entries of another organization are ignored.
+   */
+  async purgedExportedCandidates(credentials: LinkedInCredentials, organizationId: string): Promise<string[]> {
+    const token = await this.token(credentials);
+    const context = organizationUrn(organizationId);
+    const members = new Set<string>();
+    for (let page = 0, start = 0; page < PURGE_MAX_PAGES; page++) {
+      const url = new URL('/rest/atsPurgedExportedCandidates', this.options.apiBaseUrl);
+      url.searchParams.set('q', 'integrationContext');
+      url.searchParams.set('integrationContext', context);
+      url.searchParams.set('start', String(start));
+      url.searchParams.set('count', String(PURGE_PAGE_SIZE));
+      const response = await this.call(url, { headers: this.restHeaders(token) });
+      if (response.status === 401) this.tokens.delete(credentials.clientId);
+      const parsed = purgedCandidatesResponseSchema.safeParse(await this.json(response, 'atsPurgedExportedCandidates'));
+      if (!parsed.success) throw new LinkedInError(`atsPurgedExportedCandidates: unexpected answer (${describe(parsed.error)})`, false);
+      for (const element of parsed.data.elements) {
+        if (element.integrationContext && element.integrationContext !== context) continue;
+        const member = element.member ?? element.candidate?.member;
+        if (member) members.add(member);
+      }
+      const { elements, paging } = parsed.data;
+      start += elements.length;
+      const more = paging?.total !== undefined ? start < paging.total : elements.length >= PURGE_PAGE_SIZE;
+      if (!more || elements.length === 0) break;
+    }
+    return [...members];
+  }
+
+  /** Headers of LinkedIn's versioned `rest/` API. */
+  private restHeaders(token: string): Record<string, string> {
+    return {
+      authorization: `Bearer ${token}`,
+      'linkedin-version': this.options.apiVersion ?? DEFAULT_LINKEDIN_API_VERSION,
+      'x-restli-protocol-version': '2.0.0',
+      accept: 'application/json'
+    };
   }
 
   /** Decided synchronously, so a burst of concurrent calls shares one token request. */

@@ -5,8 +5,11 @@
 import type { Reply } from '../bot/types';
 import type { Language } from '../i18n/strings';
 
-/** Turns a notice's `message.data` into what the recipient sees, in their language. */
-export type Renderer = (language: Language, data: Record<string, unknown>) => Reply;
+/**
+ * Turns a notice's `message.data` into what the recipient sees, in their language. May read storage (a candidate
+ * card is rendered from the candidate row, so the outbox holds ids rather than personal data).
+ */
+export type Renderer = (language: Language, data: Record<string, unknown>) => Reply | Promise<Reply>;
 
 /** Renderers by `message.kind` (e.g. `feed.posted`, `candidate.exported`, `approval.request`). */
 export type RendererRegistry = Readonly<Record<string, Renderer>>;

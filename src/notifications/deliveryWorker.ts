@@ -263,7 +263,7 @@ export class DeliveryWorker {
       // Enqueued by a newer version of the bot (rolling deployment): leave it to a process that knows the kind.
       return this.waitAndSee(notice, token, 'unrenderable', `no renderer registered for "${notice.message.kind}" in this process`);
     }
-    const firstRender = this.render(notice, destination.language);
+    const firstRender = await this.render(notice, destination.language);
     if (firstRender instanceof Error) return this.park(notice, token, 'unrenderable', firstRender.message);
     let rendered: Rendered = firstRender;
 
@@ -277,7 +277,7 @@ export class DeliveryWorker {
       sending = await this.mine(notice!, token, () => ({ state: 'sending', leaseUntil: this.later(this.policy.sendLeaseMs) }));
       if (!sending) return undefined; // the claim was taken over while we waited: the new holder sends it
       if (sending.revision !== rendered.revision) {
-        const again = this.render(sending, destination.language);
+        const again = await this.render(sending, destination.language);
         if (!(again instanceof Error)) rendered = again;
       }
       return rendered.reply;
@@ -414,7 +414,7 @@ export class DeliveryWorker {
     const sent = notice.sent;
     const done = (change: (current: OutboxNotice) => OutboxChange) =>
       this.mine(notice, token, (current) => ({ state: 'sent', leaseUntil: undefined, claimToken: undefined, ...change(current) }));
-    const rendered = this.render(notice, sent.language as Language);
+    const rendered = await this.render(notice, sent.language as Language);
     if (rendered instanceof Error) return void (await done(() => ({ updatePending: false, lastError: rendered.message })));
 
     await this.options.limiter.acquire(notice.tenantId, limiterKeyOf(notice.to));
@@ -463,11 +463,11 @@ export class DeliveryWorker {
     return destination;
   }
 
-  private render(notice: OutboxNotice, language: Language): Rendered | Error {
+  private async render(notice: OutboxNotice, language: Language): Promise<Rendered | Error> {
     const renderer = this.options.renderers[notice.message.kind];
     if (!renderer) return new Error(`no renderer registered for "${notice.message.kind}"`);
     try {
-      return { reply: renderer(language, notice.message.data), revision: notice.revision };
+      return { reply: await renderer(language, notice.message.data), revision: notice.revision };
     } catch (error) {
       return new Error(`renderer for "${notice.message.kind}" failed: ${(error as Error).message}`);
     }

@@ -57,7 +57,17 @@ export class OutboxNotifier implements Notifier {
   private async restate(row: OutboxNotice, message: Notice['message']): Promise<void> {
     let current: OutboxNotice | undefined = row;
     for (let attempt = 0; current && attempt < 20; attempt++) {
-      if (current.state === 'failed') return;
+      // A parked notice is never sent, but its stored message still changes (an erased candidate leaves no trace).
+      if (current.state === 'failed') {
+        try {
+          await this.outbox.update(current, { message, revision: current.revision + 1 });
+          return;
+        } catch (error) {
+          if (!(error instanceof OutboxConflictError)) throw error;
+          current = await this.outbox.get(row.tenantId, row.key);
+          continue;
+        }
+      }
       const needsUpdate = current.state === 'sent' || current.state === 'updating' || current.updatePending;
       try {
         await this.outbox.update(current, {

@@ -5,7 +5,8 @@
  */
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { candidateIdFor, identityKeys, LINKEDIN_SOURCE, withExport, type Candidate, type CandidateExportLink, type CandidateProfile } from '../domain/candidate';
-import { encodeKey, isStatus } from './tables';
+import { encodeKey, isStatus, odataString } from './tables';
+import type { TenantRegistry } from './tenantRegistry';
 
 export const CANDIDATES_TABLE = 'candidates';
 
@@ -16,6 +17,14 @@ export interface CandidateStore {
    */
   recordExport(tenantId: string, profile: CandidateProfile, link: CandidateExportLink, now: Date): Promise<Candidate>;
   get(tenantId: string, id: string): Promise<Candidate | undefined>;
+  /** Every candidate of the tenant (an admin's search or the daily retention pass, not a hot path). */
+  list(tenantId: string): Promise<Candidate[]>;
+  /** The candidate holding this identity (member URN or email), if any. */
+  findByIdentity(tenantId: string, identity: { memberUrn?: string; email?: string }): Promise<Candidate | undefined>;
+  /** Records an activity (review, hand-over): the retention period starts again. */
+  touch(tenantId: string, id: string, at: Date): Promise<void>;
+  /** Deletes the candidate and every key row pointing to it; returns how many rows went. */
+  remove(tenantId: string, id: string): Promise<number>;
 }
 
 interface CandidateEntity {
@@ -30,9 +39,11 @@ const candidateRow = (id: string) => `cand|${id}`;
 const keyRow = (key: string) => `key|${key}`;
 
 export class TableCandidateStore implements CandidateStore {
-  constructor(private readonly table: TableClient) {}
+  /** `tenants`: the registry of tenants the daily jobs visit; a tenant with candidates must be one of them. */
+  constructor(private readonly table: TableClient, private readonly tenants?: TenantRegistry) {}
 
   async recordExport(tenantId: string, profile: CandidateProfile, link: CandidateExportLink, now: Date): Promise<Candidate> {
+    await this.tenants?.add(tenantId);
     const keys = identityKeys(profile);
     if (keys.length === 0) keys.push(`event-${encodeKey(link.eventId)}`); // nobody to match: one candidate per export
     const known = await this.findByKeys(tenantId, keys);
@@ -55,6 +66,54 @@ export class TableCandidateStore implements CandidateStore {
     }
   }
 
+  async list(tenantId: string): Promise<Candidate[]> {
+    const filter = `PartitionKey eq ${odataString(partition(tenantId))} and RowKey ge 'cand|' and RowKey lt 'cand}'`;
+    const found: Candidate[] = [];
+    for await (const row of this.table.listEntities<CandidateEntity>({ queryOptions: { filter } })) {
+      found.push({ ...(JSON.parse(row.data) as Candidate), etag: row.etag });
+    }
+    return found;
+  }
+
+  async findByIdentity(tenantId: string, identity: { memberUrn?: string; email?: string }): Promise<Candidate | undefined> {
+    const keys = identityKeys({ memberUrn: identity.memberUrn, emails: identity.email ? [identity.email] : [] });
+    const id = keys.length ? await this.findByKeys(tenantId, keys) : undefined;
+    return id ? this.get(tenantId, id) : undefined;
+  }
+
+  async touch(tenantId: string, id: string, at: Date): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const existing = await this.get(tenantId, id);
+      if (!existing) return;
+      if (existing.lastActivityAt && existing.lastActivityAt >= at.toISOString()) return;
+      try {
+        const touched: Candidate = { ...existing, lastActivityAt: at.toISOString() };
+        await this.table.updateEntity<CandidateEntity>({ partitionKey: partition(tenantId), rowKey: candidateRow(id), data: serialise(touched) }, 'Replace', { etag: existing.etag });
+        return;
+      } catch (error) {
+        if (!isStatus(error, 412) && !isStatus(error, 404)) throw error;
+      }
+    }
+  }
+
+  /** Key rows are found by what they point to, so no key outlives its candidate. */
+  async remove(tenantId: string, id: string): Promise<number> {
+    const filter = `PartitionKey eq ${odataString(partition(tenantId))} and RowKey ge 'key|' and RowKey lt 'key}' and candidateId eq ${odataString(id)}`;
+    const rows: string[] = [];
+    for await (const row of this.table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) rows.push(row.rowKey!);
+    rows.push(candidateRow(id)); // last: until it goes, a retry still finds the candidate
+    let removed = 0;
+    for (const rowKey of rows) {
+      try {
+        await this.table.deleteEntity(partition(tenantId), rowKey);
+        removed++;
+      } catch (error) {
+        if (!isStatus(error, 404)) throw error;
+      }
+    }
+    return removed;
+  }
+
   /** The candidate of the strongest key that has one (looked up together). */
   private async findByKeys(tenantId: string, keys: string[]): Promise<string | undefined> {
     const found = await Promise.all(
@@ -73,7 +132,7 @@ export class TableCandidateStore implements CandidateStore {
 
   /** Candidate and keys in one transaction; undefined when any of them exists already (someone was quicker). */
   private async createWithKeys(tenantId: string, id: string, keys: string[], profile: CandidateProfile, link: CandidateExportLink, now: Date): Promise<Candidate | undefined> {
-    const fresh: Candidate = { ...profile, id, tenantId, source: LINKEDIN_SOURCE, exports: [link], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    const fresh: Candidate = { ...profile, id, tenantId, source: LINKEDIN_SOURCE, exports: [link], createdAt: now.toISOString(), updatedAt: now.toISOString(), lastActivityAt: now.toISOString() };
     const actions: TransactionAction[] = [
       ['create', { partitionKey: partition(tenantId), rowKey: candidateRow(id), data: serialise(fresh) }],
       ...keys.map((key): TransactionAction => ['create', { partitionKey: partition(tenantId), rowKey: keyRow(key), candidateId: id }])
@@ -102,7 +161,7 @@ export class TableCandidateStore implements CandidateStore {
     for (let attempt = 0; attempt < 10; attempt++) {
       const existing = await this.get(tenantId, id);
       if (!existing) {
-        const fresh: Candidate = { ...profile, id, tenantId, source: LINKEDIN_SOURCE, exports: [link], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+        const fresh: Candidate = { ...profile, id, tenantId, source: LINKEDIN_SOURCE, exports: [link], createdAt: now.toISOString(), updatedAt: now.toISOString(), lastActivityAt: now.toISOString() };
         try {
           await this.table.createEntity<CandidateEntity>({ partitionKey: partition(tenantId), rowKey: candidateRow(id), data: serialise(fresh) });
           return fresh;

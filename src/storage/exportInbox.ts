@@ -71,6 +71,8 @@ export interface ExportInbox {
   /** Records the first reviewer; returns the event as stored afterwards (undefined if unknown). */
   markReviewed(tenantId: string, eventId: string, reviewer: { aadObjectId: string; name: string }, at: Date): Promise<SettledExport | undefined>;
   status(tenantId: string, maxProblems?: number): Promise<ExportStatus>;
+  /** Deletes every row of the event (its outcome and any work item left); returns how many rows went. */
+  forget(tenantId: string, eventId: string): Promise<number>;
 }
 
 const DUE = 'due';
@@ -214,6 +216,20 @@ export class TableExportInbox implements ExportInbox {
       return { ...event, reviewedBy: reviewer, reviewedAt: at.toISOString() };
     }
     return this.get(tenantId, eventId);
+  }
+
+  async forget(tenantId: string, eventId: string): Promise<number> {
+    const rows: [string, string][] = [[DUE, dueKey(tenantId, eventId)], [evPartition(tenantId), encodeKey(eventId)]];
+    let removed = 0;
+    for (const [partitionKey, rowKey] of rows) {
+      try {
+        await this.table.deleteEntity(partitionKey, rowKey);
+        removed++;
+      } catch (error) {
+        if (!isStatus(error, 404)) throw error;
+      }
+    }
+    return removed;
   }
 
   async status(tenantId: string, maxProblems = 10): Promise<ExportStatus> {

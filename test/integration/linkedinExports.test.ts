@@ -112,7 +112,7 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
     assert.equal(toAlex.thread, 'export:n10');
     assert.equal(toAlex.message.kind, 'candidate.exported');
 
-    const card = exportRenderers['candidate.exported']('en', toAlex.message.data);
+    const card = await exportRenderers(rig.candidates)['candidate.exported']('en', toAlex.message.data);
     const text = cardText(card.card);
     for (const expected of ['Nora Candidate10', 'Senior backend engineer · TypeScript', 'Fabrikam', 'Tech lead', `Backend Engineer (${job.id})`, 'Rita Recruiter', 'Open LinkedIn profile', 'Open job', 'Mark reviewed']) {
       assert.ok(text.includes(expected), `card lacks "${expected}":\n${text}`);
@@ -121,7 +121,7 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
     assert.equal(actions.find((a) => a.type === 'Action.OpenUrl')?.url, 'https://www.linkedin.com/in/nora-10');
     assert.deepEqual(actions.find((a) => a.verb === 'job.show')?.data, { jobId: job.id });
     assert.deepEqual(actions.find((a) => a.verb === 'candidate.review')?.data, { eventId: 'n10' });
-    assert.match(cardText(exportRenderers['candidate.exported']('nb', toAlex.message.data).card), /Merk som gjennomgått/);
+    assert.match(cardText((await exportRenderers(rig.candidates)['candidate.exported']('nb', toAlex.message.data)).card), /Merk som gjennomgått/);
 
     const event = await rig.inbox.get(TENANT, 'n10');
     assert.equal(event?.status, 'done');
@@ -199,7 +199,7 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
     assert.equal(rig.linkedIn.candidateRequests.length, 4);
     assert.equal(notifier.all().length, 0);
 
-    const bot = new BotHarness({ jobs: rig.jobs, feed: await unusedFeed(azurite().connection, rig.settings), conversations: undefined as never, settings: rig.settings, bootstrapAdmins: [], now: () => new Date(), exportInbox: rig.inbox, notifier });
+    const bot = new BotHarness({ jobs: rig.jobs, feed: await unusedFeed(azurite().connection, rig.settings), conversations: undefined as never, settings: rig.settings, bootstrapAdmins: [], now: () => new Date(), exportInbox: rig.inbox, candidates: rig.candidates, notifier });
     const [reply] = await bot.say(ADMIN, 'export status');
     const text = cardText(reply.attachments?.[0]?.content);
     assert.match(text, /Failed: event n50/);
@@ -214,7 +214,7 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
     await rig.push(pushBody('n60'));
     const notices = await waitFor('notices', () => (notifier.all().length ? notifier.all() : undefined));
     assert.deepEqual(notices.map((n) => n.key), ['export:n60:aad-admin']);
-    const text = cardText(candidateExportedCard('en', notices[0].message.data as ExportCardData));
+    const text = cardText((await exportRenderers(rig.candidates)['candidate.exported']('en', notices[0].message.data)).card);
     assert.match(text, /exported to job J0000000000, which this bot does not know/);
     assert.doesNotMatch(text, /Open job/);
   });
@@ -240,7 +240,7 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
     rig.linkedIn.exports.set('req-n80', person(80, job.id));
     await rig.push(pushBody('n80'));
     await waitFor('settled', () => rig.inbox.get(TENANT, 'n80'));
-    const bot = new BotHarness({ jobs: rig.jobs, feed: await unusedFeed(azurite().connection, rig.settings), conversations: undefined as never, settings: rig.settings, bootstrapAdmins: [], now: () => new Date(), exportInbox: rig.inbox, notifier });
+    const bot = new BotHarness({ jobs: rig.jobs, feed: await unusedFeed(azurite().connection, rig.settings), conversations: undefined as never, settings: rig.settings, bootstrapAdmins: [], now: () => new Date(), exportInbox: rig.inbox, candidates: rig.candidates, notifier });
     const card = await bot.execute({ ...RITA }, 'candidate.review', { eventId: 'n80' });
     assert.match(cardText(card), /Reviewed by Rita Recruiter/);
     assert.doesNotMatch(cardText(card), /Mark reviewed/);
@@ -379,10 +379,12 @@ describe('LinkedIn exports with the real notification outbox and a Bot Connector
       await conversations.save({ tenantId: TENANT, aadObjectId: person.aadObjectId, reference: personalReference(connector.url, TENANT, person.aadObjectId), language: 'en', active: true, updatedAt: new Date().toISOString() });
     }
     const adapter = new TeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' });
+    // Cards are rendered from the candidate row, which the rig (made below, with the notifier) stores.
+    const renderers = exportRenderers({ get: (tenantId: string, id: string) => rig.candidates.get(tenantId, id) });
     const delivery = new DeliveryWorker({
-      outbox, conversations, chat: new TeamsChatSender(adapter as never, ''), renderers: exportRenderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY
+      outbox, conversations, chat: new TeamsChatSender(adapter as never, ''), renderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY
     });
-    const notifier = new OutboxNotifier(outbox, exportRenderers, delivery);
+    const notifier = new OutboxNotifier(outbox, renderers, delivery);
     const rig = await new ExportsRig({ connection: azurite().connection, notifier }).start();
     delivery.start();
     rig.worker.start();
@@ -394,7 +396,7 @@ describe('LinkedIn exports with the real notification outbox and a Bot Connector
       assert.deepEqual(connector.sent.map((a) => a.conversationId).sort(), [`a:${TENANT}:${ALEX.aadObjectId}`, `a:${TENANT}:${RITA.aadObjectId}`].sort());
       for (const sent of connector.sent) assert.match(cardText((sent.activity.attachments as { content: never }[])[0].content), /Nora Candidate90/);
 
-      const bot = new BotHarness({ jobs: rig.jobs, feed: await unusedFeed(azurite().connection, rig.settings), conversations, settings: rig.settings, bootstrapAdmins: [], now: () => new Date(), exportInbox: rig.inbox, notifier });
+      const bot = new BotHarness({ jobs: rig.jobs, feed: await unusedFeed(azurite().connection, rig.settings), conversations, settings: rig.settings, bootstrapAdmins: [], now: () => new Date(), exportInbox: rig.inbox, candidates: rig.candidates, notifier });
       const returned = await bot.execute({ ...RITA }, 'candidate.review', { eventId: 'r1' });
       assert.match(cardText(returned), /Reviewed by Rita Recruiter/);
       await waitFor('two updates', () => (connector.updates.length >= 2 ? true : undefined), 20000);

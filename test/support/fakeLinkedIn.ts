@@ -40,6 +40,13 @@ export class FakeLinkedIn {
   /** Answers by request id; unknown ids get `fallback(requestId)` when set, 404 otherwise. */
   readonly exports = new Map<string, FakeExport>();
   fallback?: (requestId: string) => FakeExport;
+  /** Members on LinkedIn's purge list (`rest/atsPurgedExportedCandidates`), with their organization (default ours). */
+  readonly purged: { member: string; integrationContext?: string }[] = [];
+  /** Every purge list call: its query and the versioned API's headers. */
+  purgeRequests: { query: Record<string, string>; linkedInVersion?: string; restliProtocol?: string }[] = [];
+  /** The next `count` purge list calls fail with `status`. */
+  purgeFailures = 0;
+  purgeFailStatus = 500;
 
   private failures = 0;
   private failStatus = 500;
@@ -111,6 +118,7 @@ export class FakeLinkedIn {
     const body = await readBody(req);
     if (req.method === 'POST' && url.pathname === '/oauth/v2/accessToken') return this.token(body, res);
     if (req.method === 'GET' && url.pathname === '/v2/exportedCandidates') return this.exported(req, url, res);
+    if (req.method === 'GET' && url.pathname === '/rest/atsPurgedExportedCandidates') return this.purgeList(req, url, res);
     send(res, 404, { message: 'not found' });
   }
 
@@ -122,6 +130,22 @@ export class FakeLinkedIn {
     const token = randomBytes(16).toString('hex');
     this.tokens.add(token);
     send(res, 200, { access_token: token, expires_in: 1800 });
+  }
+
+  private purgeList(req: IncomingMessage, url: URL, res: ServerResponse): void {
+    this.purgeRequests.push({
+      query: Object.fromEntries(url.searchParams),
+      linkedInVersion: header(req, 'linkedin-version'),
+      restliProtocol: header(req, 'x-restli-protocol-version')
+    });
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (!this.tokens.has(token)) return send(res, 401, { message: 'bad token' });
+    if (!header(req, 'linkedin-version')) return send(res, 400, { message: 'LinkedIn-Version header missing' });
+    if (this.purgeFailures > 0) {
+      this.purgeFailures--;
+      return send(res, this.purgeFailStatus, { message: 'failure on purpose' });
+    }
+    send(res, 200, purgePage(this, url));
   }
 
   private async exported(req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> {
@@ -148,6 +172,18 @@ export class FakeLinkedIn {
   }
 }
 
+/** Paged like Rest.li collections: `start`/`count` in, `paging.total` out; `integrationContext` filters. */
+function purgePage(fake: FakeLinkedIn, url: URL): unknown {
+  const start = Number(url.searchParams.get('start') ?? 0);
+  const count = Number(url.searchParams.get('count') ?? 10);
+  const ours = `urn:li:organization:${fake.options.organizationId}`;
+  const wanted = url.searchParams.get('integrationContext');
+  const all = fake.purged
+    .map((entry) => ({ integrationContext: entry.integrationContext ?? ours, member: entry.member, purgedAt: Date.now() }))
+    .filter((entry) => !wanted || entry.integrationContext === wanted);
+  return { elements: all.slice(start, start + count), paging: { start, count, total: all.length } };
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -155,6 +191,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -1,8 +1,10 @@
 /** `export status` for admins, and "Mark reviewed" on a candidate card. */
 import { AppError } from '../../domain/errors';
 import { seesAllJobs } from '../../domain/settings';
-import { candidateExportedCard, exportStatusCard } from '../../exports/exportCards';
-import { EXPORT_NOTICE_KIND, exportThread, type ExportCardData } from '../../exports/exportNotice';
+import { candidateExportedCard, exportStatusCard, withCandidate } from '../../exports/exportCards';
+import { EXPORT_NOTICE_KIND, exportThread, type CandidateView, type ExportCardData } from '../../exports/exportNotice';
+import { removalText } from '../../privacy/candidateRemoval';
+import { noticeCard } from '../views';
 import { t } from '../../i18n/strings';
 import type { ExportInbox } from '../../storage/exportInbox';
 import type { BotDeps, CardHandler, MessageHandler } from '../types';
@@ -15,8 +17,13 @@ function inboxOf(deps: BotDeps): ExportInbox {
 
 export const showExportStatus: MessageHandler = async (deps, caller) => {
   requireRole(caller, 'admin');
-  const [status, settings] = await Promise.all([inboxOf(deps).status(caller.tenantId), deps.settings.get(caller.tenantId)]);
-  return { card: exportStatusCard(caller.language, status, settings.timeZone) };
+  const [status, settings, purge] = await Promise.all([
+    inboxOf(deps).status(caller.tenantId),
+    deps.settings.get(caller.tenantId),
+    deps.privacy?.purgeState(caller.tenantId)
+  ]);
+  const purgeOn = settings.rsc.status === 'enabled' || Boolean(purge?.lastAttemptAt);
+  return { card: exportStatusCard(caller.language, status, settings.timeZone, purgeOn ? { ...purge, now: deps.now() } : undefined) };
 };
 
 /**
@@ -33,5 +40,7 @@ export const markCandidateReviewed: CardHandler = async (deps, caller, data) => 
   const reviewed = (await inbox.markReviewed(caller.tenantId, eventId, { aadObjectId: caller.aadObjectId, name: caller.name }, deps.now())) ?? event;
   const card: ExportCardData = { ...(reviewed.card as ExportCardData), reviewedBy: reviewed.reviewedBy?.name, reviewedAt: reviewed.reviewedAt };
   await deps.notifier?.updateThread(caller.tenantId, exportThread(eventId), { kind: EXPORT_NOTICE_KIND, data: card });
-  return { card: candidateExportedCard(caller.language, card) };
+  if (card.candidateId) await deps.candidates?.touch(caller.tenantId, card.candidateId, deps.now());
+  const full = deps.candidates ? await withCandidate(deps.candidates, card) : card.candidate ? (card as ExportCardData & { candidate: CandidateView }) : undefined;
+  return { card: full ? candidateExportedCard(caller.language, full) : noticeCard(removalText(caller.language, {})) };
 };
