@@ -8,7 +8,7 @@ import type { Server } from 'restify';
 import { createJob, validateJobInput, type Author, type Job } from '../../src/domain/job';
 import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
 import { ExportWorker, type ExportWorkerOptions } from '../../src/exports/exportWorker';
-import { createHttpServer } from '../../src/http/server';
+import { createHttpServer, type HttpDeps } from '../../src/http/server';
 import { LinkedInClient } from '../../src/linkedin/client';
 import { EnvPushKeyResolver } from '../../src/linkedin/push';
 import { silentLogger } from '../../src/logger';
@@ -87,6 +87,8 @@ export interface RigOptions {
   worker?: Partial<ExportWorkerOptions>;
   /** Share tables with another rig (two processes on one storage). */
   tables?: { exports: string; candidates: string; jobs: string };
+  /** The one-time download route of `candidate data`. */
+  privacyDownloads?: HttpDeps['privacyDownloads'];
 }
 
 export class ExportsRig {
@@ -130,6 +132,7 @@ export class ExportsRig {
       storageHealthy: async () => true,
       maxBodyBytes: 64 * 1024,
       logger: silentLogger,
+      privacyDownloads: this.options.privacyDownloads,
       linkedInPush: { keys: new EnvPushKeyResolver(PUSH_KEY, TENANT), settings: this.settings, inbox: this.inbox, accepted: () => this.worker.kick(), now: () => new Date() }
     });
     await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
