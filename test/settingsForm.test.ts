@@ -33,7 +33,11 @@ describe('settings form rules', () => {
     ['an unknown RSC status', { rscStatus: 'on' }, 'rsc_status_invalid'],
     ['Enabled without client id and organization', { rscStatus: 'enabled' }, 'rsc_incomplete'],
     ['a channel id that is not a Teams one', { channelId: 'general' }, 'channel_id_invalid'],
-    ['a typed person that is neither email nor id', { adminsAdd: 'Kari' }, 'person_text_invalid']
+    ['a typed person that is neither email nor id', { adminsAdd: 'Kari' }, 'person_text_invalid'],
+    ['keeping candidates for 0 months', { retentionMonths: '0' }, 'retention_months_invalid'],
+    ['keeping candidates for 37 months', { retentionMonths: '37' }, 'retention_months_invalid'],
+    ['keeping candidates for 2.5 months', { retentionMonths: '2.5' }, 'retention_months_invalid'],
+    ['a blank retention period', { retentionMonths: '' }, 'retention_months_invalid']
   ];
   for (const [what, overrides, code] of rejections) {
     it(`rejects ${what} (${code})`, () => {
@@ -54,6 +58,21 @@ describe('settings form rules', () => {
     assert.deepEqual(changes.find((c) => c.field === 'companyId'), { field: 'companyId', old: '1', new: '2' });
     assert.deepEqual(changes.find((c) => c.field === 'rsc.clientSecret'), { field: 'rsc.clientSecret', old: '', new: '', secret: true });
     assert.doesNotMatch(JSON.stringify(changes), /super-secret/);
+  });
+
+  it('keeps candidates 6 months by default; the card sets 1–36, and a card without the field keeps the stored value', () => {
+    const before = defaultSettings('t', { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] });
+    assert.equal(before.candidateRetentionMonths, 6);
+    const people = { admins: [{ aadObjectId: 'a' }], recruiters: [] };
+    const set = validateSettingsInput(settingsForm({ retentionMonths: '12' }));
+    assert.ok(set.ok);
+    const after = applySettingsInput(before, set.value, people, undefined);
+    assert.equal(after.candidateRetentionMonths, 12);
+    assert.deepEqual(settingsChanges(before, after, false).find((c) => c.field === 'candidateRetentionMonths'), { field: 'candidateRetentionMonths', old: '6', new: '12' });
+    const { retentionMonths: _omitted, ...stale } = settingsForm({}) as Record<string, unknown>;
+    const kept = validateSettingsInput(stale);
+    assert.ok(kept.ok);
+    assert.equal(applySettingsInput({ ...before, candidateRetentionMonths: 24 }, kept.value, people, undefined).candidateRetentionMonths, 24);
   });
 
   it('only hiring managers need approval, and only under the approval policy', () => {

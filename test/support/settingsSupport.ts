@@ -14,6 +14,7 @@ export function settingsForm(overrides: Record<string, unknown> = {}): Record<st
     jobWrapping: 'false',
     applyWithLinkedIn: 'false',
     postingPolicy: 'direct',
+    retentionMonths: '6',
     rscClientId: '',
     rscClientSecret: '',
     rscOrganizationId: '',
