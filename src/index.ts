@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
-import { ConfigError, envLinkedInCredentials, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
+import { ConfigError, deploymentTenant, envLinkedInCredentials, isProduction, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { secretBoxFrom } from './storage/secretBox';
 import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
 import { exportRenderers } from './exports/exportCards';
@@ -32,8 +32,12 @@ import { feedNoticeRenderers } from './bot/notices/feedNotices';
 import { approvalRenderers } from './notifications/approvalNotices';
 import { loadEnvFiles } from './tools/envFiles';
 
-/** Environment files (Teams Toolkit style) under the variables already set; the real environment wins. */
+/**
+ * Environment files (Teams Toolkit style) under the variables already set; the real environment wins. In production
+ * only the real environment counts: a stray env/ file in an image must not configure a live bot.
+ */
 function environment(): Record<string, string | undefined> {
+  if (isProduction(process.env)) return { ...process.env };
   const envName = process.env.TEAMSFX_ENV || 'local';
   const fromFiles = existsSync(resolve('env', `.env.${envName}`)) ? loadEnvFiles(envName, 'env') : {};
   return { ...fromFiles, ...process.env };
