@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SettingsDefaults } from './domain/settings';
+import { envSettingsApplyTo, type TenancyPolicy } from './domain/tenancy';
 import { isTimeZone } from './domain/settingsForm';
 
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -90,25 +91,43 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-/** The environment's LinkedIn settings: defaults for every tenant until admins store their own. */
-export function settingsDefaults(config: Config): SettingsDefaults {
-  return {
+/** Who the bot serves, and which tenant the environment's settings belong to (see src/domain/tenancy.ts). */
+export function tenancyOf(config: Config): TenancyPolicy {
+  return { teamsOnly: Boolean(config.BOT_ID), allowedTenantIds: config.ALLOWED_TENANT_IDS, deploymentTenantId: deploymentTenant(config) };
+}
+
+/**
+ * The environment's LinkedIn settings, for the tenant asking: the deployment's own tenant gets them all (identity,
+ * ADMIN_AAD_IDS); any other tenant only the schedule's defaults, and configures itself on the settings card.
+ */
+export function settingsDefaults(config: Config): (tenantId: string) => SettingsDefaults {
+  const tenancy = tenancyOf(config);
+  const schedule = { buildTime: config.FEED_BUILD_TIME, timeZone: config.FEED_TIME_ZONE };
+  const own: SettingsDefaults = {
     companyName: config.LINKEDIN_COMPANY_NAME,
     companyId: config.LINKEDIN_COMPANY_ID,
     publisher: config.LINKEDIN_PUBLISHER,
     publisherUrl: config.LINKEDIN_PUBLISHER_URL,
     posterEmail: config.LINKEDIN_POSTER_EMAIL,
-    buildTime: config.FEED_BUILD_TIME,
-    timeZone: config.FEED_TIME_ZONE,
+    ...schedule,
     bootstrapAdmins: config.ADMIN_AAD_IDS
   };
+  const others: SettingsDefaults = { ...schedule, bootstrapAdmins: [] };
+  return (tenantId) => (envSettingsApplyTo(tenancy, tenantId) ? own : others);
 }
 
-/** LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET, when both are set. */
-export function envLinkedInCredentials(config: Config): { clientId: string; clientSecret: string } | undefined {
-  return config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET
-    ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET }
-    : undefined;
+/** ADMIN_AAD_IDS, for the tenant asking: admins of the deployment's own tenant only. */
+export function bootstrapAdminsFor(config: Config): (tenantId: string) => readonly string[] {
+  const tenancy = tenancyOf(config);
+  return (tenantId) => (envSettingsApplyTo(tenancy, tenantId) ? config.ADMIN_AAD_IDS : []);
+}
+
+/** LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET, when both are set, for the deployment's own tenant only. */
+export function envLinkedInCredentials(config: Config): (tenantId: string) => { clientId: string; clientSecret: string } | undefined {
+  const tenancy = tenancyOf(config);
+  const credentials =
+    config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET } : undefined;
+  return (tenantId) => (envSettingsApplyTo(tenancy, tenantId) ? credentials : undefined);
 }
 
 /**

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
-import { ConfigError, deploymentTenant, envLinkedInCredentials, isProduction, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
+import { bootstrapAdminsFor, ConfigError, envLinkedInCredentials, isProduction, tenancyOf, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { secretBoxFrom } from './storage/secretBox';
 import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
 import { exportRenderers } from './exports/exportCards';
@@ -31,6 +31,8 @@ import { builtInRenderers } from './notifications/renderers';
 import { feedNoticeRenderers } from './bot/notices/feedNotices';
 import { approvalRenderers } from './notifications/approvalNotices';
 import { loadEnvFiles } from './tools/envFiles';
+import { envSettingsApplyTo } from './domain/tenancy';
+import { unreadableSecretNotices } from './notifications/settingsNotices';
 
 /**
  * Environment files (Teams Toolkit style) under the variables already set; the real environment wins. In production
@@ -85,7 +87,20 @@ export async function main(): Promise<void> {
   const tenants = new TableTenantRegistry(feedTables.tenants);
   await tenants.backfillFrom(jobsTable);
   const jobs = new TableJobStore(jobsTable, tenants);
-  const settings = new TableSettingsStore(settingsTable, settingsDefaults(config), secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY), envLinkedInCredentials(config));
+  const tenancy = tenancyOf(config);
+  const adminsByEnv = bootstrapAdminsFor(config);
+  if (!tenancy.deploymentTenantId && tenancy.teamsOnly) {
+    logger.warn('tenancy: no BOT_TENANT_ID or LINKEDIN_TENANT_ID, so settings from the environment (ADMIN_AAD_IDS, LINKEDIN_*) apply to no tenant');
+  }
+  // Late-bound: the notifier needs the adapter, and settings come first.
+  let tellAdminsSecretUnreadable: (tenantId: string, secretId: string) => Promise<void> = async () => undefined;
+  const settings = new TableSettingsStore(
+    settingsTable,
+    settingsDefaults(config),
+    secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY, config.SETTINGS_ENCRYPTION_KEY_PREVIOUS),
+    envLinkedInCredentials(config),
+    (tenantId, secretId) => tellAdminsSecretUnreadable(tenantId, secretId)
+  );
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? '',
     MicrosoftAppPassword: config.BOT_PASSWORD ?? '',
@@ -103,6 +118,15 @@ export async function main(): Promise<void> {
     logger
   });
   const notifier = notifications.notifier;
+  const toldUnreadable = new Set<string>();
+  tellAdminsSecretUnreadable = async (tenantId, secretId) => {
+    if (toldUnreadable.has(secretId)) return;
+    logger.error('settings: the stored LinkedIn client secret cannot be read (SETTINGS_ENCRYPTION_KEY changed?); it counts as not set', { tenantId });
+    const current = await settings.get(tenantId);
+    const admins = [...adminsByEnv(tenantId), ...current.admins.map((admin) => admin.aadObjectId)];
+    await notifier.enqueue(unreadableSecretNotices(tenantId, admins, secretId));
+    toldUnreadable.add(secretId);
+  };
   const leases = new TableLeaseStore(feedTables.leases);
   let listeningPort = config.PORT;
   const feed = new LinkedInFeed({
@@ -110,7 +134,10 @@ export async function main(): Promise<void> {
     snapshots: new TableFeedSnapshotStore(feedTables.snapshots),
     leases,
     events: new TableFeedEventStore(feedTables.events),
-    tokens: new TableFeedTokenStore(feedTables.tokens, config.LINKEDIN_FEED_TOKEN),
+    tokens: new TableFeedTokenStore(
+      feedTables.tokens,
+      config.LINKEDIN_FEED_TOKEN ? { token: config.LINKEDIN_FEED_TOKEN, tenantId: tenancy.deploymentTenantId } : undefined
+    ),
     settings,
     notifier,
     logger,
@@ -130,6 +157,7 @@ export async function main(): Promise<void> {
       notifier,
       bootstrapAdmins: config.ADMIN_AAD_IDS,
       defaultOrganizationId: config.LINKEDIN_ORGANIZATION_ID,
+      envAppliesTo: (tenantId) => envSettingsApplyTo(tenancy, tenantId),
       logger,
       now: () => new Date()
     },
@@ -143,6 +171,7 @@ export async function main(): Promise<void> {
     feed,
     notifier,
     bootstrapAdmins: config.ADMIN_AAD_IDS,
+    tenancy,
     now: () => new Date(),
     exportInbox,
     pushCallbackUrl: async (tenantId) => pushCallbackUrl(config, tenantId)

@@ -1,6 +1,7 @@
 import { en as feedEn, nb as feedNb } from './feedStrings';
 import { en as faqEn, nb as faqNb } from './faqStrings';
 import { en as settingsEn, nb as settingsNb } from './settingsStrings';
+import { en as tenancyEn, nb as tenancyNb } from './tenancyStrings';
 import { en as exportEn, nb as exportNb } from './exportStrings';
 
 /** Every sentence the bot says, in English and Norwegian (bokmål). Keys are shared; `{name}` marks a parameter. */
@@ -300,8 +301,8 @@ const coreNb: Record<keyof typeof coreEn, string> = {
  * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
  * they are joined here, so a key missing in one language is a compile error.
  */
-const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn } as const;
-const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb };
+const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...tenancyEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...tenancyNb };
 
 export type StringKey = keyof typeof en;
 export type Language = 'en' | 'nb';
