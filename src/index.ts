@@ -32,7 +32,7 @@ import { feedNoticeRenderers } from './bot/notices/feedNotices';
 import { approvalRenderers } from './notifications/approvalNotices';
 import { loadEnvFiles } from './tools/envFiles';
 import { envSettingsApplyTo } from './domain/tenancy';
-import { unreadableSecretNotices } from './notifications/settingsNotices';
+import { unreadableSecretListener } from './notifications/settingsNotices';
 
 /**
  * Environment files (Teams Toolkit style) under the variables already set; the real environment wins. In production
@@ -118,15 +118,11 @@ export async function main(): Promise<void> {
     logger
   });
   const notifier = notifications.notifier;
-  const toldUnreadable = new Set<string>();
-  tellAdminsSecretUnreadable = async (tenantId, secretId) => {
-    if (toldUnreadable.has(secretId)) return;
-    logger.error('settings: the stored LinkedIn client secret cannot be read (SETTINGS_ENCRYPTION_KEY changed?); it counts as not set', { tenantId });
-    const current = await settings.get(tenantId);
-    const admins = [...adminsByEnv(tenantId), ...current.admins.map((admin) => admin.aadObjectId)];
-    await notifier.enqueue(unreadableSecretNotices(tenantId, admins, secretId));
-    toldUnreadable.add(secretId);
-  };
+  tellAdminsSecretUnreadable = unreadableSecretListener(
+    notifier,
+    async (tenantId) => [...adminsByEnv(tenantId), ...(await settings.get(tenantId)).admins.map((admin) => admin.aadObjectId)],
+    logger
+  );
   const leases = new TableLeaseStore(feedTables.leases);
   let listeningPort = config.PORT;
   const feed = new LinkedInFeed({

@@ -110,7 +110,8 @@ export class TableSettingsStore implements SettingsStore {
     try {
       plain = this.secrets.open(secret.clientSecret, tenantId);
     } catch {
-      await this.onUnreadableSecret?.(tenantId, createHash('sha256').update(secret.clientSecret).digest('hex').slice(0, 32));
+      // Telling admins is best effort: the secret counts as not set either way.
+      await Promise.resolve(this.onUnreadableSecret?.(tenantId, createHash('sha256').update(secret.clientSecret).digest('hex').slice(0, 32))).catch(() => undefined);
       return undefined;
     }
     if (this.secrets.isStale?.(secret.clientSecret, tenantId)) await this.reseal(tenantId, secret, plain);
