@@ -135,4 +135,15 @@ describe('settings secrets when SETTINGS_ENCRYPTION_KEY changes (Azurite)', func
     assert.doesNotMatch(row.clientSecret, /li-secret/);
     assert.equal(notifier.notices.filter((n) => n.message.data.key === 'settings.secretUnreadableNotice').length, 2, 'only the old-key store found it unreadable');
   });
+
+  it('a secret stored before any key was set is sealed once a key is set', async () => {
+    const tenant = 'tenant-plain';
+    await settingsTable.createEntity({ partitionKey: tenant, rowKey: 'settings', document: JSON.stringify({ rsc: { clientId: 'c1', status: 'enabled' } }), updatedAt: new Date().toISOString() });
+    await settingsTable.createEntity({ partitionKey: tenant, rowKey: 'secret', clientSecret: 'plain-secret-value', encrypted: false });
+    assert.equal((await storeWith(NEW_KEY).linkedInCredentials(tenant))?.clientSecret, 'plain-secret-value');
+    const row = await settingsTable.getEntity<{ clientSecret: string; encrypted: boolean }>(tenant, 'secret');
+    assert.equal(row.encrypted, true);
+    assert.doesNotMatch(row.clientSecret, /plain-secret/);
+    assert.equal((await storeWith(NEW_KEY).linkedInCredentials(tenant))?.clientSecret, 'plain-secret-value');
+  });
 });
