@@ -59,8 +59,8 @@ export class TableFeedTokenStore implements FeedTokenStore {
     try {
       const row = await this.table.getEntity<{ tenantId: string; tokenHash: string }>('hash', hash);
       if (!timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return undefined;
-      // A configured token belongs to the deployment's tenant only, whatever an older version stored.
-      if (this.configured?.tenantId && row.tenantId !== this.configured.tenantId && this.sameToken(token, this.configured.token)) return undefined;
+      // The deployment tenant's only URL is the configured one: a token it had before LINKEDIN_FEED_TOKEN changed is dead.
+      if (this.configured?.tenantId && row.tenantId === this.configured.tenantId) return undefined;
       return row.tenantId;
     } catch (error) {
       if (isStatus(error, 404)) return undefined;

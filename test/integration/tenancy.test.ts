@@ -199,6 +199,7 @@ describe('tenancy: who the bot serves, and whose the environment settings are (A
       const before = new TableFeedTokenStore(table, { token: CONFIGURED, tenantId: OURS });
       assert.equal(await before.tokenFor(OURS), CONFIGURED);
       const after = new TableFeedTokenStore(table, { token: CHANGED, tenantId: OURS });
+      assert.equal(await after.tenantFor(CONFIGURED), undefined, 'dead at once, before anyone asks for the URL');
       assert.equal(await after.tenantFor(CHANGED), OURS);
       assert.equal(await after.tokenFor(OURS), CHANGED);
       assert.equal(await after.tenantFor(CONFIGURED), undefined);
