@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import type { SettingsDefaults } from './domain/settings';
+import { envSettingsApplyTo, type TenancyPolicy } from './domain/tenancy';
 import { isTimeZone } from './domain/settingsForm';
 
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const idList = z.preprocess((v) => (v === undefined ? '' : v), z.string()).transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean));
+const encryptionKey = optional.pipe(
+  z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)').optional()
+);
 const flag = z.preprocess((v) => (v === '' || v === undefined ? 'false' : v), z.enum(['true', 'false'])).transform((v) => v === 'true');
 
 /** Every setting the process reads, from the environment (see env/.env.local and README). */
 export const configSchema = z
   .object({
+    /** `production`: refuse to start unless the deployment is safe (see productionProblems); env/ files are not read. */
+    NODE_ENV: optional,
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
     BOT_ID: optional.pipe(z.string().uuid('must be the Azure Bot app id (a GUID)').optional()),
     BOT_PASSWORD: optional,
@@ -18,8 +25,10 @@ export const configSchema = z
     ),
     DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('.data')),
     AZURITE_IN_MEMORY: flag,
-    /** First admins: comma-separated Entra (AAD) object ids; later admins are added on the settings card. */
-    ADMIN_AAD_IDS: z.preprocess((v) => (v === undefined ? '' : v), z.string()).transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean)),
+    /** First admins of the deployment's own tenant: comma-separated Entra (AAD) object ids; later admins are added on the settings card. */
+    ADMIN_AAD_IDS: idList,
+    /** Entra tenants that may use the bot; empty: any. Others get a polite refusal and nothing is stored. */
+    ALLOWED_TENANT_IDS: idList,
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
     /** Public https base of this bot, used to show the feed URL to admins. */
     PUBLIC_BASE_URL: optional.pipe(z.string().url('must be an absolute URL such as https://bot.contoso.com').optional()),
@@ -32,9 +41,9 @@ export const configSchema = z
     LINKEDIN_FEED_TOKEN: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional()),
     FEED_BUILD_TIME: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)').default('02:00')),
     /** 32 random bytes, base64: encrypts tenant secrets (the LinkedIn client secret) at rest; unset, they are stored unencrypted in a row of their own. */
-    SETTINGS_ENCRYPTION_KEY: optional.pipe(
-      z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)').optional()
-    ),
+    SETTINGS_ENCRYPTION_KEY: encryptionKey,
+    /** The key before the last rotation: secrets it still opens are re-encrypted with SETTINGS_ENCRYPTION_KEY. */
+    SETTINGS_ENCRYPTION_KEY_PREVIOUS: encryptionKey,
     FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC')),
     // Recruiter System Connect one-click export (issue 4), for a deployment configured by environment (one tenant).
     /** Secret path segment of this tenant's LinkedIn callback URL: /api/linkedin/push/<key>. */
@@ -72,6 +81,9 @@ export const configSchema = z
     if (config.LINKEDIN_PUSH_KEY && !config.LINKEDIN_TENANT_ID && !config.BOT_TENANT_ID) {
       ctx.addIssue({ code: 'custom', path: ['LINKEDIN_TENANT_ID'], message: 'is required with LINKEDIN_PUSH_KEY (or set BOT_TENANT_ID)' });
     }
+    if (config.SETTINGS_ENCRYPTION_KEY_PREVIOUS && !config.SETTINGS_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SETTINGS_ENCRYPTION_KEY'], message: 'is required with SETTINGS_ENCRYPTION_KEY_PREVIOUS (the new key to re-encrypt with)' });
+    }
     if (Boolean(config.LINKEDIN_CLIENT_ID) !== Boolean(config.LINKEDIN_CLIENT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: [config.LINKEDIN_CLIENT_ID ? 'LINKEDIN_CLIENT_SECRET' : 'LINKEDIN_CLIENT_ID'], message: 'is required with the other LinkedIn client credential' });
     }
@@ -79,30 +91,97 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-/** The environment's LinkedIn settings: defaults for every tenant until admins store their own. */
-export function settingsDefaults(config: Config): SettingsDefaults {
-  return {
+/** Who the bot serves, and which tenant the environment's settings belong to (see src/domain/tenancy.ts). */
+export function tenancyOf(config: Config): TenancyPolicy {
+  return { teamsOnly: Boolean(config.BOT_ID), allowedTenantIds: config.ALLOWED_TENANT_IDS, deploymentTenantId: deploymentTenant(config) };
+}
+
+/**
+ * The environment's LinkedIn settings, for the tenant asking: the deployment's own tenant gets them all (identity,
+ * ADMIN_AAD_IDS); any other tenant only the schedule's defaults, and configures itself on the settings card.
+ */
+export function settingsDefaults(config: Config): (tenantId: string) => SettingsDefaults {
+  const tenancy = tenancyOf(config);
+  const schedule = { buildTime: config.FEED_BUILD_TIME, timeZone: config.FEED_TIME_ZONE };
+  const own: SettingsDefaults = {
     companyName: config.LINKEDIN_COMPANY_NAME,
     companyId: config.LINKEDIN_COMPANY_ID,
     publisher: config.LINKEDIN_PUBLISHER,
     publisherUrl: config.LINKEDIN_PUBLISHER_URL,
     posterEmail: config.LINKEDIN_POSTER_EMAIL,
-    buildTime: config.FEED_BUILD_TIME,
-    timeZone: config.FEED_TIME_ZONE,
+    ...schedule,
     bootstrapAdmins: config.ADMIN_AAD_IDS
   };
+  const others: SettingsDefaults = { ...schedule, bootstrapAdmins: [] };
+  return (tenantId) => (envSettingsApplyTo(tenancy, tenantId) ? own : others);
 }
 
-/** LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET, when both are set. */
-export function envLinkedInCredentials(config: Config): { clientId: string; clientSecret: string } | undefined {
-  return config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET
-    ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET }
-    : undefined;
+/** ADMIN_AAD_IDS, for the tenant asking: admins of the deployment's own tenant only. */
+export function bootstrapAdminsFor(config: Config): (tenantId: string) => readonly string[] {
+  const tenancy = tenancyOf(config);
+  return (tenantId) => (envSettingsApplyTo(tenancy, tenantId) ? config.ADMIN_AAD_IDS : []);
+}
+
+/** LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET, when both are set, for the deployment's own tenant only. */
+export function envLinkedInCredentials(config: Config): (tenantId: string) => { clientId: string; clientSecret: string } | undefined {
+  const tenancy = tenancyOf(config);
+  const credentials =
+    config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET } : undefined;
+  return (tenantId) => (envSettingsApplyTo(tenancy, tenantId) ? credentials : undefined);
+}
+
+/**
+ * The deployment's own Entra tenant: LINKEDIN_TENANT_ID, else BOT_TENANT_ID. Everything configured by environment
+ * (ADMIN_AAD_IDS, LINKEDIN_FEED_TOKEN, the LinkedIn identity and credentials) belongs to it and to no other tenant.
+ */
+export function deploymentTenant(config: Config): string | undefined {
+  return config.LINKEDIN_TENANT_ID ?? config.BOT_TENANT_ID;
 }
 
 /** The tenant whose LinkedIn callback URL carries LINKEDIN_PUSH_KEY (single-tenant deployment). */
 export function linkedInPushTenant(config: Config): string | undefined {
-  return config.LINKEDIN_TENANT_ID ?? config.BOT_TENANT_ID;
+  return deploymentTenant(config);
+}
+
+/**
+ * Where the tables live. Exactly one is enough; production needs one of them (never embedded Azurite: two replicas
+ * would each get their own, with their own leases and outbox).
+ */
+export const STORAGE_VARIABLES = ['AZURE_STORAGE_CONNECTION_STRING'] as const;
+
+/** Variables NODE_ENV=production always needs (BOT_PASSWORD except with BOT_TYPE=UserAssignedMSI; one of STORAGE_VARIABLES). */
+export const PRODUCTION_REQUIRED = ['BOT_ID', 'BOT_PASSWORD', 'PUBLIC_BASE_URL'] as const;
+
+/** Environment settings that belong to the deployment's own tenant only (see deploymentTenant). */
+export const DEPLOYMENT_TENANT_VARIABLES = [
+  'ADMIN_AAD_IDS', 'LINKEDIN_FEED_TOKEN', 'LINKEDIN_COMPANY_NAME', 'LINKEDIN_COMPANY_ID', 'LINKEDIN_POSTER_EMAIL', 'LINKEDIN_PUBLISHER',
+  'LINKEDIN_PUBLISHER_URL', 'LINKEDIN_CLIENT_ID', 'LINKEDIN_ORGANIZATION_ID', 'LINKEDIN_PUSH_KEY'
+] as const;
+
+export function isProduction(env: Record<string, string | undefined>): boolean {
+  return env.NODE_ENV === 'production';
+}
+
+/**
+ * What keeps a configuration from running in production, one phrase per variable: empty when it may start.
+ * The deployment kit's tests check their templates with this too.
+ */
+export function productionProblems(config: Partial<Config>): string[] {
+  const problems: string[] = [];
+  const set = (name: string) => Boolean((config as Record<string, unknown>)[name]);
+  if (!config.BOT_ID) problems.push('BOT_ID is required (the Azure Bot app id: without it anyone can post activities)');
+  if (!config.BOT_PASSWORD && config.BOT_TYPE !== 'UserAssignedMSI') problems.push('BOT_PASSWORD is required (unless BOT_TYPE=UserAssignedMSI)');
+  if (!STORAGE_VARIABLES.some(set)) problems.push(`${STORAGE_VARIABLES.join(' or ')} is required (embedded Azurite is for local runs only)`);
+  if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required (https)');
+  else if (!/^https:\/\/[^/]/i.test(config.PUBLIC_BASE_URL)) problems.push('PUBLIC_BASE_URL must be https');
+  const tenantScoped = DEPLOYMENT_TENANT_VARIABLES.filter((name) => {
+    const value = (config as Record<string, unknown>)[name];
+    return Array.isArray(value) ? value.length > 0 : typeof value === 'string' ? value.trim() !== '' : Boolean(value);
+  });
+  if (tenantScoped.length > 0 && !(config.LINKEDIN_TENANT_ID || config.BOT_TENANT_ID)) {
+    problems.push(`BOT_TENANT_ID or LINKEDIN_TENANT_ID is required with ${tenantScoped.join(', ')} (they belong to the deployment's own tenant)`);
+  }
+  return problems;
 }
 
 export class ConfigError extends Error {
@@ -112,10 +191,29 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; the first problem becomes one readable line naming the variable. */
+/**
+ * Parses the environment; the first problem becomes one readable line naming the variable. With NODE_ENV=production
+ * the line names every problem at once, the production requirements included, so one deploy fixes them all.
+ */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message === 'Required' ? 'is required' : issue.message);
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? 'environment'), problem: issue.message === 'Required' ? 'is required' : issue.message }));
+  if (!isProduction(env)) {
+    if (parsed.success) return parsed.data;
+    throw new ConfigError(issues[0].variable, issues[0].problem);
+  }
+  // An invalid configuration is checked as it was written, so that the one line names everything at once.
+  const named = new Set(issues.map((issue) => issue.variable));
+  const production = productionProblems(parsed.success ? parsed.data : (env as Partial<Config>)).filter((problem) => !named.has(problem.split(' ')[0]));
+  const problems = [...issues.map(({ variable, problem }) => `${variable} ${problem}`), ...production];
+  if (parsed.success && problems.length === 0) return parsed.data;
+  throw new ProductionConfigError(problems);
+}
+
+export class ProductionConfigError extends ConfigError {
+  constructor(readonly problems: string[]) {
+    super('NODE_ENV=production', `refuses to start: ${problems.join('; ')}`);
+  }
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
-import { ConfigError, envLinkedInCredentials, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
+import { bootstrapAdminsFor, ConfigError, envLinkedInCredentials, isProduction, tenancyOf, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { secretBoxFrom } from './storage/secretBox';
 import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
 import { exportRenderers } from './exports/exportCards';
@@ -35,9 +35,15 @@ import { PRIVACY_TABLE, TablePrivacyStore } from './storage/privacyStore';
 import { CandidateRemoval, removalRenderers } from './privacy/candidateRemoval';
 import { PrivacyService } from './privacy/privacyService';
 import { PrivacyScheduler } from './privacy/privacyScheduler';
+import { envSettingsApplyTo } from './domain/tenancy';
+import { unreadableSecretListener } from './notifications/settingsNotices';
 
-/** Environment files (Teams Toolkit style) under the variables already set; the real environment wins. */
+/**
+ * Environment files (Teams Toolkit style) under the variables already set; the real environment wins. In production
+ * only the real environment counts: a stray env/ file in an image must not configure a live bot.
+ */
 function environment(): Record<string, string | undefined> {
+  if (isProduction(process.env)) return { ...process.env };
   const envName = process.env.TEAMSFX_ENV || 'local';
   const fromFiles = existsSync(resolve('env', `.env.${envName}`)) ? loadEnvFiles(envName, 'env') : {};
   return { ...fromFiles, ...process.env };
@@ -85,7 +91,20 @@ export async function main(): Promise<void> {
   const tenants = new TableTenantRegistry(feedTables.tenants);
   await tenants.backfillFrom(jobsTable);
   const jobs = new TableJobStore(jobsTable, tenants);
-  const settings = new TableSettingsStore(settingsTable, settingsDefaults(config), secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY), envLinkedInCredentials(config));
+  const tenancy = tenancyOf(config);
+  const adminsByEnv = bootstrapAdminsFor(config);
+  if (!tenancy.deploymentTenantId && tenancy.teamsOnly) {
+    logger.warn('tenancy: no BOT_TENANT_ID or LINKEDIN_TENANT_ID, so settings from the environment (ADMIN_AAD_IDS, LINKEDIN_*) apply to no tenant');
+  }
+  // Late-bound: the notifier needs the adapter, and settings come first.
+  let tellAdminsSecretUnreadable: (tenantId: string, secretId: string) => Promise<void> = async () => undefined;
+  const settings = new TableSettingsStore(
+    settingsTable,
+    settingsDefaults(config),
+    secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY, config.SETTINGS_ENCRYPTION_KEY_PREVIOUS),
+    envLinkedInCredentials(config),
+    (tenantId, secretId) => tellAdminsSecretUnreadable(tenantId, secretId)
+  );
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? '',
     MicrosoftAppPassword: config.BOT_PASSWORD ?? '',
@@ -105,6 +124,11 @@ export async function main(): Promise<void> {
     logger
   });
   const notifier = notifications.notifier;
+  tellAdminsSecretUnreadable = unreadableSecretListener(
+    notifier,
+    async (tenantId) => [...adminsByEnv(tenantId), ...(await settings.get(tenantId)).admins.map((admin) => admin.aadObjectId)],
+    logger
+  );
   const leases = new TableLeaseStore(feedTables.leases);
   let listeningPort = config.PORT;
   const feed = new LinkedInFeed({
@@ -112,7 +136,10 @@ export async function main(): Promise<void> {
     snapshots: new TableFeedSnapshotStore(feedTables.snapshots),
     leases,
     events: new TableFeedEventStore(feedTables.events),
-    tokens: new TableFeedTokenStore(feedTables.tokens, config.LINKEDIN_FEED_TOKEN),
+    tokens: new TableFeedTokenStore(
+      feedTables.tokens,
+      config.LINKEDIN_FEED_TOKEN ? { token: config.LINKEDIN_FEED_TOKEN, tenantId: tenancy.deploymentTenantId } : undefined
+    ),
     settings,
     notifier,
     logger,
@@ -159,6 +186,7 @@ export async function main(): Promise<void> {
       notifier,
       bootstrapAdmins: config.ADMIN_AAD_IDS,
       defaultOrganizationId: config.LINKEDIN_ORGANIZATION_ID,
+      envAppliesTo: (tenantId) => envSettingsApplyTo(tenancy, tenantId),
       logger,
       now: () => new Date()
     },
@@ -172,6 +200,7 @@ export async function main(): Promise<void> {
     feed,
     notifier,
     bootstrapAdmins: config.ADMIN_AAD_IDS,
+    tenancy,
     now: () => new Date(),
     exportInbox,
     candidates,

@@ -3,6 +3,7 @@ import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnS
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { AppError, errorCodeOf } from '../domain/errors';
 import { roleOf } from '../domain/settings';
+import { envSettingsApplyTo, LOCAL_TENANCY, LOCAL_TENANT_ID, refusalFor, type TenancyPolicy } from '../domain/tenancy';
 import { isValidTimeZone } from '../feed/schedule';
 import { languageOf, t } from '../i18n/strings';
 import type { Logger } from '../logger';
@@ -26,7 +27,8 @@ function clientTimeZone(activity: TurnContext['activity'], clientInfo: ClientInf
 /** Who is speaking, without their role (which needs storage): for replies in the right language and time zone. */
 export function callerOf(context: TurnContext): Omit<Caller, 'role'> {
   const activity = context.activity;
-  const tenantId = activity.conversation?.tenantId ?? activity.channelData?.tenant?.id ?? 'default';
+  // Without a tenant id only in local mode: with BOT_ID set such activities never get here (guardTenancy).
+  const tenantId = tenantIdOf(activity) ?? LOCAL_TENANT_ID;
   const clientInfo = activity.entities?.find((e) => e.type === 'clientInfo') as ClientInfo | undefined;
   return {
     tenantId,
@@ -36,6 +38,12 @@ export function callerOf(context: TurnContext): Omit<Caller, 'role'> {
     language: languageOf(activity.locale ?? clientInfo?.locale),
     timeZone: clientTimeZone(activity, clientInfo)
   };
+}
+
+/** The Entra tenant Teams names on the activity, if any. */
+function tenantIdOf(activity: TurnContext['activity']): string | undefined {
+  const id = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 /** Mentions are already removed by teams-ai; collapse whitespace so "post  job\n" still matches. */
@@ -51,14 +59,19 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL }
   });
 
+  const tenancy = deps.tenancy ?? LOCAL_TENANCY;
+  // First: nothing of a refused activity may be stored, not even its conversation reference.
+  guardTenancy(app, tenancy, logger);
   rememberConversations(app, deps, logger);
 
-  const run = async (context: TurnContext, work: (caller: Caller) => Promise<Reply>): Promise<Reply> => {
+  const run = async (context: TurnContext, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Reply> => {
     const caller = callerOf(context);
     try {
+      // ADMIN_AAD_IDS belong to the deployment's own tenant; in any other they are nobody.
+      const tenantDeps = envSettingsApplyTo(tenancy, caller.tenantId) ? deps : { ...deps, bootstrapAdmins: [] };
       const settings = await deps.settings.get(caller.tenantId);
-      const role = roleOf(settings, caller.aadObjectId, deps.bootstrapAdmins);
-      return await work({ ...caller, timeZone: caller.timeZone ?? settings.timeZone, role });
+      const role = roleOf(settings, caller.aadObjectId, tenantDeps.bootstrapAdmins);
+      return await work(tenantDeps, { ...caller, timeZone: caller.timeZone ?? settings.timeZone, role });
     } catch (error) {
       return { text: userMessageFor(error, caller, logger) };
     }
@@ -69,14 +82,14 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
       async (context) => context.activity.type === ActivityTypes.Message && route.pattern.test(commandText(context)),
       async (context) => {
         const match = commandText(context).match(route.pattern)!;
-        await send(context, await run(context, (caller) => route.handler(deps, caller, match)));
+        await send(context, await run(context, (tenantDeps, caller) => route.handler(tenantDeps, caller, match)));
       }
     );
   }
 
   for (const route of cardRoutes) {
     app.adaptiveCards.actionExecute(route.verb, async (context, _state, data) => {
-      const reply = await run(context, (caller) => route.handler(deps, caller, (data ?? {}) as Record<string, unknown>));
+      const reply = await run(context, (tenantDeps, caller) => route.handler(tenantDeps, caller, (data ?? {}) as Record<string, unknown>));
       return 'card' in reply ? reply.card : noticeCard(reply.text);
     });
   }
@@ -87,7 +100,7 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
     if (!text) return;
     // The whole text as the match, so the fallback can read what was asked (FAQ answers).
     const whole = text.match(/^[\s\S]*$/)!;
-    await send(context, await run(context, (caller) => fallbackRoute(deps, caller, whole)));
+    await send(context, await run(context, (tenantDeps, caller) => fallbackRoute(tenantDeps, caller, whole)));
   });
 
   app.error(async (context, error) => {
@@ -96,6 +109,31 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
   });
 
   return app;
+}
+
+/**
+ * Before anything else of a turn: with BOT_ID set, only Teams activities that name their tenant are served (others are
+ * dropped and logged, never mapped into a shared tenant); with ALLOWED_TENANT_IDS, other tenants get a polite refusal.
+ * Either way the turn stops here, so nothing of it is stored.
+ */
+function guardTenancy(app: Application<TurnState>, tenancy: TenancyPolicy, logger: Logger): void {
+  app.turn('beforeTurn', async (context) => {
+    const activity = context.activity;
+    const tenantId = tenantIdOf(activity);
+    const refusal = refusalFor(tenancy, { channelId: activity.channelId, tenantId });
+    if (!refusal) return true;
+    logger.warn('activity not served', { reason: refusal.reason, channelId: activity.channelId, type: activity.type, tenantId });
+    const text = refusal.kind === 'refuse' ? t(languageOf(activity.locale), 'tenant.notAllowed') : undefined;
+    if (activity.type === ActivityTypes.Invoke) {
+      const body = text && activity.name === 'adaptiveCard/action'
+        ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: noticeCard(text) }
+        : undefined;
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+    } else if (text && (activity.type === ActivityTypes.Message || (activity.type === ActivityTypes.InstallationUpdate && activity.action === 'add'))) {
+      await context.sendActivity(text);
+    }
+    return false;
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { markCandidateReviewed, showExportStatus } from './handlers/exports';
 import { askForgetCandidate, confirmForgetCandidate, showCandidateData, showPrivacyHelp } from './handlers/privacy';
 import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
-import { saveSettings, showSettings, showSettingsFromCard, showSettingsHistory, showSettingsHistoryFromCard } from './handlers/settings';
+import { rotateFeedUrl, saveSettings, showSettings, showSettingsFromCard, showSettingsHistory, showSettingsHistoryFromCard } from './handlers/settings';
 import { showJobFromCard } from './handlers/showJob';
 import { whyNotOnLinkedIn, whyNotOnLinkedInFromCard } from './handlers/whyNotOnLinkedIn';
 import type { CardRoute, MessageHandler, MessageRoute } from './types';
@@ -77,6 +77,7 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'settings.open', handler: showSettingsFromCard },
   { verb: 'settings.save', handler: saveSettings },
   { verb: 'settings.history', handler: showSettingsHistoryFromCard },
+  { verb: 'settings.rotateFeed', handler: rotateFeedUrl },
   { verb: 'approval.decide', handler: decideApproval },
   { verb: 'candidate.review', handler: markCandidateReviewed },
   { verb: 'privacy.forget', handler: confirmForgetCandidate }

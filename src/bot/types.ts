@@ -1,4 +1,5 @@
 import type { Person, Role } from '../domain/settings';
+import type { TenancyPolicy } from '../domain/tenancy';
 import type { FeedService } from '../feed/feedService';
 import type { Language } from '../i18n/strings';
 import type { Notifier } from '../notifications/notifier';
@@ -34,8 +35,13 @@ export interface BotDeps {
   settings: SettingsReader;
   /** LinkedIn's daily feed: build on demand, status, why a job is held back, when the next build is. */
   feed: FeedService;
-  /** ADMIN_AAD_IDS: admins whatever the stored settings say. */
+  /**
+   * ADMIN_AAD_IDS: admins whatever the stored settings say, in the deployment's own tenant only (handlers get an
+   * empty list in any other tenant; see `tenancy`).
+   */
   bootstrapAdmins: readonly string[];
+  /** Which tenants are served and which one the environment's settings belong to; absent: local mode (all, every one). */
+  tenancy?: TenancyPolicy;
   /** Proactive messages to people and channels (durable outbox; see src/notifications). */
   notifier: Notifier;
   now: () => Date;

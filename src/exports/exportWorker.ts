@@ -24,6 +24,8 @@ export interface ExportWorkerDeps {
   bootstrapAdmins: readonly string[];
   /** LINKEDIN_ORGANIZATION_ID: the organization when the tenant's settings name none. */
   defaultOrganizationId?: string;
+  /** Whether the environment's settings (bootstrapAdmins, defaultOrganizationId) are this tenant's; absent: every tenant's. */
+  envAppliesTo?: (tenantId: string) => boolean;
   logger: Logger;
   now: () => Date;
 }
@@ -144,7 +146,8 @@ export class ExportWorker {
     const { settings: settingsReader, linkedIn, candidates, now } = this.deps;
     const settings = await settingsReader.get(item.tenantId);
     const credentials = await settingsReader.linkedInCredentials(item.tenantId);
-    const organizationId = settings.rsc.organizationId ?? this.deps.defaultOrganizationId;
+    const fromEnv = this.deps.envAppliesTo?.(item.tenantId) ?? true;
+    const organizationId = settings.rsc.organizationId ?? (fromEnv ? this.deps.defaultOrganizationId : undefined);
     if (!credentials || !organizationId) {
       throw new LinkedInError('LinkedIn is not set up for this tenant (client credentials and organization id)', true);
     }
@@ -163,7 +166,7 @@ export class ExportWorker {
       { eventId: item.eventId, jobId: job?.id ?? exported.partnerJobId, exportedAt: data.exportedAt, exportedBy: data.exporter || undefined },
       now()
     );
-    return { status: 'done', card: storedCardData(data, item.tenantId, candidate.id), recipients: recipientsFor(job, settings, this.deps.bootstrapAdmins) };
+    return { status: 'done', card: storedCardData(data, item.tenantId, candidate.id), recipients: recipientsFor(job, settings, fromEnv ? this.deps.bootstrapAdmins : []) };
   }
 
   private async jobFor(tenantId: string, partnerJobId: string | undefined): Promise<Job | undefined> {

@@ -37,4 +37,6 @@ export interface FeedService {
   /** Why a job is held back from the current snapshot, if it is. */
   heldBackReasons(tenantId: string, jobId: string): Promise<HoldReason[] | undefined>;
   nextBuildAt(tenantId: string): Promise<Date>;
+  /** A new secret feed URL (the old one answers 404 at once); undefined when LINKEDIN_FEED_TOKEN sets this tenant's. */
+  rotateFeedUrl?(tenantId: string): Promise<string | undefined>;
 }

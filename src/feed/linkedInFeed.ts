@@ -100,7 +100,15 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
 
   /** The secret URL; creates the tenant's token at first use. */
   async feedUrl(tenantId: string): Promise<string> {
-    const token = await this.deps.tokens.tokenFor(tenantId);
+    return this.urlOf(await this.deps.tokens.tokenFor(tenantId));
+  }
+
+  async rotateFeedUrl(tenantId: string): Promise<string | undefined> {
+    const token = await this.deps.tokens.rotate?.(tenantId);
+    return token ? this.urlOf(token) : undefined;
+  }
+
+  private urlOf(token: string): string {
     const base = typeof this.deps.publicBaseUrl === 'function' ? this.deps.publicBaseUrl() : this.deps.publicBaseUrl;
     return `${base.replace(/\/+$/, '')}/feeds/linkedin/${token}.xml`;
   }

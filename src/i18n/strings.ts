@@ -1,6 +1,7 @@
 import { en as feedEn, nb as feedNb } from './feedStrings';
 import { en as faqEn, nb as faqNb } from './faqStrings';
 import { en as settingsEn, nb as settingsNb } from './settingsStrings';
+import { en as tenancyEn, nb as tenancyNb } from './tenancyStrings';
 import { en as exportEn, nb as exportNb } from './exportStrings';
 import { en as privacyEn, nb as privacyNb } from './privacyStrings';
 
@@ -144,7 +145,7 @@ const coreEn = {
   'error.JOB_NOT_FOUND': "I can't find job {id}. Type my jobs to see your jobs and their ids.",
   'error.JOB_CONFLICT': 'Someone changed job {id} while you were editing it. Open it again to see the latest version.',
   'error.JOB_CLOSED': 'Job {id} is closed and can no longer be changed.',
-  'error.NOT_YOUR_JOB': 'Job {id} belongs to someone else; only its author, recruiters and admins can change it.',
+  'error.NOT_YOUR_JOB': 'Job {id} belongs to someone else; only its author, recruiters and admins can see or change it.',
   'error.BAD_JOB_ID': '"{id}" is not a job id. Job ids look like J0ABCDEFGHJ.',
   'error.FORBIDDEN': 'Only admins or recruiters may do that. Type settings to see who your admins are.',
   'error.STORAGE_UNAVAILABLE': 'I cannot reach my storage right now. Please try again in a minute.',
@@ -290,7 +291,7 @@ const coreNb: Record<keyof typeof coreEn, string> = {
   'error.JOB_NOT_FOUND': 'Jeg finner ikke jobb {id}. Skriv mine jobber for å se jobbene dine og ID-ene deres.',
   'error.JOB_CONFLICT': 'Noen endret jobb {id} mens du redigerte den. Åpne den på nytt for å se siste versjon.',
   'error.JOB_CLOSED': 'Jobb {id} er avsluttet og kan ikke lenger endres.',
-  'error.NOT_YOUR_JOB': 'Jobb {id} tilhører noen andre; bare den som opprettet den, rekrutterere og administratorer kan endre den.',
+  'error.NOT_YOUR_JOB': 'Jobb {id} tilhører noen andre; bare den som opprettet den, rekrutterere og administratorer kan se eller endre den.',
   'error.BAD_JOB_ID': '«{id}» er ikke en jobb-ID. Jobb-ID-er ser slik ut: J0ABCDEFGHJ.',
   'error.FORBIDDEN': 'Bare administratorer eller rekrutterere kan gjøre det. Skriv innstillinger for å se hvem administratorene er.',
   'error.STORAGE_UNAVAILABLE': 'Jeg får ikke kontakt med lagringen min akkurat nå. Prøv igjen om et minutt.',
@@ -301,8 +302,8 @@ const coreNb: Record<keyof typeof coreEn, string> = {
  * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
  * they are joined here, so a key missing in one language is a compile error.
  */
-const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn } as const;
-const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb };
+const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb };
 
 export type StringKey = keyof typeof en;
 export type Language = 'en' | 'nb';

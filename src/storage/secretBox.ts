@@ -8,7 +8,10 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 export interface SecretBox {
   readonly encrypts: boolean;
   seal(plain: string, context: string): string;
+  /** Throws when the secret cannot be read (another key sealed it, or it was tampered with). */
   open(sealed: string, context: string): string;
+  /** True when `sealed` opens only with the previous key, so it should be sealed again with the current one. */
+  isStale?(sealed: string, context: string): boolean;
 }
 
 const VERSION = 'v1';
@@ -38,6 +41,35 @@ export function aesGcmBox(key: Buffer): SecretBox {
 
 export const plainBox: SecretBox = { encrypts: false, seal: (plain) => plain, open: (sealed) => sealed };
 
-export function secretBoxFrom(base64Key: string | undefined): SecretBox {
-  return base64Key ? aesGcmBox(Buffer.from(base64Key, 'base64')) : plainBox;
+/**
+ * The current key seals; the previous one (SETTINGS_ENCRYPTION_KEY_PREVIOUS) still opens what it sealed, so an
+ * operator can rotate the key without admins entering every secret again: what it opens is sealed again.
+ */
+export function rotatingBox(current: SecretBox, previous: SecretBox): SecretBox {
+  const opensWith = (box: SecretBox, sealed: string, context: string) => {
+    try {
+      box.open(sealed, context);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    encrypts: current.encrypts,
+    seal: (plain, context) => current.seal(plain, context),
+    open(sealed, context) {
+      try {
+        return current.open(sealed, context);
+      } catch {
+        return previous.open(sealed, context);
+      }
+    },
+    isStale: (sealed, context) => !opensWith(current, sealed, context) && opensWith(previous, sealed, context)
+  };
+}
+
+export function secretBoxFrom(base64Key: string | undefined, previousBase64Key?: string): SecretBox {
+  if (!base64Key) return plainBox;
+  const current = aesGcmBox(Buffer.from(base64Key, 'base64'));
+  return previousBase64Key ? rotatingBox(current, aesGcmBox(Buffer.from(previousBase64Key, 'base64'))) : current;
 }

@@ -64,6 +64,8 @@ export interface SettingsStore extends SettingsReader {
   save(save: SettingsSave): Promise<TenantSettings>;
   /** The latest changes first. */
   history(tenantId: string, limit: number): Promise<SettingsAuditEntry[]>;
+  /** Whether the stored client secret can still be read ('unreadable' after SETTINGS_ENCRYPTION_KEY changed). */
+  clientSecretState?(tenantId: string): Promise<'none' | 'readable' | 'unreadable'>;
 }
 
 /** A deployment may run with a read-only reader (environment only); the settings card needs a store. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { AppError } from '../domain/errors';
 import { defaultSettings, type SettingsDefaults, type TenantSettings } from '../domain/settings';
@@ -54,17 +54,25 @@ function auditKey(at: Date, index: number): string {
   return `${AUDIT_PREFIX}${inverted}-${index.toString().padStart(2, '0')}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Told once per stored secret that can no longer be read (the encryption key changed): admins enter it again. */
+export type UnreadableSecretListener = (tenantId: string, secretId: string) => void | Promise<void>;
+
+type PerTenant<T> = T | ((tenantId: string) => T);
+const forTenant = <T>(value: PerTenant<T>, tenantId: string): T => (typeof value === 'function' ? (value as (tenantId: string) => T)(tenantId) : value);
+
 export class TableSettingsStore implements SettingsStore {
   constructor(
     private readonly table: TableClient,
-    private readonly defaults: SettingsDefaults,
+    /** The environment's defaults; per tenant, as they belong to the deployment's own tenant only. */
+    private readonly defaults: PerTenant<SettingsDefaults>,
     private readonly secrets: SecretBox,
     /** LINKEDIN_CLIENT_ID / LINKEDIN_CLIENT_SECRET: the credentials of a deployment configured by environment. */
-    private readonly envCredentials?: LinkedInCredentials
+    private readonly envCredentials?: PerTenant<LinkedInCredentials | undefined>,
+    private readonly onUnreadableSecret?: UnreadableSecretListener
   ) {}
 
   async get(tenantId: string): Promise<TenantSettings> {
-    const base = defaultSettings(tenantId, this.defaults);
+    const base = defaultSettings(tenantId, forTenant(this.defaults, tenantId));
     const row = await this.row<SettingsEntity>(tenantId, SETTINGS_ROW);
     if (!row) return base;
     const stored = JSON.parse(row.document) as Partial<StoredSettings>;
@@ -73,13 +81,56 @@ export class TableSettingsStore implements SettingsStore {
     return { ...base, ...defined, rsc: { ...base.rsc, ...stored.rsc }, tenantId, updatedAt: row.updatedAt, etag: row.etag };
   }
 
+  /**
+   * The tenant's own credentials, else the environment's (deployment tenant only). A stored secret that cannot be
+   * read counts as not configured (admins are told once, the card asks for it again), never as the environment's.
+   */
   async linkedInCredentials(tenantId: string): Promise<LinkedInCredentials | undefined> {
     const [settings, secret] = await Promise.all([this.get(tenantId), this.row<SecretEntity>(tenantId, SECRET_ROW)]);
     if (settings.rsc.clientId && secret) {
-      const clientSecret = secret.encrypted ? this.secrets.open(secret.clientSecret, tenantId) : secret.clientSecret;
-      return { clientId: settings.rsc.clientId, clientSecret };
+      const clientSecret = await this.openSecret(tenantId, secret);
+      return clientSecret === undefined ? undefined : { clientId: settings.rsc.clientId, clientSecret };
     }
-    return this.envCredentials;
+    return forTenant(this.envCredentials, tenantId);
+  }
+
+  /** Whether the tenant's stored client secret can be read: 'none' when none is stored. */
+  async clientSecretState(tenantId: string): Promise<'none' | 'readable' | 'unreadable'> {
+    const secret = await this.row<SecretEntity>(tenantId, SECRET_ROW);
+    if (!secret) return 'none';
+    return (await this.openSecret(tenantId, secret)) === undefined ? 'unreadable' : 'readable';
+  }
+
+  private async openSecret(tenantId: string, secret: SecretEntity & { etag: string }): Promise<string | undefined> {
+    if (!secret.encrypted) {
+      if (this.secrets.encrypts) await this.reseal(tenantId, secret, secret.clientSecret);
+      return secret.clientSecret;
+    }
+    let plain: string;
+    try {
+      plain = this.secrets.open(secret.clientSecret, tenantId);
+    } catch {
+      // Telling admins is best effort: the secret counts as not set either way.
+      await Promise.resolve(this.onUnreadableSecret?.(tenantId, createHash('sha256').update(secret.clientSecret).digest('hex').slice(0, 32))).catch(() => undefined);
+      return undefined;
+    }
+    if (this.secrets.isStale?.(secret.clientSecret, tenantId)) await this.reseal(tenantId, secret, plain);
+    return plain;
+  }
+
+  /** Seals a secret again with the current key (key rotation, or a key set after it was stored); another writer wins. */
+  private async reseal(tenantId: string, secret: SecretEntity & { etag: string }, plain: string): Promise<void> {
+    const sealed: SecretEntity = {
+      partitionKey: encodeKey(tenantId),
+      rowKey: SECRET_ROW,
+      clientSecret: this.secrets.seal(plain, tenantId),
+      encrypted: this.secrets.encrypts
+    };
+    try {
+      await this.table.updateEntity({ ...sealed }, 'Replace', { etag: secret.etag });
+    } catch (error) {
+      if (!isStatus(error, 412) && !isStatus(error, 404)) throw error;
+    }
   }
 
   async save(save: SettingsSave): Promise<TenantSettings> {

@@ -53,15 +53,43 @@ async function formReply(deps: BotDeps, caller: Caller, state: FormState): Promi
   return { card: settingsCard({ language: caller.language, bootstrapAdmins: bootstrap, callbackUrl, ...state }) };
 }
 
+/**
+ * The settings as the card shows them: a stored client secret that can no longer be read (the encryption key changed)
+ * counts as not set, so the card asks for it again.
+ */
+async function settingsForCard(deps: BotDeps, tenantId: string): Promise<{ settings: TenantSettings; secretUnreadable: boolean }> {
+  const [settings, secretState] = await Promise.all([
+    deps.settings.get(tenantId),
+    isSettingsStore(deps.settings) ? deps.settings.clientSecretState?.(tenantId) : undefined
+  ]);
+  if (secretState !== 'unreadable') return { settings, secretUnreadable: false };
+  return { settings: { ...settings, rsc: { ...settings.rsc, clientSecretSetAt: undefined, clientSecretSetBy: undefined } }, secretUnreadable: true };
+}
+
 async function openSettings(deps: BotDeps, caller: Caller): Promise<Reply> {
-  const settings = await deps.settings.get(caller.tenantId);
   if (caller.role !== 'admin') {
+    const settings = await deps.settings.get(caller.tenantId);
     const names = await adminNames(deps, settings);
     return { text: names ? t(caller.language, 'settings.notAdmin', { names }) : t(caller.language, 'settings.noAdmins') };
   }
   requirePersonalChat(caller);
-  return formReply(deps, caller, { settings, values: settingsFormValues(settings, deps.bootstrapAdmins) });
+  const { settings, secretUnreadable } = await settingsForCard(deps, caller.tenantId);
+  const notice = secretUnreadable ? t(caller.language, 'settings.secretUnreadable') : undefined;
+  return formReply(deps, caller, { settings, values: settingsFormValues(settings, deps.bootstrapAdmins), notice });
 }
+
+/**
+ * "New feed URL" on the settings card: a new secret feed URL for the tenant, at once (the old one answers 404). Admins
+ * only, checked here; a URL the environment sets (LINKEDIN_FEED_TOKEN) is changed there.
+ */
+export const rotateFeedUrl: CardHandler = async (deps, caller) => {
+  const { settings } = await settingsForCard(deps, caller.tenantId);
+  await requireAdmin(deps, caller, settings);
+  requirePersonalChat(caller);
+  const url = await deps.feed.rotateFeedUrl?.(caller.tenantId);
+  const notice = url ? t(caller.language, 'settings.feedRotated', { url }) : t(caller.language, 'settings.feedUrlFromEnvironment');
+  return formReply(deps, caller, { settings, values: settingsFormValues(settings, deps.bootstrapAdmins), notice });
+};
 
 /** Settings are for admins' eyes: in a channel or group chat everyone present would see the card. */
 function requirePersonalChat(caller: Caller): void {
@@ -123,7 +151,7 @@ function dedupe(people: Person[]): Person[] {
  * what (zod, people), then one atomic write of settings, secret and audit lines.
  */
 export const saveSettings: CardHandler = async (deps, caller, data) => {
-  const current = await deps.settings.get(caller.tenantId);
+  const { settings: current } = await settingsForCard(deps, caller.tenantId);
   await requireAdmin(deps, caller, current);
   requirePersonalChat(caller);
   const store = writableStore(deps);
