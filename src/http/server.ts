@@ -108,6 +108,8 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
   // Every error restify answers itself becomes a small JSON body; a 5xx says only "internal" and an id to find the log line.
   server.on('restifyError', (req: restify.Request, _res: restify.Response, error: Error & { statusCode?: number }, next: () => void) => {
     const status = error.statusCode ?? 500;
+    // restify sends an error without a status as a new InternalError carrying its message: give it one, so this body is sent.
+    error.statusCode = status;
     if (status >= 500) {
       const id = logInternalError(deps.logger, 'http error', { status, method: req.method, path: req.path(), error: describe(error) });
       (error as { toJSON?: () => unknown }).toJSON = () => internalBody(id);
