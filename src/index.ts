@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
+import { cardRoutes } from './bot/routes';
 import { ConfigError, envLinkedInCredentials, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { secretBoxFrom } from './storage/secretBox';
 import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
@@ -153,6 +154,7 @@ export async function main(): Promise<void> {
   const healthTable = healthClient(connection, JOBS_TABLE);
   const server = createHttpServer({
     processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
+    invokes: { names: ['adaptiveCard/action'], cardVerbs: cardRoutes.map((route) => route.verb) },
     storageHealthy: () => storageHealthy(healthTable),
     workers: () => [
       { name: 'feedScheduler', lastTickAt: scheduler.lastTickAt, intervalMs: scheduler.intervalMs },

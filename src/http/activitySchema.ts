@@ -72,21 +72,41 @@ const cardAction = z
   })
   .passthrough();
 
-export const activitySchema = baseActivity.superRefine((activity, ctx) => {
-  if (activity.type !== 'invoke') return;
-  if (!activity.name) {
-    ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required for an invoke' });
-    return;
-  }
-  if (activity.name !== 'adaptiveCard/action') return;
-  const parsed = cardAction.safeParse(activity);
-  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue(issue);
-});
+/** The invokes the bot answers; anything else would get botbuilder's bare 501. */
+export interface InvokeRoutes {
+  /** Invoke names handled (e.g. `adaptiveCard/action`). */
+  names: readonly string[];
+  /** `Action.Execute` verbs handled. */
+  cardVerbs: readonly string[];
+}
 
-/** Why `body` is not an activity the bot can handle, in one line naming the field; undefined when it is one. */
-export function activityProblem(body: unknown): string | undefined {
+function activitySchema(invokes: InvokeRoutes | undefined) {
+  return baseActivity.superRefine((activity, ctx) => {
+    if (activity.type !== 'invoke') return;
+    if (!activity.name) return void ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required for an invoke' });
+    if (invokes && !invokes.names.includes(activity.name)) {
+      return void ctx.addIssue({ code: 'custom', path: ['name'], message: `this bot does not handle the invoke ${JSON.stringify(activity.name.slice(0, 100))}` });
+    }
+    if (activity.name !== 'adaptiveCard/action') return;
+    const parsed = cardAction.safeParse(activity);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue(issue);
+      return;
+    }
+    const verb = parsed.data.value.action.verb;
+    if (invokes && !invokes.cardVerbs.includes(verb)) {
+      ctx.addIssue({ code: 'custom', path: ['value', 'action', 'verb'], message: `this bot has no card action ${JSON.stringify(verb.slice(0, 100))}` });
+    }
+  });
+}
+
+/**
+ * Why `body` is not an activity the bot can handle, in one line naming the field; undefined when it is one. With
+ * `invokes`, an invoke or card verb the bot does not handle is refused here too.
+ */
+export function activityProblem(body: unknown, invokes?: InvokeRoutes): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The body must be a JSON Bot Framework activity.';
-  const parsed = activitySchema.safeParse(body);
+  const parsed = activitySchema(invokes).safeParse(body);
   if (parsed.success) return undefined;
   const issue = parsed.error.issues[0];
   const message = issue.message === 'Required' ? 'is required' : issue.message;

@@ -8,7 +8,7 @@ import type { FeedEndpoint } from '../feed/linkedInFeed';
 import { serveFeed } from './feedRoute';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { SettingsReader } from '../storage/settingsStore';
-import { activityProblem } from './activitySchema';
+import { activityProblem, type InvokeRoutes } from './activitySchema';
 import { BodyError, readLimitedBody } from './body';
 import { readiness, type WorkerHealth } from './probes';
 
@@ -20,6 +20,8 @@ export interface HttpDeps {
    * the adapter answers; the route then sends it, with any 5xx replaced by a correlation id.
    */
   processActivity(req: restify.Request, res: ActivityResponse): Promise<void>;
+  /** The invokes and card verbs the bot answers: others get 400 at the edge (unset: the adapter decides, 501). */
+  invokes?: InvokeRoutes;
   storageHealthy(): Promise<boolean>;
   /** Background workers that must have ticked lately for /readyz (none: storage alone decides). */
   workers?: () => WorkerHealth[];
@@ -80,7 +82,7 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
     } catch {
       return sendJson(res, 400, { error: 'bad_request', message: 'The body must be JSON.' });
     }
-    const problem = activityProblem(body);
+    const problem = activityProblem(body, deps.invokes);
     if (problem) return sendJson(res, 400, { error: 'invalid_activity', message: problem });
     req.body = body;
     await runAdapter(deps, req, res);
