@@ -82,6 +82,15 @@ describe('HTTP edge', () => {
     healthy = true;
   });
 
+  it('unknown paths and methods keep their 404 and 405, as small JSON bodies', async () => {
+    const missing = await fetch(`${base}/nowhere`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: string }).error, 'not_found');
+    const wrongMethod = await fetch(`${base}/api/messages`);
+    assert.equal(wrongMethod.status, 405);
+    assert.equal(((await wrongMethod.json()) as { error: string }).error, 'method_not_allowed');
+  });
+
   it('keeps serving after bad requests', async () => {
     await post('\u0000\u0001garbage');
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
@@ -198,7 +207,8 @@ describe('HTTP edge: 5xx bodies', () => {
         throw new Error('RestError: connect ECONNREFUSED 127.0.0.1:10002');
       }),
       linkedInPush: pushDeps(async () => {
-        throw new Error('RestError: connect ECONNREFUSED 127.0.0.1:10002');
+        // A storage error carries the storage's own status (a 409 here): it must not pass for an answer to the caller.
+        throw Object.assign(new Error('RestError: connect ECONNREFUSED 127.0.0.1:10002'), { name: 'RestError', statusCode: 409 });
       })
     }));
   });

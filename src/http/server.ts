@@ -109,8 +109,10 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
   // restify's DEP0111 warning on Node 20 is harmless; npm start silences it with --disable-warning.
   // Every error restify answers itself becomes a small JSON body; a 5xx says only "internal" and an id to find the log line.
   server.on('restifyError', (req: restify.Request, _res: restify.Response, error: Error & { statusCode?: number }, next: () => void) => {
-    const status = error.statusCode ?? 500;
-    // restify sends an error without a status as a new InternalError carrying its message: give it one, so this body is sent.
+    // Only restify's own HTTP errors (404, 405, ...) keep their status; anything else thrown (a storage RestError with
+    // its 404 or 409 included) is an internal failure. restify would send an error without a status as a new
+    // InternalError carrying its message: giving it one makes restify send this error, with the body below.
+    const status = isRestifyHttpError(error) ? error.statusCode : 500;
     error.statusCode = status;
     if (status >= 500) {
       const id = logInternalError(deps.logger, 'http error', { status, method: req.method, path: req.path(), error: describe(error) });
@@ -170,6 +172,11 @@ export function logInternalError(logger: Logger, message: string, fields: Record
   const id = randomUUID();
   logger.error(message, { id, ...fields });
   return id;
+}
+
+/** restify-errors' HttpError: a status, and a body restify made for it. */
+function isRestifyHttpError(error: Error & { statusCode?: number }): error is Error & { statusCode: number } {
+  return typeof error.statusCode === 'number' && 'body' in error && typeof (error as { toJSON?: unknown }).toJSON === 'function';
 }
 
 function describe(error: unknown): string {
