@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from './bot/app';
+import { cardRoutes } from './bot/routes';
 import { bootstrapAdminsFor, ConfigError, envLinkedInCredentials, isProduction, tenancyOf, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { secretBoxFrom } from './storage/secretBox';
 import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
@@ -12,12 +13,13 @@ import { EnvPushKeyResolver } from './linkedin/push';
 import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore';
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { createHttpServer } from './http/server';
+import { trackRequests } from './http/shutdown';
 import { consoleLogger, type Logger } from './logger';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from './storage/azurite';
 import { CONVERSATIONS_TABLE, TableConversationStore } from './storage/conversationStore';
 import { TableJobStore, JOBS_TABLE } from './storage/tableJobStore';
 import { ensureTable, tableClient, type TableConnection } from './storage/tables';
-import { storageHealthy } from './storage/health';
+import { healthClient, storageHealthy } from './storage/health';
 import { FEED_EVENTS_TABLE, TableFeedEventStore } from './storage/feedEventStore';
 import { FEED_TOKENS_TABLE, TableFeedTokenStore } from './storage/feedTokenStore';
 import { LEASES_TABLE, TableLeaseStore } from './storage/leaseStore';
@@ -56,9 +58,10 @@ async function openStorage(config: Config, logger: Logger): Promise<{ connection
     return { connection: { connectionString: connection, allowInsecure: /TableEndpoint=http:|UseDevelopmentStorage=true/.test(connection) } };
   }
   const location = resolve(config.DATA_DIR, 'azurite');
-  const embedded = await startEmbeddedAzurite({ location, inMemory: config.AZURITE_IN_MEMORY });
+  const embedded = await startEmbeddedAzurite({ location, inMemory: config.AZURITE_IN_MEMORY, logger });
   logger.info(`storage: no AZURE_STORAGE_CONNECTION_STRING set, so using embedded Azurite on 127.0.0.1:${embedded.port}`, {
-    data: config.AZURITE_IN_MEMORY ? 'in memory' : location
+    data: config.AZURITE_IN_MEMORY ? 'in memory' : location,
+    pid: embedded.pid
   });
   return { connection: embedded.connection, embedded };
 }
@@ -84,7 +87,10 @@ export async function main(): Promise<void> {
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
   const [exportsTable, candidatesTable, outboxTable, privacyTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE].map((name) => tableClient(connection, name));
-  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, ...Object.values(feedTables)].map(ensureTable));
+  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, ...Object.values(feedTables)];
+  await Promise.all(allTables.map(ensureTable));
+  // An in-memory Azurite comes back empty after a restart.
+  embedded?.onRestart(async () => void (await Promise.all(allTables.map(ensureTable))));
   if (!config.SETTINGS_ENCRYPTION_KEY) {
     logger.warn('settings: no SETTINGS_ENCRYPTION_KEY, so LinkedIn client secrets are stored unencrypted (in their own rows, never shown or logged)');
   }
@@ -208,9 +214,18 @@ export async function main(): Promise<void> {
     pushCallbackUrl: async (tenantId) => pushCallbackUrl(config, tenantId)
   }, logger);
 
+  let stopping = false;
+  const healthTable = healthClient(connection, JOBS_TABLE);
   const server = createHttpServer({
     processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
-    storageHealthy: () => storageHealthy(jobsTable),
+    invokes: { names: ['adaptiveCard/action'], cardVerbs: cardRoutes.map((route) => route.verb) },
+    storageHealthy: () => storageHealthy(healthTable),
+    workers: () => [
+      { name: 'feedScheduler', lastTickAt: scheduler.lastTickAt, intervalMs: scheduler.intervalMs },
+      { name: 'notifications', lastTickAt: notifications.worker.lastTickAt, intervalMs: notifications.worker.intervalMs },
+      { name: 'exports', lastTickAt: exportWorker.lastTickAt, intervalMs: exportWorker.intervalMs }
+    ],
+    stopping: () => stopping,
     maxBodyBytes: config.MAX_BODY_BYTES,
     logger,
     feed,
@@ -223,6 +238,7 @@ export async function main(): Promise<void> {
       now: () => new Date()
     }
   });
+  const requests = trackRequests(server.server);
   await new Promise<void>((done) => server.listen(config.PORT, done));
   const { port } = server.address();
   listeningPort = port;
@@ -234,16 +250,29 @@ export async function main(): Promise<void> {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
   });
 
+  // Graceful stop: /readyz says 503, no new connections, requests in flight and notices being sent finish (within
+  // SHUTDOWN_GRACE_MS), and only then does storage go away.
   const stop = async (signal: string) => {
-    logger.info('stopping', { signal });
-    server.close();
-    await Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), notifications.worker.stop()]);
+    stopping = true;
+    const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
+    logger.info('stopping', { signal, requestsInFlight: requests.inFlight(), graceMs: config.SHUTDOWN_GRACE_MS });
+    const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);
+    const [drained, workersDone] = await Promise.all([
+      requests.drain(deadline),
+      Promise.race([workersStopped.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)])
+    ]);
+    if (!drained || !workersDone) {
+      logger.warn('stopping: grace period over, exiting with work unfinished', { requestsInFlight: requests.inFlight(), workersDone });
+    }
     await embedded?.stop();
+    logger.info('stopped', { signal });
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 if (require.main === module) {
   process.on('unhandledRejection', (reason) => console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', reason: String(reason) })));

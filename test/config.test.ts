@@ -104,5 +104,14 @@ describe('configuration', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+    });
+
+  it('SHUTDOWN_GRACE_MS: 10 s unless set; a number of milliseconds up to 5 minutes', () => {
+    assert.equal(parseConfig({}).SHUTDOWN_GRACE_MS, 10_000);
+    assert.equal(parseConfig({ SHUTDOWN_GRACE_MS: '' }).SHUTDOWN_GRACE_MS, 10_000);
+    assert.equal(parseConfig({ SHUTDOWN_GRACE_MS: '2500' }).SHUTDOWN_GRACE_MS, 2500);
+    assert.match(problem({ SHUTDOWN_GRACE_MS: 'soon' }), /^Configuration error: SHUTDOWN_GRACE_MS /);
+    assert.match(problem({ SHUTDOWN_GRACE_MS: '-1' }), /^Configuration error: SHUTDOWN_GRACE_MS /);
+    assert.match(problem({ SHUTDOWN_GRACE_MS: '600000' }), /^Configuration error: SHUTDOWN_GRACE_MS /);
   });
 });

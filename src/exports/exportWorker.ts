@@ -49,6 +49,8 @@ export class ExportWorker {
   private running = false;
   private wake?: () => void;
   private loop?: Promise<void>;
+  /** When the loop last went round (for /readyz). */
+  lastTickAt: number | undefined;
 
   constructor(private readonly deps: ExportWorkerDeps, private readonly options: ExportWorkerOptions) {}
 
@@ -64,6 +66,10 @@ export class ExportWorker {
     await this.loop;
   }
 
+  get intervalMs(): number {
+    return this.options.pollMs;
+  }
+
   /** A push was just accepted: look now rather than at the next poll. */
   kick(): void {
     this.wake?.();
@@ -77,6 +83,7 @@ export class ExportWorker {
     const lanes = this.options.concurrency ?? 16;
     const inFlight = new Set<Promise<void>>();
     while (this.running) {
+      this.lastTickAt = Date.now();
       let claimed = 0;
       try {
         const items = await this.deps.inbox.claimDue(lanes - inFlight.size, this.options.leaseMs ?? 60_000);

@@ -32,15 +32,21 @@ export class FeedScheduler {
   private running?: Promise<void>;
   private readonly retryAt = new Map<string, number>();
   private readonly now: () => Date;
+  /** When a pass last began, moved on to a tenant or ended (for /readyz). */
+  lastTickAt: number | undefined;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.now ?? (() => new Date());
   }
 
+  get intervalMs(): number {
+    return this.deps.intervalMs ?? 60_000;
+  }
+
   /** Ticks now (catch-up) and then every interval; the timer never keeps the process alive. */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? 60_000);
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
     this.timer.unref();
     void this.tick();
   }
@@ -60,6 +66,15 @@ export class FeedScheduler {
   }
 
   private async pass(): Promise<void> {
+    this.lastTickAt = Date.now();
+    try {
+      await this.tenantsPass();
+    } finally {
+      this.lastTickAt = Date.now();
+    }
+  }
+
+  private async tenantsPass(): Promise<void> {
     let tenants: string[];
     try {
       tenants = await this.deps.tenants.list();
@@ -69,6 +84,7 @@ export class FeedScheduler {
     }
     for (const tenantId of tenants) {
       if (this.stopping) return;
+      this.lastTickAt = Date.now();
       await this.tenantPass(tenantId).catch((error: Error) => {
         this.retryAt.set(tenantId, this.now().getTime() + (this.deps.retryAfterMs ?? 600_000));
         this.deps.logger.error('feed scheduler: tenant pass failed', { tenantId, error: error.message });

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type { Response as ActivityResponse } from 'botbuilder';
 import * as restify from 'restify';
-import { z } from 'zod';
 import { exportPushSchema, type PushKeyResolver } from '../linkedin/push';
 import { challengeResponse, isValidPushSignature } from '../linkedin/signature';
 import type { Logger } from '../logger';
@@ -7,11 +8,25 @@ import type { FeedEndpoint } from '../feed/linkedInFeed';
 import { serveFeed } from './feedRoute';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { SettingsReader } from '../storage/settingsStore';
+import { activityProblem, type InvokeRoutes } from './activitySchema';
+import { BodyError, readLimitedBody } from './body';
+import { readiness, type WorkerHealth } from './probes';
+
+export type { ActivityResponse };
 
 export interface HttpDeps {
-  /** Hands a Bot Framework request to the adapter (JWT check included when an app id is configured). */
-  processActivity(req: restify.Request, res: restify.Response): Promise<void>;
+  /**
+   * Hands a Bot Framework request to the adapter (JWT check included when an app id is configured). `res` records what
+   * the adapter answers; the route then sends it, with any 5xx replaced by a correlation id.
+   */
+  processActivity(req: restify.Request, res: ActivityResponse): Promise<void>;
+  /** The invokes and card verbs the bot answers: others get 400 at the edge (unset: the adapter decides, 501). */
+  invokes?: InvokeRoutes;
   storageHealthy(): Promise<boolean>;
+  /** Background workers that must have ticked lately for /readyz (none: storage alone decides). */
+  workers?: () => WorkerHealth[];
+  /** True once shutdown has begun: /readyz answers 503 so no new traffic comes. */
+  stopping?: () => boolean;
   maxBodyBytes: number;
   logger: Logger;
   /** LinkedIn's feed URL; absent, the route is not served. */
@@ -32,37 +47,60 @@ export interface LinkedInPushDeps {
   now(): Date;
 }
 
-const PUSH_PATH = /^\/api\/linkedin\/push\/[^/]+\/?$/;
-/** The raw bytes of a LinkedIn push, kept for the signature check (restify's JSON parser would re-encode them). */
+/**
+ * The raw bytes of a POST body (Content-Encoding undone, within MAX_BODY_BYTES), read before any route runs: LinkedIn's
+ * signature is checked over them, and the Bot Framework activity is parsed from them.
+ */
 const RAW_BODY = Symbol('rawBody');
 type RawRequest = restify.Request & { [RAW_BODY]?: Buffer };
 
-/** The smallest shape of a Bot Framework activity; the adapter checks the rest. */
-const activityBody = z.object({ type: z.string().min(1) }).passthrough();
+export function rawBodyOf(req: restify.Request): Buffer {
+  return (req as RawRequest)[RAW_BODY] ?? Buffer.alloc(0);
+}
 
 /** All HTTP routes of the bot, in one place. */
 export function createHttpServer(deps: HttpDeps): restify.Server {
   const server = restify.createServer({ name: 'linkedin-jobs-bot', handleUncaughtExceptions: false });
   server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
-    if (req.method !== 'POST' || !PUSH_PATH.test(req.path())) return next();
-    readRawBody(req as RawRequest, deps.maxBodyBytes, next);
+    if (req.method !== 'POST') return next();
+    readLimitedBody(req, deps.maxBodyBytes).then(
+      (raw) => {
+        (req as RawRequest)[RAW_BODY] = raw;
+        next();
+      },
+      (error: Error) => {
+        if (!(error instanceof BodyError)) return next(error);
+        if (error.status === 415) res.header('Accept-Encoding', 'gzip, deflate, br');
+        sendJson(res, error.status, { error: error.code, message: error.message });
+        next(false);
+      }
+    );
   });
-  server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes, mapParams: false, mapFiles: false, keepExtensions: false }));
 
   server.post('/api/messages', async (req, res) => {
-    if (!activityBody.safeParse(req.body).success) {
-      return sendJson(res, 400, { error: 'invalid_activity', message: 'The body must be a JSON Bot Framework activity.' });
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBodyOf(req).toString('utf8'));
+    } catch {
+      return sendJson(res, 400, { error: 'bad_request', message: 'The body must be JSON.' });
     }
-    await deps.processActivity(req, res);
+    const problem = activityProblem(body, deps.invokes);
+    if (problem) return sendJson(res, 400, { error: 'invalid_activity', message: problem });
+    req.body = body;
+    await runAdapter(deps, req, res);
   });
 
   linkedInPushRoutes(server, deps);
   privacyDownloadRoute(server, deps);
 
-  server.get('/healthz', async (_req, res) => {
-    const storage = await deps.storageHealthy().catch(() => false);
-    sendJson(res, storage ? 200 : 503, { status: storage ? 'ok' : 'unavailable', storage: storage ? 'reachable' : 'unreachable' });
-  });
+  // Probes: /livez says the process serves HTTP; /readyz that it can do its work (storage and background workers).
+  server.get('/livez', async (_req, res) => sendJson(res, 200, { status: 'ok' }));
+  const ready = async (_req: restify.Request, res: restify.Response) => {
+    const result = await readiness({ storageHealthy: deps.storageHealthy, workers: deps.workers?.() ?? [], stopping: deps.stopping?.() ?? false });
+    sendJson(res, result.ready ? 200 : 503, result.body);
+  };
+  server.get('/readyz', ready);
+  server.get('/healthz', ready);
 
   if (deps.feed) {
     const feed = deps.feed;
@@ -72,14 +110,84 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
   }
 
   // restify's DEP0111 warning on Node 20 is harmless; npm start silences it with --disable-warning.
-  // restify answers body-parser failures (413, 400) itself; make every error a small JSON body without internals.
-  server.on('restifyError', (req: restify.Request, res: restify.Response, error: Error & { statusCode?: number; body?: unknown }, next: () => void) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 500) deps.logger.error('http error', { path: req.path(), error: error.message });
-    (error as { toJSON?: () => unknown }).toJSON = () => ({ error: errorName(status), message: status >= 500 ? 'Internal error' : error.message });
+  // Every error restify answers itself becomes a small JSON body; a 5xx says only "internal" and an id to find the log line.
+  server.on('restifyError', (req: restify.Request, _res: restify.Response, error: Error & { statusCode?: number }, next: () => void) => {
+    // Only restify's own HTTP errors (404, 405, ...) keep their status; anything else thrown (a storage RestError with
+    // its 404 or 409 included) is an internal failure. restify would send an error without a status as a new
+    // InternalError carrying its message: giving it one makes restify send this error, with the body below.
+    const status = isRestifyHttpError(error) ? error.statusCode : 500;
+    error.statusCode = status;
+    if (status >= 500) {
+      const id = logInternalError(deps.logger, 'http error', { status, method: req.method, path: req.path(), error: describe(error) });
+      (error as { toJSON?: () => unknown }).toJSON = () => internalBody(id);
+    } else {
+      (error as { toJSON?: () => unknown }).toJSON = () => ({ error: errorName(status), message: error.message });
+    }
     next();
   });
   return server;
+}
+
+/**
+ * Runs botbuilder's adapter against a recording response, then answers from the recording. The adapter writes its own
+ * bodies (an exception's message with a 500, a bare 501 for an unanswered invoke): a 5xx goes out as an id instead, with
+ * the adapter's words only in the log; a 4xx (a refused token) as a small JSON body.
+ */
+async function runAdapter(deps: HttpDeps, req: restify.Request, res: restify.Response): Promise<void> {
+  const recorded: { status: number; body?: unknown; headers: Array<[string, unknown]> } = { status: 200, headers: [] };
+  const recorder: ActivityResponse = {
+    socket: req.socket,
+    status: (code: number) => (recorded.status = code),
+    header: (name: string, value: unknown) => recorded.headers.push([name, value]),
+    send: (body?: unknown) => (recorded.body = body),
+    end: () => undefined
+  };
+  await deps.processActivity(req, recorder);
+  const { status, body } = recorded;
+  if (status >= 500) {
+    const detail = body === undefined ? 'no body' : typeof body === 'string' ? body : JSON.stringify(body);
+    const id = logInternalError(deps.logger, 'bot adapter failed', { status, activityType: (req.body as { type?: string }).type, error: detail.slice(0, 2000) });
+    return sendJson(res, status, internalBody(id));
+  }
+  if (status >= 400) {
+    deps.logger.info('activity refused', { status, reason: typeof body === 'string' ? body.slice(0, 300) : undefined });
+    return sendJson(res, status, { error: errorName(status), message: ADAPTER_REFUSALS[status] ?? 'The activity was refused.' });
+  }
+  for (const [name, value] of recorded.headers) res.header(name, value);
+  res.status(status);
+  if (body === undefined || body === null || body === '') res.end();
+  else res.send(body);
+}
+
+const ADAPTER_REFUSALS: Record<number, string> = {
+  400: 'The activity is not valid.',
+  401: 'A valid Bot Framework token is required.',
+  403: 'This bot does not accept the token.'
+};
+
+/** The only body a 5xx carries: nothing about the cause, an id to find it in the log. */
+export function internalBody(id: string): { error: 'internal'; id: string } {
+  return { error: 'internal', id };
+}
+
+/** Logs an unexpected failure under a new correlation id and returns the id. */
+export function logInternalError(logger: Logger, message: string, fields: Record<string, unknown>): string {
+  const id = randomUUID();
+  logger.error(message, { id, ...fields });
+  return id;
+}
+
+/** restify-errors' HttpError: a status, and a body restify made for it. */
+function isRestifyHttpError(error: Error & { statusCode?: number }): error is Error & { statusCode: number } {
+  return typeof error.statusCode === 'number' && 'body' in error && typeof (error as { toJSON?: unknown }).toJSON === 'function';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.name}: ${error.message} (cause: ${cause.message})` : `${error.name}: ${error.message}`;
+  }
+  return String(error);
 }
 
 /**
@@ -109,7 +217,7 @@ function linkedInPushRoutes(server: restify.Server, deps: HttpDeps): void {
     const { tenantId, secret } = await secretFor(String(req.params.key));
     if (!tenantId) return sendJson(res, 404, { error: 'not_found', message: 'Unknown callback URL.' });
     if (!secret) return sendJson(res, 503, { error: 'not_configured', message: 'LinkedIn client credentials are not set for this tenant.' });
-    const raw = (req as RawRequest)[RAW_BODY] ?? Buffer.alloc(0);
+    const raw = rawBodyOf(req);
     if (!isValidPushSignature(raw, req.header('x-li-signature'), secret)) {
       deps.logger.warn('linkedin push: bad signature', { tenantId });
       return sendJson(res, 401, { error: 'bad_signature', message: 'X-LI-Signature does not match the body.' });
@@ -152,26 +260,8 @@ function privacyDownloadRoute(server: restify.Server, deps: HttpDeps): void {
   });
 }
 
-function readRawBody(req: RawRequest, maxBytes: number, next: restify.Next): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  (req as unknown as { _readBody: boolean })._readBody = true; // restify's bodyReader leaves the body alone
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > maxBytes) tooLarge = true;
-    else chunks.push(chunk);
-  });
-  req.once('error', (error) => next(error));
-  req.once('end', () => {
-    if (tooLarge) return next(Object.assign(new Error(`Request body size exceeds ${maxBytes}`), { statusCode: 413 }));
-    req[RAW_BODY] = Buffer.concat(chunks);
-    next();
-  });
-}
-
 function errorName(status: number): string {
-  return { 400: 'bad_request', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type' }[status] ?? (status >= 500 ? 'internal_error' : 'error');
+  return { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type' }[status] ?? (status >= 500 ? 'internal' : 'error');
 }
 
 export function sendJson(res: restify.Response, status: number, body: unknown): void {

@@ -99,10 +99,16 @@ export class DeliveryWorker {
   /** Tasks in flight per conversation and per tenant: they will count against Teams' limits when they send. */
   private readonly lanesOf = new Map<string, number>();
   private readonly destinations = new Map<string, { destination: Destination; until: number }>();
+  /** When the loop last went round (for /readyz). */
+  lastTickAt: number | undefined;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
     this.clock = options.clock ?? (() => new Date());
+  }
+
+  get intervalMs(): number {
+    return this.policy.pollMs;
   }
 
   /** Starts the background loop (its timers never keep the process alive). */
@@ -140,6 +146,7 @@ export class DeliveryWorker {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      this.lastTickAt = Date.now();
       try {
         await this.startDue(this.policy.concurrency - this.inFlight.size);
       } catch (error) {
