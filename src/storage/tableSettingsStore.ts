@@ -108,6 +108,8 @@ export class TableSettingsStore implements SettingsStore {
     }
     let plain: string;
     try {
+      // Sealed, but no key now (SETTINGS_ENCRYPTION_KEY removed): the sealed text is not the secret.
+      if (!this.secrets.encrypts) throw new Error('no key to open a sealed secret');
       plain = this.secrets.open(secret.clientSecret, tenantId);
     } catch {
       // Telling admins is best effort: the secret counts as not set either way.

@@ -116,6 +116,12 @@ describe('settings secrets when SETTINGS_ENCRYPTION_KEY changes (Azurite)', func
     assert.match(cardText(refused), /Enabled needs the client ID, the client secret and the organization ID/);
   });
 
+  it('a sealed secret with the key removed altogether is unreadable too, never used as sealed text', async () => {
+    const store = new TableSettingsStore(settingsTable, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }, secretBoxFrom(undefined));
+    assert.equal(await store.linkedInCredentials(TENANT), undefined);
+    assert.equal(await store.clientSecretState(TENANT), 'unreadable');
+  });
+
   it('admins get one notice each, however often the secret is found unreadable', async () => {
     const store = storeWith(NEW_KEY);
     for (let i = 0; i < 3; i++) await store.linkedInCredentials(TENANT);
