@@ -64,7 +64,7 @@ export async function openStorage(
   const choice = chooseStorage(settings);
   if (choice.kind === 'account-url') {
     logger.info(`storage: Azure Table Storage at ${choice.accountUrl} with Entra ID tokens (AZURE_STORAGE_ACCOUNT_URL, DefaultAzureCredential)`);
-    return { connection: { accountUrl: choice.accountUrl, credential: credential() } };
+    return { connection: { accountUrl: choice.accountUrl.replace(/\/+$/, ''), credential: credential() } };
   }
   if (choice.kind === 'connection-string') {
     const connectionString = choice.connectionString;
