@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRODUCTION_INSTALL, RUNTIME_FILES } from '../src/tools/stage';
+import { PRODUCTION_INSTALL, RUNTIME_FILES, stage as stageApp } from '../src/tools/stage';
 
 // No image can be built here: these check the Dockerfile's text; test/integration/productionStage.test.ts runs its steps.
 const ROOT = join(__dirname, '..', '..');
@@ -45,5 +46,23 @@ describe('Dockerfile', () => {
   it('.dockerignore keeps local state and secrets out of the build context', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     for (const entry of ['node_modules', '.data', 'env', '.git']) assert.ok(ignored.includes(entry), entry);
+  });
+
+  it('npm run stage never wipes the project, a folder above it, or a folder of other files', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'stage-guard-'));
+    try {
+      const project = join(scratch, 'project');
+      mkdirSync(project);
+      writeFileSync(join(scratch, 'notes.txt'), 'keep me');
+      assert.throws(() => stageApp(project, { root: project }), /not the project or above it/);
+      assert.throws(() => stageApp(scratch, { root: project }), /not the project or above it/);
+      const other = join(scratch, 'other');
+      mkdirSync(other);
+      writeFileSync(join(other, 'photo.jpg'), 'x');
+      assert.throws(() => stageApp(other, { root: project }), /holds other files/);
+      assert.equal(readFileSync(join(other, 'photo.jpg'), 'utf8'), 'x');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 
 /** What the runtime needs, relative to the project root (the Dockerfile's runtime stage copies exactly these). */
 export const RUNTIME_FILES = ['package.json', 'package-lock.json', 'dist/src', 'cards'];
@@ -27,7 +27,11 @@ export interface StageOptions {
 export function stage(target: string, options: StageOptions = {}): void {
   const root = options.root ?? ROOT;
   const folder = resolve(target);
-  if (folder === resolve(root)) throw new Error('stage: the target must be a folder of its own, not the project');
+  const project = resolve(root);
+  if (folder === project || project.startsWith(folder + sep)) throw new Error('stage: the target must be a folder of its own, not the project or above it');
+  if (existsSync(folder) && readdirSync(folder).length > 0 && !existsSync(join(folder, 'package.json'))) {
+    throw new Error(`stage: ${folder} holds other files; give an empty folder or a previous stage`);
+  }
   for (const file of RUNTIME_FILES) {
     if (!existsSync(join(root, file))) throw new Error(`stage: ${file} is missing (run npm run build first)`);
   }
