@@ -23,6 +23,10 @@ export const configSchema = z
     AZURE_STORAGE_CONNECTION_STRING: optional.pipe(
       z.string().regex(/(AccountName=|UseDevelopmentStorage=true|TableEndpoint=)/, 'must be an Azure Storage connection string').optional()
     ),
+    /** The account's Table endpoint (https://<account>.table.core.windows.net), reached with Entra ID tokens: no key. */
+    AZURE_STORAGE_ACCOUNT_URL: optional.pipe(
+      z.string().url('must be the Table endpoint, e.g. https://<account>.table.core.windows.net').startsWith('https://', 'must be an https URL (tokens are never sent over plain http)').optional()
+    ),
     DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('.data')),
     AZURITE_IN_MEMORY: flag,
     /** First admins of the deployment's own tenant: comma-separated Entra (AAD) object ids; later admins are added on the settings card. */
@@ -79,6 +83,9 @@ export const configSchema = z
     }
     if (config.BOT_ID && config.BOT_TYPE !== 'UserAssignedMSI' && !config.BOT_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: 'is required when BOT_ID is set' });
+    }
+    if (config.AZURE_STORAGE_ACCOUNT_URL && config.AZURE_STORAGE_CONNECTION_STRING) {
+      ctx.addIssue({ code: 'custom', path: ['AZURE_STORAGE_ACCOUNT_URL'], message: 'and AZURE_STORAGE_CONNECTION_STRING are both set: set one of them' });
     }
     if (config.LINKEDIN_PUSH_KEY && !config.LINKEDIN_TENANT_ID && !config.BOT_TENANT_ID) {
       ctx.addIssue({ code: 'custom', path: ['LINKEDIN_TENANT_ID'], message: 'is required with LINKEDIN_PUSH_KEY (or set BOT_TENANT_ID)' });
@@ -149,7 +156,7 @@ export function linkedInPushTenant(config: Config): string | undefined {
  * Where the tables live. Exactly one is enough; production needs one of them (never embedded Azurite: two replicas
  * would each get their own, with their own leases and outbox).
  */
-export const STORAGE_VARIABLES = ['AZURE_STORAGE_CONNECTION_STRING'] as const;
+export const STORAGE_VARIABLES = ['AZURE_STORAGE_CONNECTION_STRING', 'AZURE_STORAGE_ACCOUNT_URL'] as const;
 
 /** Variables NODE_ENV=production always needs (BOT_PASSWORD except with BOT_TYPE=UserAssignedMSI; one of STORAGE_VARIABLES). */
 export const PRODUCTION_REQUIRED = ['BOT_ID', 'BOT_PASSWORD', 'PUBLIC_BASE_URL'] as const;

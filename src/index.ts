@@ -15,10 +15,10 @@ import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
 import { consoleLogger, type Logger } from './logger';
-import { startEmbeddedAzurite, type EmbeddedAzurite } from './storage/azurite';
+import { openStorage } from './storage/openStorage';
 import { CONVERSATIONS_TABLE, TableConversationStore } from './storage/conversationStore';
 import { TableJobStore, JOBS_TABLE } from './storage/tableJobStore';
-import { ensureTable, tableClient, type TableConnection } from './storage/tables';
+import { ensureTable, tableClient } from './storage/tables';
 import { healthClient, storageHealthy } from './storage/health';
 import { FEED_EVENTS_TABLE, TableFeedEventStore } from './storage/feedEventStore';
 import { FEED_TOKENS_TABLE, TableFeedTokenStore } from './storage/feedTokenStore';
@@ -49,21 +49,6 @@ function environment(): Record<string, string | undefined> {
   const envName = process.env.TEAMSFX_ENV || 'local';
   const fromFiles = existsSync(resolve('env', `.env.${envName}`)) ? loadEnvFiles(envName, 'env') : {};
   return { ...fromFiles, ...process.env };
-}
-
-async function openStorage(config: Config, logger: Logger): Promise<{ connection: TableConnection; embedded?: EmbeddedAzurite }> {
-  if (config.AZURE_STORAGE_CONNECTION_STRING) {
-    logger.info('storage: Azure Table Storage from AZURE_STORAGE_CONNECTION_STRING');
-    const connection = config.AZURE_STORAGE_CONNECTION_STRING;
-    return { connection: { connectionString: connection, allowInsecure: /TableEndpoint=http:|UseDevelopmentStorage=true/.test(connection) } };
-  }
-  const location = resolve(config.DATA_DIR, 'azurite');
-  const embedded = await startEmbeddedAzurite({ location, inMemory: config.AZURITE_IN_MEMORY, logger });
-  logger.info(`storage: no AZURE_STORAGE_CONNECTION_STRING set, so using embedded Azurite on 127.0.0.1:${embedded.port}`, {
-    data: config.AZURITE_IN_MEMORY ? 'in memory' : location,
-    pid: embedded.pid
-  });
-  return { connection: embedded.connection, embedded };
 }
 
 /** The callback URL an admin gives LinkedIn, for the tenant the configured push key belongs to. */

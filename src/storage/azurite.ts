@@ -2,14 +2,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '../logger';
-import type { TableConnection } from './tables';
+import type { ConnectionStringConnection } from './tables';
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 const DEV_ACCOUNT = 'devstoreaccount1';
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface EmbeddedAzurite {
-  connection: TableConnection;
+  connection: ConnectionStringConnection;
   port: number;
   location: string;
   /** The Azurite child process running now (it changes when the supervisor restarts Azurite). */

@@ -1,12 +1,9 @@
-import { TableClient } from '@azure/data-tables';
-import type { TableConnection } from './tables';
+import type { TableClient } from '@azure/data-tables';
+import { tableClient, type TableConnection } from './tables';
 
 /** A client for the health check: one attempt, no retries, so /readyz tells the state of storage now. */
 export function healthClient(connection: TableConnection, tableName: string): TableClient {
-  return TableClient.fromConnectionString(connection.connectionString, tableName, {
-    allowInsecureConnection: connection.allowInsecure,
-    retryOptions: { maxRetries: 0 }
-  });
+  return tableClient(connection, tableName, { retryOptions: { maxRetries: 0 } });
 }
 
 /** A one-row read with a short deadline: the health check must answer even when storage hangs. */

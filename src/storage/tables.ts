@@ -1,18 +1,32 @@
-import { TableClient, TableServiceClient, RestError } from '@azure/data-tables';
+import { TableClient, TableServiceClient, RestError, type TableServiceClientOptions } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/identity';
 
-export interface TableConnection {
+/** An account reached with its connection string (shared key, or Azurite's well-known key). */
+export interface ConnectionStringConnection {
   connectionString: string;
   /** Azurite speaks plain HTTP. */
   allowInsecure: boolean;
 }
 
-export function tableClient(connection: TableConnection, tableName: string): TableClient {
+/** An account reached with Entra ID tokens (a managed identity in Azure): no key anywhere. */
+export interface TokenConnection {
+  /** The Table endpoint, e.g. https://<account>.table.core.windows.net */
+  accountUrl: string;
+  credential: TokenCredential;
+}
+
+export type TableConnection = ConnectionStringConnection | TokenConnection;
+
+export function tableClient(connection: TableConnection, tableName: string, options: TableServiceClientOptions = {}): TableClient {
+  if ('accountUrl' in connection) return new TableClient(connection.accountUrl, tableName, connection.credential, options);
   return TableClient.fromConnectionString(connection.connectionString, tableName, {
+    ...options,
     allowInsecureConnection: connection.allowInsecure
   });
 }
 
 export function serviceClient(connection: TableConnection): TableServiceClient {
+  if ('accountUrl' in connection) return new TableServiceClient(connection.accountUrl, connection.credential);
   return TableServiceClient.fromConnectionString(connection.connectionString, {
     allowInsecureConnection: connection.allowInsecure
   });

@@ -192,7 +192,12 @@ async function main(): Promise<void> {
   };
 
   try {
-    log(`starting the bot on port ${botPort} (storage: ${process.env.AZURE_STORAGE_CONNECTION_STRING ? 'AZURE_STORAGE_CONNECTION_STRING' : 'embedded Azurite'})…`);
+    const storage = process.env.AZURE_STORAGE_ACCOUNT_URL
+      ? 'AZURE_STORAGE_ACCOUNT_URL'
+      : process.env.AZURE_STORAGE_CONNECTION_STRING
+        ? 'AZURE_STORAGE_CONNECTION_STRING'
+        : 'embedded Azurite';
+    log(`starting the bot on port ${botPort} (storage: ${storage})…`);
     const bot = await startBotProcess({
       port: botPort,
       // The playground sends no JWT: inbound auth must be off, whatever env/.env.local.user says.
