@@ -94,7 +94,8 @@ export function cardText(card: AdaptiveCardJson | undefined): string {
     }
   };
   visit(card);
-  return parts.join('\n');
+  // Markdown's backslash escapes are not what a reader sees.
+  return parts.join('\n').replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 export function inputIds(card: AdaptiveCardJson | undefined): string[] {
