@@ -21,6 +21,8 @@ import { storageHealthy } from './storage/health';
 import { FEED_EVENTS_TABLE, TableFeedEventStore } from './storage/feedEventStore';
 import { FEED_TOKENS_TABLE, TableFeedTokenStore } from './storage/feedTokenStore';
 import { LEASES_TABLE, TableLeaseStore } from './storage/leaseStore';
+import { IDEMPOTENCY_TABLE, TableIdempotencyStore } from './storage/idempotencyStore';
+import { purgeExpiredActions } from './bot/once';
 import { FEED_SNAPSHOTS_TABLE, TableFeedSnapshotStore } from './storage/tableFeedSnapshotStore';
 import { TENANTS_TABLE, TableTenantRegistry } from './storage/tenantRegistry';
 import { LinkedInFeed } from './feed/linkedInFeed';
@@ -73,8 +75,8 @@ export async function main(): Promise<void> {
     tenants: tableClient(connection, TENANTS_TABLE)
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  const [exportsTable, candidatesTable, outboxTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE].map((name) => tableClient(connection, name));
-  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, ...Object.values(feedTables)].map(ensureTable));
+  const [exportsTable, candidatesTable, outboxTable, actionsTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, IDEMPOTENCY_TABLE].map((name) => tableClient(connection, name));
+  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, actionsTable, ...Object.values(feedTables)].map(ensureTable));
   if (!config.SETTINGS_ENCRYPTION_KEY) {
     logger.warn('settings: no SETTINGS_ENCRYPTION_KEY, so LinkedIn client secrets are stored unencrypted (in their own rows, never shown or logged)');
   }
@@ -89,6 +91,7 @@ export async function main(): Promise<void> {
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
   });
   const conversations = new TableConversationStore(conversationsTable);
+  const actions = new TableIdempotencyStore(actionsTable);
   // Proactive messages: every feature's renderers by message kind.
   const notifications = createNotifications({
     adapter,
@@ -141,8 +144,10 @@ export async function main(): Promise<void> {
     bootstrapAdmins: config.ADMIN_AAD_IDS,
     now: () => new Date(),
     exportInbox,
+    actions,
     pushCallbackUrl: async (tenantId) => pushCallbackUrl(config, tenantId)
   }, logger);
+  const stopPurge = purgeExpiredActions(actions, (error) => logger.warn('could not purge expired action records', { error: (error as Error).message }));
 
   const server = createHttpServer({
     processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
@@ -171,6 +176,7 @@ export async function main(): Promise<void> {
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     server.close();
+    stopPurge();
     await Promise.all([scheduler.stop(), exportWorker.stop(), notifications.worker.stop()]);
     await embedded?.stop();
     process.exit(0);

@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
 import type { BotDeps, Caller, Reply } from './types';
 import { noticeCard } from './views';
+import { actionKey, once, type Attempt } from './once';
 import { channelConversationId, teamConversationId } from '../notifications/recipients';
 
 /** Teams' `clientInfo` entity: the client's locale and IANA time zone. */
@@ -53,12 +54,39 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
 
   rememberConversations(app, deps, logger);
 
-  const run = async (context: TurnContext, work: (caller: Caller) => Promise<Reply>): Promise<Reply> => {
+  const attempt = async (context: TurnContext, work: (caller: Caller) => Promise<Reply>): Promise<Attempt> => {
     const caller = callerOf(context);
     try {
       const settings = await deps.settings.get(caller.tenantId);
       const role = roleOf(settings, caller.aadObjectId, deps.bootstrapAdmins);
-      return await work({ ...caller, timeZone: caller.timeZone ?? settings.timeZone, role });
+      return { reply: await work({ ...caller, timeZone: caller.timeZone ?? settings.timeZone, role }), failed: false };
+    } catch (error) {
+      return { reply: { text: userMessageFor(error, caller, logger) }, failed: true };
+    }
+  };
+  const run = async (context: TurnContext, work: (caller: Caller) => Promise<Reply>): Promise<Reply> => (await attempt(context, work)).reply;
+
+  /** A card action that changes something runs once per action; a repeat gets the first answer. */
+  const runOnce = async (context: TurnContext, verb: string, data: Record<string, unknown>, work: (caller: Caller) => Promise<Reply>): Promise<Reply> => {
+    const caller = callerOf(context);
+    if (!deps.actions) return run(context, work);
+    const activity = context.activity;
+    const key = actionKey(
+      { ...caller, conversationId: activity.conversation?.id ?? '', cardMessageId: activity.replyToId, activityId: activity.id },
+      verb,
+      data
+    );
+    try {
+      return await once(
+        {
+          store: deps.actions,
+          tenantId: caller.tenantId,
+          key,
+          stillRunning: () => ({ text: t(caller.language, 'action.stillRunning') }),
+          onRecordError: (error) => logger.warn('could not record a card action', { verb, error: (error as Error).message })
+        },
+        () => attempt(context, work)
+      );
     } catch (error) {
       return { text: userMessageFor(error, caller, logger) };
     }
@@ -76,7 +104,9 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
 
   for (const route of cardRoutes) {
     app.adaptiveCards.actionExecute(route.verb, async (context, _state, data) => {
-      const reply = await run(context, (caller) => route.handler(deps, caller, (data ?? {}) as Record<string, unknown>));
+      const values = (data ?? {}) as Record<string, unknown>;
+      const work = (caller: Caller) => route.handler(deps, caller, values);
+      const reply = route.once ? await runOnce(context, route.verb, values, work) : await run(context, work);
       return 'card' in reply ? reply.card : noticeCard(reply.text);
     });
   }

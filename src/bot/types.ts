@@ -1,5 +1,6 @@
 import type { Person, Role } from '../domain/settings';
 import type { FeedService } from '../feed/feedService';
+import type { IdempotencyStore } from '../storage/idempotencyStore';
 import type { Language } from '../i18n/strings';
 import type { Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
@@ -43,6 +44,8 @@ export interface BotDeps {
   people?: PeopleDirectory;
   /** LinkedIn exports (issue 4): `export status` and the candidate card's "Mark reviewed". */
   exportInbox?: ExportInbox;
+  /** Records of card actions already taken (routes marked `once`): a repeat gets the first answer. */
+  actions?: IdempotencyStore;
 }
 
 export interface PeopleDirectory {
@@ -63,4 +66,6 @@ export interface MessageRoute {
 export interface CardRoute {
   verb: string;
   handler: CardHandler;
+  /** The action changes something: the same action twice (a re-sent activity, a double click) is done once. */
+  once?: true;
 }
