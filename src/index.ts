@@ -5,6 +5,7 @@ import { createBotApp } from './bot/app';
 import { ConfigError, envLinkedInCredentials, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { secretBoxFrom } from './storage/secretBox';
 import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
+import { CachedSettingsStore } from './storage/cachedSettingsStore';
 import { exportRenderers } from './exports/exportCards';
 import { ExportWorker } from './exports/exportWorker';
 import { LinkedInClient } from './linkedin/client';
@@ -83,7 +84,7 @@ export async function main(): Promise<void> {
   const tenants = new TableTenantRegistry(feedTables.tenants);
   await tenants.backfillFrom(jobsTable);
   const jobs = new TableJobStore(jobsTable, tenants);
-  const settings = new TableSettingsStore(settingsTable, settingsDefaults(config), secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY), envLinkedInCredentials(config));
+  const settings = new CachedSettingsStore(new TableSettingsStore(settingsTable, settingsDefaults(config), secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY), envLinkedInCredentials(config)));
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? '',
     MicrosoftAppPassword: config.BOT_PASSWORD ?? '',

@@ -133,7 +133,8 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
  * is installed and on the first message of each process, and marked inactive when the app is removed.
  */
 function rememberConversations(app: Application<TurnState>, deps: BotDeps, logger: Logger): void {
-  const known = new Set<string>();
+  /** What this process last stored per person and channel: a reference is written only when it changed. */
+  const known = new Map<string, string>();
   app.turn('beforeTurn', async (context) => {
     const activity = context.activity;
     if (activity.conversation?.conversationType === 'channel') {
@@ -148,10 +149,13 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
       if (removed) {
         known.delete(key);
         await deps.conversations.markInactive(caller.tenantId, caller.aadObjectId);
-      } else if (!known.has(key) && activity.from?.aadObjectId) {
+      } else if (activity.from?.aadObjectId) {
         const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-        await deps.conversations.save({ ...caller, reference, active: true, updatedAt: deps.now().toISOString() });
-        known.add(key);
+        const stored = referenceFingerprint(reference, caller.language);
+        if (known.get(key) !== stored) {
+          await deps.conversations.save({ ...caller, reference, active: true, updatedAt: deps.now().toISOString() });
+          known.set(key, stored);
+        }
       }
     } catch (error) {
       logger.warn('could not store the conversation reference', { error: (error as Error).message });
@@ -164,7 +168,13 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
  * Channel notices (e.g. candidates for the team channel named in settings) post into a channel of a team that has the
  * app: keep a reference per channel and per team as soon as the bot sees either (install, a message, a mention).
  */
-async function rememberChannel(context: TurnContext, deps: BotDeps, known: Set<string>, logger: Logger): Promise<void> {
+/** The parts of a reference that matter for sending later; the activity id changes every turn and does not. */
+function referenceFingerprint(reference: Record<string, unknown>, language: string): string {
+  const { activityId: _activityId, ...lasting } = reference;
+  return JSON.stringify([lasting, language]);
+}
+
+async function rememberChannel(context: TurnContext, deps: BotDeps, known: Map<string, string>, logger: Logger): Promise<void> {
   const activity = context.activity;
   const caller = callerOf(context);
   const channelData = (activity.channelData ?? {}) as { team?: { id?: string }; channel?: { id?: string } };
@@ -179,10 +189,12 @@ async function rememberChannel(context: TurnContext, deps: BotDeps, known: Set<s
       if (botRemoved) {
         known.delete(key);
         await deps.conversations.markInactive(caller.tenantId, id);
-      } else if (!known.has(key)) {
+      } else {
         const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+        const stored = referenceFingerprint(reference, caller.language);
+        if (known.get(key) === stored) continue;
         await deps.conversations.save({ tenantId: caller.tenantId, aadObjectId: id, language: caller.language, reference, active: true, updatedAt: deps.now().toISOString() });
-        known.add(key);
+        known.set(key, stored);
       }
     }
   } catch (error) {

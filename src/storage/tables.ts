@@ -1,4 +1,5 @@
 import { TableClient, TableServiceClient, RestError } from '@azure/data-tables';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
 export interface TableConnection {
   connectionString: string;
@@ -6,9 +7,13 @@ export interface TableConnection {
   allowInsecure: boolean;
 }
 
+/** Extra pipeline policies for every table client made after this is set (bench/turn.ts counts requests with one). */
+export const tablePolicies: PipelinePolicy[] = [];
+
 export function tableClient(connection: TableConnection, tableName: string): TableClient {
   return TableClient.fromConnectionString(connection.connectionString, tableName, {
-    allowInsecureConnection: connection.allowInsecure
+    allowInsecureConnection: connection.allowInsecure,
+    additionalPolicies: tablePolicies.map((policy) => ({ policy, position: 'perCall' as const }))
   });
 }
 
