@@ -159,11 +159,11 @@ async function main(): Promise<void> {
     { name: 'a card action (job.list)', body: (n) => cardAction('job.list', {}, `list-${n}`) }
   ];
 
-  const results: Array<{ name: string; ms: number[]; calls: number[]; rounds: number[] }> = [];
+  const results: Array<{ name: string; ms: number[]; calls: number[]; rounds: number[]; last: Array<Call & { table: string }> }> = [];
   const echo: number[] = [];
   // Warm-up: the first turn stores the conversation reference and the tenant; JIT and connections settle.
   for (const turn of turns) await post(botPort, activity(stub.url, counter++, turn.body(counter)), 'warm');
-  for (const turn of turns) results.push({ name: turn.name, ms: [], calls: [], rounds: [] });
+  for (const turn of turns) results.push({ name: turn.name, ms: [], calls: [], rounds: [], last: [] });
   for (let i = 0; i < TURNS; i++) {
     for (const [index, turn] of turns.entries()) {
       const n = counter++;
@@ -175,6 +175,7 @@ async function main(): Promise<void> {
       results[index].ms.push(answer.ms);
       results[index].calls.push(calls.length);
       results[index].rounds.push(sequentialRounds(calls));
+      results[index].last = calls as Array<Call & { table: string }>;
       const echoBody = index % 2 === 0 ? message('post job to LinkedIn') : cardAction('job.list', {}, `echo-${n}`);
       echo.push((await post(echoPort, activity(stub.url, n, echoBody), 'echo')).ms);
     }
@@ -188,6 +189,12 @@ async function main(): Promise<void> {
       `${result.name}: p50 ${fmt(percentile(result.ms, 50))}, p99 ${fmt(percentile(result.ms, 99))}; ` +
         `storage round trips ${percentile(result.calls, 50)} (at most ${Math.max(...result.calls)}), sequential ${percentile(result.rounds, 50)} (at most ${Math.max(...result.rounds)})`
     );
+  }
+  if (process.argv.includes('--show-calls')) {
+    for (const result of results) {
+      const t0 = result.last[0]?.start ?? 0;
+      console.log(`${result.name}, last turn: ${result.last.map((c) => `${c.table.split('?')[0]} ${(c.start - t0).toFixed(0)}–${(c.end - t0).toFixed(0)} ms`).join('; ')}`);
+    }
   }
   const worst = Math.max(...results.map((result) => percentile(result.ms, 99)));
   console.log(`turn: worst p99 / echo p99 ${(worst / percentile(echo, 99)).toFixed(2)}`);
