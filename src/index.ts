@@ -6,6 +6,7 @@ import { cardRoutes } from './bot/routes';
 import { bootstrapAdminsFor, ConfigError, envLinkedInCredentials, isProduction, tenancyOf, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { secretBoxFrom } from './storage/secretBox';
 import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
+import { CachedSettingsStore } from './storage/cachedSettingsStore';
 import { exportRenderers } from './exports/exportCards';
 import { ExportWorker } from './exports/exportWorker';
 import { LinkedInClient } from './linkedin/client';
@@ -23,6 +24,8 @@ import { healthClient, storageHealthy } from './storage/health';
 import { FEED_EVENTS_TABLE, TableFeedEventStore } from './storage/feedEventStore';
 import { FEED_TOKENS_TABLE, TableFeedTokenStore } from './storage/feedTokenStore';
 import { LEASES_TABLE, TableLeaseStore } from './storage/leaseStore';
+import { IDEMPOTENCY_TABLE, TableIdempotencyStore } from './storage/idempotencyStore';
+import { purgeExpiredActions } from './bot/once';
 import { FEED_SNAPSHOTS_TABLE, TableFeedSnapshotStore } from './storage/tableFeedSnapshotStore';
 import { TENANTS_TABLE, TableTenantRegistry } from './storage/tenantRegistry';
 import { LinkedInFeed } from './feed/linkedInFeed';
@@ -71,8 +74,8 @@ export async function main(): Promise<void> {
     tenants: tableClient(connection, TENANTS_TABLE)
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  const [exportsTable, candidatesTable, outboxTable, privacyTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE].map((name) => tableClient(connection, name));
-  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, ...Object.values(feedTables)];
+  const [exportsTable, candidatesTable, outboxTable, privacyTable, actionsTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, IDEMPOTENCY_TABLE].map((name) => tableClient(connection, name));
+  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, ...Object.values(feedTables)];
   await Promise.all(allTables.map(ensureTable));
   // An in-memory Azurite comes back empty after a restart.
   embedded?.onRestart(async () => void (await Promise.all(allTables.map(ensureTable))));
@@ -89,13 +92,13 @@ export async function main(): Promise<void> {
   }
   // Late-bound: the notifier needs the adapter, and settings come first.
   let tellAdminsSecretUnreadable: (tenantId: string, secretId: string) => Promise<void> = async () => undefined;
-  const settings = new TableSettingsStore(
+  const settings = new CachedSettingsStore(new TableSettingsStore(
     settingsTable,
     settingsDefaults(config),
     secretBoxFrom(config.SETTINGS_ENCRYPTION_KEY, config.SETTINGS_ENCRYPTION_KEY_PREVIOUS),
     envLinkedInCredentials(config),
     (tenantId, secretId) => tellAdminsSecretUnreadable(tenantId, secretId)
-  );
+  ));
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? '',
     MicrosoftAppPassword: config.BOT_PASSWORD ?? '',
@@ -105,6 +108,7 @@ export async function main(): Promise<void> {
   const conversations = new TableConversationStore(conversationsTable);
   const candidates = new TableCandidateStore(candidatesTable, tenants);
   const outbox = new TableOutboxStore(outboxTable);
+  const actions = new TableIdempotencyStore(actionsTable);
   // Proactive messages: every feature's renderers by message kind.
   const notifications = createNotifications({
     adapter,
@@ -196,8 +200,10 @@ export async function main(): Promise<void> {
     exportInbox,
     candidates,
     privacy,
+    actions,
     pushCallbackUrl: async (tenantId) => pushCallbackUrl(config, tenantId)
   }, logger);
+  const stopPurge = purgeExpiredActions(actions, (error) => logger.warn('could not purge expired action records', { error: (error as Error).message }));
 
   let stopping = false;
   const healthTable = healthClient(connection, JOBS_TABLE);
@@ -239,6 +245,7 @@ export async function main(): Promise<void> {
   // SHUTDOWN_GRACE_MS), and only then does storage go away.
   const stop = async (signal: string) => {
     stopping = true;
+    stopPurge();
     const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
     logger.info('stopping', { signal, requestsInFlight: requests.inFlight(), graceMs: config.SHUTDOWN_GRACE_MS });
     const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { CARDS_DIR, CARD_NAMES, type AdaptiveCardJson } from '../src/bot/cards';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import MarkdownIt from 'markdown-it';
+import * as cards from '../src/bot/cards';
+import { CARDS_DIR, CARD_NAMES, renderCard, type AdaptiveCardJson, type CardName } from '../src/bot/cards';
+import { escapeMarkdown } from '../src/bot/markdown';
+import { approvalRenderers } from '../src/notifications/approvalNotices';
 import { diagnosisCard, faqAnswerCard, faqListCard, faqSuggestCard } from '../src/bot/faqViews';
 import { closeConfirmCard, helpCard, jobCard, jobFormCard, jobFormValues, jobListCard, noticeCard } from '../src/bot/views';
 import { buildResultCard, feedStatusCard } from '../src/bot/feedViews';
@@ -339,4 +344,124 @@ describe('card templates', () => {
     assert.match(card, /I kø til LinkedIns neste daglige feed/);
     assert.doesNotMatch(card, /Queued for LinkedIn/);
   });
+});
+
+/** CommonMark as the Adaptive Cards JS renderer reads it (markdown-it, no raw HTML); Teams' renderers follow it. */
+const markdown = new MarkdownIt({ html: false, linkify: false });
+const MARKUP = /<(a|strong|em|code|pre|img|h[1-6]|blockquote|s|hr|ol|table)\b/;
+
+function plainTextOf(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Every text Teams reads as Markdown: TextBlock text and FactSet facts. */
+function markdownTexts(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((child) => markdownTexts(child, found));
+  else if (node && typeof node === 'object') {
+    const element = node as Record<string, unknown>;
+    if (element.type === 'TextBlock' && typeof element.text === 'string') found.push(element.text);
+    if (element.type === 'FactSet') for (const fact of element.facts as Array<{ title: string; value: string }>) found.push(fact.title, fact.value);
+    Object.values(element).forEach((child) => markdownTexts(child, found));
+  }
+  return found;
+}
+
+/** Each line of hostile text tries one Markdown construct Teams renders (and a few it may). */
+const HOSTILE_LINES = [
+  '[Approve here](https://evil.example/login) **bold** __strong__ _it_ *it* `code` ~~gone~~ &amp; <b>x</b>',
+  '- item',
+  '+ item',
+  '1. one',
+  '2) two',
+  '# head',
+  '> quote',
+  '![img](https://evil.example/i.png) <https://evil.example/auto> \\[not escaped\\]',
+  '==='
+];
+const HOSTILE = HOSTILE_LINES.join('\n');
+
+/** What a reader must see for each hostile line, whatever Markdown would have made of it. */
+function assertShownAsTyped(text: string, where: string): void {
+  if (!text.includes('Approve here')) return;
+  const html = markdown.render(text);
+  assert.doesNotMatch(html, MARKUP, `${where}: markup from ${JSON.stringify(text)}`);
+  const shown = plainTextOf(html);
+  for (const line of HOSTILE_LINES) assert.ok(shown.includes(line.replace(/\s+/g, ' ')), `${where}: ${JSON.stringify(line)} not shown as typed in ${JSON.stringify(shown)}`);
+}
+
+/** Data keys a template declares as our own Markdown (`${markdown(answer)}`): the FAQ's texts, never user data. */
+function trustedKeys(name: CardName): Set<string> {
+  const source = readFileSync(join(CARDS_DIR, `${name}.json`), 'utf8');
+  return new Set([...source.matchAll(/markdown\(([\w.]+)\)/g)].map((m) => m[1].split('.').pop()!));
+}
+
+/** Every string the view handed the template, hostile; the card's own labels (`s`) and trusted Markdown kept. */
+function hostile(data: unknown, trusted: Set<string>, key = ''): unknown {
+  if (typeof data === 'string') return trusted.has(key) ? data : data === '' ? '' : HOSTILE;
+  if (Array.isArray(data)) return data.map((item) => hostile(item, trusted, key));
+  if (data && typeof data === 'object') {
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, k === 's' ? v : hostile(v, trusted, k)]));
+  }
+  return data;
+}
+
+/** The data each sample card was rendered with, as the views built it. */
+function renderedData(language: Language): Array<{ sample: string; name: CardName; data: object }> {
+  const calls: Array<{ name: CardName; data: object }> = [];
+  const real = cards.renderCard;
+  (cards as { renderCard: typeof renderCard }).renderCard = (name, data) => {
+    calls.push({ name, data });
+    return real(name, data);
+  };
+  try {
+    const found: Array<{ sample: string; name: CardName; data: object }> = [];
+    for (const sample of Object.keys(samples(language))) found.push({ sample, ...calls[found.length] });
+    return found;
+  } finally {
+    (cards as { renderCard: typeof renderCard }).renderCard = real;
+  }
+}
+
+describe('card text is shown as typed, never as Markdown', () => {
+  it('a job titled as a Markdown link is no link on the recruiter\'s approval card', () => {
+    const job = { ...sampleJob(), state: 'awaiting_approval' as const, title: '[Approve here](https://evil.example/login)', company: '**Contoso**' };
+    const card = approvalCard('en', approvalData({ ...job, author: { ...job.author, name: '_Alex_' } }));
+    const texts = markdownTexts(card).map((text) => markdown.render(text));
+    assert.ok(texts.some((html) => html.includes('[Approve here](https://evil.example/login)')), texts.join('\n'));
+    for (const html of texts) assert.doesNotMatch(html, /<a\b|<strong>|<em>/, html);
+  });
+
+  it('the approval result message escapes the title, the name and the reason (Teams reads messages as Markdown)', () => {
+    const reply = approvalRenderers['approval.result']('en', {
+      jobId: 'J0000000001', title: '[Click](https://evil.example)', decision: 'rejected', deciderName: '**Megan**', reason: '_no_'
+    });
+    assert.ok('text' in reply);
+    assert.doesNotMatch(markdown.render(reply.text), /<a\b|<strong>|<em>/);
+  });
+
+  it('escaping keeps the text: what Markdown shows is exactly what was typed', () => {
+    for (const text of [...HOSTILE_LINES, 'C:\\temp\\x', 'snake_case_name', '2026-11-27', '27. nov. 2026', 'a & b < c > d', '5 * 3 = 15']) {
+      assert.equal(plainTextOf(markdown.render(escapeMarkdown(text))), text.replace(/\s+/g, ' ').trim(), text);
+      assert.doesNotMatch(markdown.render(escapeMarkdown(text)), MARKUP, text);
+    }
+    assert.equal(escapeMarkdown('Backend Engineer, Oslo (Hybrid) – 700 000 NOK!'), 'Backend Engineer, Oslo (Hybrid) – 700 000 NOK!');
+  });
+
+  for (const language of ['en', 'nb'] as const) {
+    it(`every template shows hostile values as typed [${language}]`, () => {
+      const rendered = renderedData(language);
+      assert.equal(new Set(rendered.map((r) => r.name)).size, CARD_NAMES.length);
+      for (const { sample, name, data } of rendered) {
+        const hostileData = hostile(data, trustedKeys(name)) as object;
+        const texts = markdownTexts(renderCard(name, hostileData));
+        const reached = texts.some((text) => text.includes('Approve here'));
+        assert.equal(reached, JSON.stringify(hostileData).includes('Approve here'), `${sample}: hostile values reach the card's text`);
+        texts.forEach((text) => assertShownAsTyped(text, `${sample} [${language}]`));
+      }
+    });
+  }
 });

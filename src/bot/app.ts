@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
 import type { BotDeps, Caller, Reply } from './types';
 import { noticeCard } from './views';
+import { actionKey, once, type Attempt } from './once';
 import { channelConversationId, teamConversationId } from '../notifications/recipients';
 
 /** Teams' `clientInfo` entity: the client's locale and IANA time zone. */
@@ -64,14 +65,41 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
   guardTenancy(app, tenancy, logger);
   rememberConversations(app, deps, logger);
 
-  const run = async (context: TurnContext, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Reply> => {
+  const attempt = async (context: TurnContext, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Attempt> => {
     const caller = callerOf(context);
     try {
       // ADMIN_AAD_IDS belong to the deployment's own tenant; in any other they are nobody.
       const tenantDeps = envSettingsApplyTo(tenancy, caller.tenantId) ? deps : { ...deps, bootstrapAdmins: [] };
       const settings = await deps.settings.get(caller.tenantId);
       const role = roleOf(settings, caller.aadObjectId, tenantDeps.bootstrapAdmins);
-      return await work(tenantDeps, { ...caller, timeZone: caller.timeZone ?? settings.timeZone, role });
+      return { reply: await work(tenantDeps, { ...caller, timeZone: caller.timeZone ?? settings.timeZone, role }), failed: false };
+    } catch (error) {
+      return { reply: { text: userMessageFor(error, caller, logger) }, failed: true };
+    }
+  };
+  const run = async (context: TurnContext, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Reply> => (await attempt(context, work)).reply;
+
+  /** A card action that changes something runs once per action; a repeat gets the first answer. */
+  const runOnce = async (context: TurnContext, verb: string, data: Record<string, unknown>, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Reply> => {
+    const caller = callerOf(context);
+    if (!deps.actions) return run(context, work);
+    const activity = context.activity;
+    const key = actionKey(
+      { ...caller, conversationId: activity.conversation?.id ?? '', cardMessageId: activity.replyToId, activityId: activity.id },
+      verb,
+      data
+    );
+    try {
+      return await once(
+        {
+          store: deps.actions,
+          tenantId: caller.tenantId,
+          key,
+          stillRunning: () => ({ text: t(caller.language, 'action.stillRunning') }),
+          onRecordError: (error) => logger.warn('could not record a card action', { verb, error: (error as Error).message })
+        },
+        () => attempt(context, work)
+      );
     } catch (error) {
       return { text: userMessageFor(error, caller, logger) };
     }
@@ -89,7 +117,9 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
 
   for (const route of cardRoutes) {
     app.adaptiveCards.actionExecute(route.verb, async (context, _state, data) => {
-      const reply = await run(context, (tenantDeps, caller) => route.handler(tenantDeps, caller, (data ?? {}) as Record<string, unknown>));
+      const values = (data ?? {}) as Record<string, unknown>;
+      const work = (tenantDeps: BotDeps, caller: Caller) => route.handler(tenantDeps, caller, values);
+      const reply = route.once ? await runOnce(context, route.verb, values, work) : await run(context, work);
       return 'card' in reply ? reply.card : noticeCard(reply.text);
     });
   }
@@ -141,7 +171,8 @@ function guardTenancy(app: Application<TurnState>, tenancy: TenancyPolicy, logge
  * is installed and on the first message of each process, and marked inactive when the app is removed.
  */
 function rememberConversations(app: Application<TurnState>, deps: BotDeps, logger: Logger): void {
-  const known = new Set<string>();
+  /** What this process last stored per person and channel: a reference is written only when it changed. */
+  const known = new Map<string, string>();
   app.turn('beforeTurn', async (context) => {
     const activity = context.activity;
     if (activity.conversation?.conversationType === 'channel') {
@@ -156,10 +187,13 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
       if (removed) {
         known.delete(key);
         await deps.conversations.markInactive(caller.tenantId, caller.aadObjectId);
-      } else if (!known.has(key) && activity.from?.aadObjectId) {
+      } else if (activity.from?.aadObjectId) {
         const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-        await deps.conversations.save({ ...caller, reference, active: true, updatedAt: deps.now().toISOString() });
-        known.add(key);
+        const stored = referenceFingerprint(reference, caller.language);
+        if (known.get(key) !== stored) {
+          await deps.conversations.save({ ...caller, reference, active: true, updatedAt: deps.now().toISOString() });
+          known.set(key, stored);
+        }
       }
     } catch (error) {
       logger.warn('could not store the conversation reference', { error: (error as Error).message });
@@ -172,7 +206,13 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
  * Channel notices (e.g. candidates for the team channel named in settings) post into a channel of a team that has the
  * app: keep a reference per channel and per team as soon as the bot sees either (install, a message, a mention).
  */
-async function rememberChannel(context: TurnContext, deps: BotDeps, known: Set<string>, logger: Logger): Promise<void> {
+/** The parts of a reference that matter for sending later; the activity id changes every turn and does not. */
+function referenceFingerprint(reference: Record<string, unknown>, language: string): string {
+  const { activityId: _activityId, ...lasting } = reference;
+  return JSON.stringify([lasting, language]);
+}
+
+async function rememberChannel(context: TurnContext, deps: BotDeps, known: Map<string, string>, logger: Logger): Promise<void> {
   const activity = context.activity;
   const caller = callerOf(context);
   const channelData = (activity.channelData ?? {}) as { team?: { id?: string }; channel?: { id?: string } };
@@ -187,10 +227,12 @@ async function rememberChannel(context: TurnContext, deps: BotDeps, known: Set<s
       if (botRemoved) {
         known.delete(key);
         await deps.conversations.markInactive(caller.tenantId, id);
-      } else if (!known.has(key)) {
+      } else {
         const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+        const stored = referenceFingerprint(reference, caller.language);
+        if (known.get(key) === stored) continue;
         await deps.conversations.save({ tenantId: caller.tenantId, aadObjectId: id, language: caller.language, reference, active: true, updatedAt: deps.now().toISOString() });
-        known.add(key);
+        known.set(key, stored);
       }
     }
   } catch (error) {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ExpressionEvaluator, ExpressionFunctions, FunctionUtils, ReturnType } from 'adaptive-expressions';
 import * as ACData from 'adaptivecards-templating';
+import { escapeMarkdown, markdownBullets } from './markdown';
 
 /** Folder of the card templates: `cards/` at the project root (this file runs from dist/src/bot). */
 export const CARDS_DIR = join(__dirname, '..', '..', '..', 'cards');
@@ -14,17 +16,60 @@ export type CardName = (typeof CARD_NAMES)[number];
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
+/**
+ * Template functions for the places Teams reads as Markdown. Every `${…}` there is escaped unless the template says
+ * otherwise: `${markdown(x)}` for our own Markdown (FAQ answers), `${bullets(list)}` for a list of plain sentences.
+ */
+const ESCAPE_FN = 'plainText';
+const TRUSTED_FNS = ['markdown', 'bullets', ESCAPE_FN];
+// adaptivecards-templating resolves functions from adaptive-expressions' standard table only.
+function addTemplateFunction(name: string, fn: (value: unknown) => string): void {
+  (ExpressionFunctions.standardFunctions as Map<string, ExpressionEvaluator>).set(name, new ExpressionEvaluator(name, FunctionUtils.apply((args) => fn(args[0])), ReturnType.String));
+}
+addTemplateFunction(ESCAPE_FN, escapeMarkdown);
+addTemplateFunction('markdown', (value) => (value === undefined || value === null ? '' : String(value)));
+addTemplateFunction('bullets', markdownBullets);
+
+const EXPRESSION = /\$\{([^}]*)\}/g;
+
+/** `s.…` are the card's own labels (cardStrings): plain text of ours, left as they are. */
+function isTrusted(expression: string): boolean {
+  const trimmed = expression.trim();
+  return /^s\.\w+$/.test(trimmed) || TRUSTED_FNS.some((fn) => trimmed.startsWith(`${fn}(`));
+}
+
+function escapeExpressions(text: string): string {
+  return text.replace(EXPRESSION, (whole, inner: string) => (isTrusted(inner) ? whole : `\${${ESCAPE_FN}(${inner})}`));
+}
+
+/** Rewrites the template in place: TextBlock text and FactSet facts escape what they bind. */
+export function escapeMarkdownBindings(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(escapeMarkdownBindings);
+  if (!node || typeof node !== 'object') return;
+  const element = node as Record<string, unknown>;
+  if (element.type === 'TextBlock' && typeof element.text === 'string') element.text = escapeExpressions(element.text);
+  if (element.type === 'FactSet' && Array.isArray(element.facts)) {
+    for (const fact of element.facts as Record<string, unknown>[]) {
+      for (const key of ['title', 'value']) if (typeof fact[key] === 'string') fact[key] = escapeExpressions(fact[key] as string);
+    }
+  }
+  for (const [key, child] of Object.entries(element)) if (key !== '$when' && key !== '$data') escapeMarkdownBindings(child);
+}
+
 const templates = new Map<CardName, ACData.Template>();
 
 function template(name: CardName): ACData.Template {
   let found = templates.get(name);
   if (!found) {
-    found = new ACData.Template(JSON.parse(readFileSync(join(CARDS_DIR, `${name}.json`), 'utf8')));
+    const json = JSON.parse(readFileSync(join(CARDS_DIR, `${name}.json`), 'utf8'));
+    escapeMarkdownBindings(json);
+    found = new ACData.Template(json);
     templates.set(name, found);
   }
   return found;
 }
 
+/** Expands a card template; every bound value Teams would read as Markdown shows as plain text. */
 export function renderCard(name: CardName, data: object): AdaptiveCardJson {
   return template(name).expand({ $root: data }) as AdaptiveCardJson;
 }

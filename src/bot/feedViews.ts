@@ -29,7 +29,7 @@ function heldBackItems(language: Language, lines: readonly HeldBackLine[]) {
   return lines.map((line) => ({
     label: line.title ? `${line.title} (${line.jobId})` : line.jobId,
     jobId: line.jobId,
-    reasons: holdReasonTexts(language, line.reasons).map((text) => `- ${text}`).join('\n')
+    reasons: holdReasonTexts(language, line.reasons)
   }));
 }
 
@@ -54,7 +54,7 @@ function heldBackData(language: Language, view: HeldBackView) {
     .map((line) => ({ ...line, reasons: line.reasons.filter((reason) => !SETTINGS_REASONS.has(reason)) }))
     .filter((line) => line.reasons.length > 0);
   return {
-    sharedReasons: holdReasonTexts(language, shared).map((text) => `- ${text}`).join('\n'),
+    sharedReasons: holdReasonTexts(language, shared),
     heldBack: heldBackItems(language, ownReasons),
     heldBackNone: view.total === 0 ? t(language, 'feed.heldBack.none') : '',
     heldBackMore: hidden > 0 && !view.yoursOnly ? t(language, 'feed.heldBack.more', { count: hidden }) : '',

@@ -62,11 +62,11 @@ export const fallbackRoute: MessageHandler = answerOrFallback;
 /** Adaptive Card `Action.Execute` verbs. */
 export const cardRoutes: CardRoute[] = [
   { verb: 'job.new', handler: showJobFormFromCard },
-  { verb: 'job.submit', handler: submitJob },
+  { verb: 'job.submit', handler: submitJob, once: true },
   { verb: 'job.show', handler: showJobFromCard },
   { verb: 'job.edit', handler: showEditFormFromCard },
   { verb: 'job.closeAsk', handler: askCloseJobFromCard },
-  { verb: 'job.close', handler: confirmCloseJob },
+  { verb: 'job.close', handler: confirmCloseJob, once: true },
   { verb: 'job.list', handler: listJobsFromCard },
   { verb: 'feed.build', handler: buildFeedNowFromCard },
   { verb: 'feed.status', handler: feedStatusFromCard },
@@ -75,12 +75,12 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'faq.show', handler: showFaqTopic },
   { verb: 'job.diagnose', handler: whyNotOnLinkedInFromCard },
   { verb: 'settings.open', handler: showSettingsFromCard },
-  { verb: 'settings.save', handler: saveSettings },
+  { verb: 'settings.save', handler: saveSettings, once: true },
   { verb: 'settings.history', handler: showSettingsHistoryFromCard },
-  { verb: 'settings.rotateFeed', handler: rotateFeedUrl },
-  { verb: 'approval.decide', handler: decideApproval },
-  { verb: 'candidate.review', handler: markCandidateReviewed },
-  { verb: 'privacy.forget', handler: confirmForgetCandidate }
+  { verb: 'settings.rotateFeed', handler: rotateFeedUrl, once: true },
+  { verb: 'approval.decide', handler: decideApproval, once: true },
+  { verb: 'candidate.review', handler: markCandidateReviewed, once: true },
+  { verb: 'privacy.forget', handler: confirmForgetCandidate, once: true }
 ];
 
 function requireId(usage: 'usage.editJob' | 'usage.closeJob', handler: MessageHandler): MessageHandler {

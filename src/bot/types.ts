@@ -1,6 +1,7 @@
 import type { Person, Role } from '../domain/settings';
 import type { TenancyPolicy } from '../domain/tenancy';
 import type { FeedService } from '../feed/feedService';
+import type { IdempotencyStore } from '../storage/idempotencyStore';
 import type { Language } from '../i18n/strings';
 import type { Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
@@ -55,6 +56,8 @@ export interface BotDeps {
   candidates?: CandidateStore;
   /** help privacy, forget candidate, candidate data, and the purge check shown by export status. */
   privacy?: PrivacyService;
+  /** Records of card actions already taken (routes marked `once`): a repeat gets the first answer. */
+  actions?: IdempotencyStore;
 }
 
 export interface PeopleDirectory {
@@ -75,4 +78,6 @@ export interface MessageRoute {
 export interface CardRoute {
   verb: string;
   handler: CardHandler;
+  /** The action changes something: the same action twice (a re-sent activity, a double click) is done once. */
+  once?: true;
 }

@@ -135,7 +135,7 @@ export function jobCard({ language, job, canEdit, notice, feed }: JobCardView): 
     stateText: t(language, `state.${job.state}`),
     stateStyle: STATE_STYLE[job.state].style,
     facts,
-    heldBack: (feed?.heldBack ?? []).map((text) => `- ${text}`).join('\n'),
+    heldBack: feed?.heldBack ?? [],
     canEdit: canEdit && job.state !== 'closed'
   });
 }

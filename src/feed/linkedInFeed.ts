@@ -83,7 +83,7 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
    * rules instead. Undefined when the job is fed, or not open.
    */
   async heldBackReasons(tenantId: string, jobId: string): Promise<HoldReason[] | undefined> {
-    const snapshot = await this.deps.snapshots.current(tenantId);
+    const snapshot = await this.currentSnapshotOnce(tenantId);
     if (!snapshot) return undefined;
     const stored = snapshot.heldBack.find((held) => held.jobId === jobId);
     if (stored || snapshot.heldBackTotal <= snapshot.heldBack.length) return stored?.reasons;
@@ -91,6 +91,20 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
     if (!job || job.state === 'closed' || !settings.postingEnabled) return undefined;
     const reasons = holdReasons(job, feedSettingsOf(settings), new Date(snapshot.builtAt));
     return reasons.length > 0 ? reasons : undefined;
+  }
+
+  /** `my jobs` asks about every listed job at once: those concurrent asks share one read of the served snapshot. */
+  private readonly snapshotReads = new Map<string, Promise<SnapshotMeta | undefined>>();
+
+  private currentSnapshotOnce(tenantId: string): Promise<SnapshotMeta | undefined> {
+    let read = this.snapshotReads.get(tenantId);
+    if (!read) {
+      read = this.deps.snapshots.current(tenantId);
+      this.snapshotReads.set(tenantId, read);
+      const forget = () => this.snapshotReads.delete(tenantId);
+      read.then(forget, forget);
+    }
+    return read;
   }
 
   async nextBuildAt(tenantId: string): Promise<Date> {

@@ -1,4 +1,5 @@
 import { approvalCard, type ApprovalCardData } from '../bot/approvalViews';
+import { escapeMarkdown } from '../bot/markdown';
 import type { AdaptiveCardJson } from '../bot/cards';
 import { approvalThread } from '../domain/approval';
 import type { Job } from '../domain/job';
@@ -49,6 +50,8 @@ export const approvalRenderers: Record<string, NoticeRenderer> = {
   [APPROVAL_KINDS.result]: (language, data) => {
     const d = asData(data);
     const key = d.decision === 'approved' ? 'approval.result.approved' : 'approval.result.rejected';
-    return { text: t(language, key, { title: d.title, id: d.jobId, name: d.deciderName ?? '', reason: d.reason ?? '' }) };
+    // Teams reads a bot's text message as Markdown too.
+    const params = { title: d.title, id: d.jobId, name: d.deciderName ?? '', reason: d.reason ?? '' };
+    return { text: t(language, key, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, escapeMarkdown(v)]))) };
   }
 };

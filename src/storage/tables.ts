@@ -1,5 +1,6 @@
 import { TableClient, TableServiceClient, RestError, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
 /** An account reached with its connection string (shared key, or Azurite's well-known key). */
 export interface ConnectionStringConnection {
@@ -17,10 +18,14 @@ export interface TokenConnection {
 
 export type TableConnection = ConnectionStringConnection | TokenConnection;
 
+/** Extra pipeline policies for every table client made after this is set (bench/turn.ts counts requests with one). */
+export const tablePolicies: PipelinePolicy[] = [];
+
 export function tableClient(connection: TableConnection, tableName: string, options: TableServiceClientOptions = {}): TableClient {
-  if ('accountUrl' in connection) return new TableClient(connection.accountUrl, tableName, connection.credential, options);
+  const withPolicies = { ...options, additionalPolicies: tablePolicies.map((policy) => ({ policy, position: 'perCall' as const })) };
+  if ('accountUrl' in connection) return new TableClient(connection.accountUrl, tableName, connection.credential, withPolicies);
   return TableClient.fromConnectionString(connection.connectionString, tableName, {
-    ...options,
+    ...withPolicies,
     allowInsecureConnection: connection.allowInsecure
   });
 }

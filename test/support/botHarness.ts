@@ -59,13 +59,14 @@ export class BotHarness {
   }
 
   /** Presses an `Action.Execute` button; returns the card that replaces it (the invoke response). */
-  async execute(user: TestUser, verb: string, data: Record<string, unknown>): Promise<AdaptiveCardJson> {
+  async execute(user: TestUser, verb: string, data: Record<string, unknown>, ids: { replyToId?: string; id?: string } = {}): Promise<AdaptiveCardJson> {
     this.adapter.activeQueue.length = 0;
     await this.adapter.processActivity(
       this.activity(user, {
         type: ActivityTypes.Invoke,
         name: 'adaptiveCard/action',
         replyToId: 'card-1',
+        ...ids,
         value: { action: { type: 'Action.Execute', verb, data } }
       })
     );
@@ -94,7 +95,8 @@ export function cardText(card: AdaptiveCardJson | undefined): string {
     }
   };
   visit(card);
-  return parts.join('\n');
+  // Markdown's backslash escapes are not what a reader sees.
+  return parts.join('\n').replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 export function inputIds(card: AdaptiveCardJson | undefined): string[] {

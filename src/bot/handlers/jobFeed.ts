@@ -30,14 +30,15 @@ async function nextBuildText(deps: BotDeps, caller: Caller): Promise<string | un
 }
 
 /** Next build time for everyone; why it is held back only for those who may change the job (its owner first). */
-export async function jobFeedView(deps: BotDeps, caller: Caller, job: Job): Promise<JobFeedView> {
+export async function jobFeedView(deps: BotDeps, caller: Caller, job: Job, justCreated = false): Promise<JobFeedView> {
   if (!BUILD_MATTERS.has(job.state)) return {};
-  const [nextBuild, heldBack] = await Promise.all([nextBuildText(deps, caller), heldBackReasons(deps, caller, job)]);
+  // A job created in this turn is in no feed build yet: nothing to look up.
+  const [nextBuild, heldBack] = await Promise.all([nextBuildText(deps, caller), justCreated ? undefined : heldBackReasons(deps, caller, job)]);
   return { nextBuild, heldBack };
 }
 
-export async function jobCardReply(deps: BotDeps, caller: Caller, job: Job, notice?: string): Promise<Reply> {
-  const feed = await jobFeedView(deps, caller, job);
+export async function jobCardReply(deps: BotDeps, caller: Caller, job: Job, notice?: string, justCreated = false): Promise<Reply> {
+  const feed = await jobFeedView(deps, caller, job, justCreated);
   return { card: jobCard({ language: caller.language, job, canEdit: canChange(caller, job), notice, feed }) };
 }
 

@@ -40,7 +40,7 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   if (!existing) {
     const author = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name };
     const job = await submitJobForPosting(deps, caller, createJob(validation.value, author, now), (j) => deps.jobs.create(j));
-    return jobCardReply(deps, caller, job, submittedNotice(caller, job));
+    return jobCardReply(deps, caller, job, submittedNotice(caller, job), true);
   }
   const edit = applyEdit(existing, validation.value, now);
   if (!edit.ok) {

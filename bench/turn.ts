@@ -1,0 +1,209 @@
+/**
+ * Turn speed: the bot's turns against a bare botbuilder echo bot, in one process, on one machine, with one local
+ * connector stub and one embedded Azurite. Prints p50/p99 per turn, the storage round trips each turn makes (all of
+ * them, and how many follow one another), then `turn: worst p99 / echo p99 R`.
+ *
+ *   npm run bench:turn -- --turns 200
+ */
+import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import * as restify from 'restify';
+import { startEmbeddedAzurite } from '../src/storage/azurite';
+import { tablePolicies } from '../src/storage/tables';
+import { startConnectorStub } from '../test/support/connectorStub';
+import { validForm } from '../test/support/samples';
+
+const TURNS = Number(process.argv[process.argv.indexOf('--turns') + 1]) || 100;
+const TENANT = 'bench-tenant';
+const USER = { id: '29:bench-user', aadObjectId: 'aad-bench-user', name: 'Bench User' };
+
+interface Call {
+  start: number;
+  end: number;
+}
+
+/**
+ * Every table request, with its table and times. Turns run one at a time, so a turn's requests are those made while
+ * it ran, less the background workers' own tables (the outbox delivery worker, leases, the export inbox).
+ */
+const storageCalls: Array<Call & { table: string }> = [];
+const WORKER_TABLES = /^\/(outbox|leases|exports)\b/;
+
+function countStorageRequests(): void {
+  tablePolicies.push({
+    name: 'benchCountStorage',
+    async sendRequest(request, next) {
+      const call = { start: performance.now(), end: Infinity, table: new URL(request.url).pathname.replace(/^\/devstoreaccount1/, '') };
+      storageCalls.push(call);
+      try {
+        return await next(request);
+      } finally {
+        call.end = performance.now();
+      }
+    }
+  });
+}
+
+function callsBetween(from: number, to: number): Call[] {
+  return storageCalls.filter((call) => call.start >= from && call.start <= to && !WORKER_TABLES.test(call.table));
+}
+
+/** How many of the calls had to wait for another: the longest chain of calls that do not overlap. */
+function sequentialRounds(calls: Call[]): number {
+  let rounds = 0;
+  let lastEnd = -Infinity;
+  for (const call of [...calls].sort((a, b) => a.end - b.end)) {
+    if (call.start >= lastEnd) {
+      rounds++;
+      lastEnd = call.end;
+    }
+  }
+  return rounds;
+}
+
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/** The bare echo bot: botbuilder's CloudAdapter on restify, as the Teams templates wire it. */
+async function startEchoBot(): Promise<number> {
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const server = restify.createServer();
+  server.use(restify.plugins.bodyParser());
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, async (context: TurnContext) => {
+      if (context.activity.type === ActivityTypes.Invoke) {
+        const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'echo' }] };
+        await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
+      } else {
+        await context.sendActivity(`echo: ${context.activity.text}`);
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+  return port;
+}
+
+function activity(serviceUrl: string, turn: number, partial: Record<string, unknown>): Record<string, unknown> {
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    id: `activity-${turn}`,
+    timestamp: new Date().toISOString(),
+    locale: 'en-US',
+    from: USER,
+    recipient: { id: '28:bot', name: 'Bot' },
+    conversation: { id: `a:${USER.aadObjectId}`, tenantId: TENANT, conversationType: 'personal' },
+    channelData: { tenant: { id: TENANT } },
+    ...partial
+  };
+}
+
+const message = (text: string) => ({ type: 'message', text });
+const cardAction = (verb: string, data: Record<string, unknown>, replyToId: string) => ({
+  type: 'invoke',
+  name: 'adaptiveCard/action',
+  replyToId,
+  value: { action: { type: 'Action.Execute', verb, data } }
+});
+
+async function post(port: number, body: Record<string, unknown>, turnId: string): Promise<{ ms: number; status: number; text: string }> {
+  const started = performance.now();
+  const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-bench-turn': turnId },
+    body: JSON.stringify(body)
+  });
+  const text = await response.text();
+  return { ms: performance.now() - started, status: response.status, text };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main(): Promise<void> {
+  const azurite = await startEmbeddedAzurite({ location: mkdtempSync(join(tmpdir(), 'azurite-bench-')), inMemory: true });
+  const stub = await startConnectorStub();
+  const botPort = await freePort();
+  countStorageRequests();
+  Object.assign(process.env, {
+    PORT: String(botPort),
+    AZURE_STORAGE_CONNECTION_STRING: azurite.connection.connectionString,
+    BOT_ID: '',
+    EXPORT_POLL_MS: '600000',
+    TEAMSFX_ENV: 'bench'
+  });
+  const quiet = console.log;
+  console.log = () => undefined;
+  const { main: startBot } = await import('../src/index');
+  await startBot();
+  console.log = quiet;
+  const echoPort = await startEchoBot();
+
+  let counter = 0;
+  const turns: Array<{ name: string; body: (n: number) => Record<string, unknown> }> = [
+    { name: 'post job to LinkedIn', body: () => message('post job to LinkedIn') },
+    { name: 'my jobs', body: () => message('my jobs') },
+    { name: "the form's submit", body: (n) => cardAction('job.submit', validForm({ title: `Bench engineer ${n}` }), `form-${n}`) },
+    { name: 'a card action (job.list)', body: (n) => cardAction('job.list', {}, `list-${n}`) }
+  ];
+
+  const results: Array<{ name: string; ms: number[]; calls: number[]; rounds: number[]; last: Array<Call & { table: string }> }> = [];
+  const echo: number[] = [];
+  // Warm-up: the first turn stores the conversation reference and the tenant; JIT and connections settle.
+  for (const turn of turns) await post(botPort, activity(stub.url, counter++, turn.body(counter)), 'warm');
+  for (const turn of turns) results.push({ name: turn.name, ms: [], calls: [], rounds: [], last: [] });
+  for (let i = 0; i < TURNS; i++) {
+    for (const [index, turn] of turns.entries()) {
+      const n = counter++;
+      const id = `turn-${n}`;
+      const from = performance.now();
+      const answer = await post(botPort, activity(stub.url, n, turn.body(n)), id);
+      if (answer.status >= 400) throw new Error(`${turn.name}: HTTP ${answer.status} ${answer.text}`);
+      const calls = callsBetween(from, performance.now());
+      results[index].ms.push(answer.ms);
+      results[index].calls.push(calls.length);
+      results[index].rounds.push(sequentialRounds(calls));
+      results[index].last = calls as Array<Call & { table: string }>;
+      const echoBody = index % 2 === 0 ? message('post job to LinkedIn') : cardAction('job.list', {}, `echo-${n}`);
+      echo.push((await post(echoPort, activity(stub.url, n, echoBody), 'echo')).ms);
+    }
+  }
+
+  const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+  console.log(`turns ${TURNS} of each, one process, embedded Azurite (in memory), connector stub on 127.0.0.1`);
+  console.log(`echo bot: p50 ${fmt(percentile(echo, 50))}, p99 ${fmt(percentile(echo, 99))}`);
+  for (const result of results) {
+    console.log(
+      `${result.name}: p50 ${fmt(percentile(result.ms, 50))}, p99 ${fmt(percentile(result.ms, 99))}; ` +
+        `storage round trips ${percentile(result.calls, 50)} (at most ${Math.max(...result.calls)}), sequential ${percentile(result.rounds, 50)} (at most ${Math.max(...result.rounds)})`
+    );
+  }
+  if (process.argv.includes('--show-calls')) {
+    for (const result of results) {
+      const t0 = result.last[0]?.start ?? 0;
+      console.log(`${result.name}, last turn: ${result.last.map((c) => `${c.table.split('?')[0]} ${(c.start - t0).toFixed(0)}–${(c.end - t0).toFixed(0)} ms`).join('; ')}`);
+    }
+  }
+  const worst = Math.max(...results.map((result) => percentile(result.ms, 99)));
+  console.log(`turn: worst p99 / echo p99 ${(worst / percentile(echo, 99)).toFixed(2)}`);
+  await stub.stop();
+  await azurite.stop();
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
