@@ -114,7 +114,10 @@ export async function main(): Promise<void> {
   });
   const scheduler = new FeedScheduler({ tenants, settings, leases, feed, logger });
 
-  // LinkedIn Recruiter one-click export (issue 4): push inbox → LinkedIn → candidate → notices.
+  // LinkedIn Recruiter one-click export: push inbox → LinkedIn → candidate → notices.
+  const linkedIn = new LinkedInClient({
+    oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, apiVersion: config.LINKEDIN_API_VERSION, timeoutMs: config.LINKEDIN_TIMEOUT_MS
+  });
   const exportInbox = new TableExportInbox(exportsTable);
   const exportWorker = new ExportWorker(
     {
@@ -122,7 +125,7 @@ export async function main(): Promise<void> {
       candidates: new TableCandidateStore(candidatesTable),
       jobs,
       settings,
-      linkedIn: new LinkedInClient({ oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, timeoutMs: config.LINKEDIN_TIMEOUT_MS }),
+      linkedIn,
       notifier,
       bootstrapAdmins: config.ADMIN_AAD_IDS,
       defaultOrganizationId: config.LINKEDIN_ORGANIZATION_ID,
