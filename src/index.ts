@@ -110,7 +110,8 @@ export async function main(): Promise<void> {
     settings,
     notifier,
     logger,
-    publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`
+    publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`,
+    linkedInUserAgent: new RegExp(config.LINKEDIN_FEED_USER_AGENT, 'i')
   });
   const scheduler = new FeedScheduler({ tenants, settings, leases, feed, logger });
 

@@ -49,6 +49,7 @@ const STATUS: FeedStatus = {
   heldBack: HELD_BACK,
   heldBackTotal: 12,
   lastDownload: { at: '2026-11-27T06:12:00Z', userAgent: 'LinkedInBot/1.0', bytes: 120_000 },
+  previews: [{ at: '2026-11-27T08:00:00Z', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Edge/131', bytes: 120_000 }],
   nextBuildAt: NEXT_BUILD,
   timeZone: 'Europe/Oslo',
   feedUrl: 'https://bot.contoso.com/feeds/linkedin/abc.xml'
