@@ -8,7 +8,9 @@ import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore
 import { exportRenderers } from './exports/exportCards';
 import { ExportWorker } from './exports/exportWorker';
 import { LinkedInClient } from './linkedin/client';
-import { EnvPushKeyResolver } from './linkedin/push';
+import { ChainedPushKeyResolver, EnvPushKeyResolver } from './linkedin/push';
+import { CallbackUrls } from './linkedin/callbackUrls';
+import { PUSH_KEYS_TABLE, TablePushKeyStore } from './storage/pushKeyStore';
 import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore';
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { createHttpServer } from './http/server';
@@ -53,12 +55,6 @@ async function openStorage(config: Config, logger: Logger): Promise<{ connection
   return { connection: embedded.connection, embedded };
 }
 
-/** The callback URL an admin gives LinkedIn, for the tenant the configured push key belongs to. */
-function pushCallbackUrl(config: Config, tenantId: string): string | undefined {
-  if (!config.PUBLIC_BASE_URL || !config.LINKEDIN_PUSH_KEY || tenantId !== linkedInPushTenant(config)) return undefined;
-  return `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/linkedin/push/${config.LINKEDIN_PUSH_KEY}`;
-}
-
 export async function main(): Promise<void> {
   const logger = consoleLogger();
   const config = parseConfig(environment());
@@ -73,8 +69,8 @@ export async function main(): Promise<void> {
     tenants: tableClient(connection, TENANTS_TABLE)
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  const [exportsTable, candidatesTable, outboxTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE].map((name) => tableClient(connection, name));
-  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, ...Object.values(feedTables)].map(ensureTable));
+  const [exportsTable, candidatesTable, outboxTable, pushKeysTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PUSH_KEYS_TABLE].map((name) => tableClient(connection, name));
+  await Promise.all([jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, pushKeysTable, ...Object.values(feedTables)].map(ensureTable));
   if (!config.SETTINGS_ENCRYPTION_KEY) {
     logger.warn('settings: no SETTINGS_ENCRYPTION_KEY, so LinkedIn client secrets are stored unencrypted (in their own rows, never shown or logged)');
   }
@@ -120,6 +116,13 @@ export async function main(): Promise<void> {
     oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, apiVersion: config.LINKEDIN_API_VERSION, timeoutMs: config.LINKEDIN_TIMEOUT_MS
   });
   const exportInbox = new TableExportInbox(exportsTable);
+  const pushKeys = new TablePushKeyStore(pushKeysTable);
+  const callbacks = new CallbackUrls({
+    keys: pushKeys,
+    publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`,
+    envKey: config.LINKEDIN_PUSH_KEY,
+    envTenantId: linkedInPushTenant(config)
+  });
   const exportWorker = new ExportWorker(
     {
       inbox: exportInbox,
@@ -145,7 +148,8 @@ export async function main(): Promise<void> {
     bootstrapAdmins: config.ADMIN_AAD_IDS,
     now: () => new Date(),
     exportInbox,
-    pushCallbackUrl: async (tenantId) => pushCallbackUrl(config, tenantId)
+    callbacks,
+    linkedInAdmin: linkedIn
   }, logger);
 
   const server = createHttpServer({
@@ -155,7 +159,8 @@ export async function main(): Promise<void> {
     logger,
     feed,
     linkedInPush: {
-      keys: new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config)),
+      keys: new ChainedPushKeyResolver(pushKeys, new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config))),
+      parentCredentials: envLinkedInCredentials(config),
       settings,
       inbox: exportInbox,
       accepted: () => exportWorker.kick(),

@@ -133,7 +133,8 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
   const settings = sampleSettings();
   const values = settingsFormValues(settings, ['aad-boot']);
   return {
-    settings: settingsCard({ language, settings, values, bootstrapAdmins: [{ aadObjectId: 'aad-boot', name: 'Adele Vance' }], callbackUrl: 'https://bot.contoso.com/api/linkedin/push/k1', notice: 'Saved' }),
+    settings: settingsCard({ language, settings, values, bootstrapAdmins: [{ aadObjectId: 'aad-boot', name: 'Adele Vance' }], callbackUrl: 'https://bot.contoso.com/api/linkedin/push/k1', linkedInActions: true, notice: 'Saved' }),
+    'settings (callback URL masked)': settingsCard({ language, settings, values, bootstrapAdmins: [], callbackMasked: 'https://bot.contoso.com/api/linkedin/push/…abcd', linkedInActions: true }),
     'settings (errors, no callback URL)': settingsCard({
       language,
       settings: defaultSettings('tenant-a', { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }),

@@ -9,6 +9,7 @@ import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
 import { saveSettings, showSettings, showSettingsFromCard, showSettingsHistory, showSettingsHistoryFromCard } from './handlers/settings';
 import { showJobFromCard } from './handlers/showJob';
+import { connectLinkedIn, rotateCallbackUrl, testLinkedInConnection } from './handlers/rscConnection';
 import { whyNotOnLinkedIn, whyNotOnLinkedInFromCard } from './handlers/whyNotOnLinkedIn';
 import type { CardRoute, MessageHandler, MessageRoute } from './types';
 
@@ -73,6 +74,9 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'settings.open', handler: showSettingsFromCard },
   { verb: 'settings.save', handler: saveSettings },
   { verb: 'settings.history', handler: showSettingsHistoryFromCard },
+  { verb: 'settings.linkedInConnect', handler: connectLinkedIn },
+  { verb: 'settings.linkedInTest', handler: testLinkedInConnection },
+  { verb: 'settings.callbackRotate', handler: rotateCallbackUrl },
   { verb: 'approval.decide', handler: decideApproval },
   { verb: 'candidate.review', handler: markCandidateReviewed }
 ];

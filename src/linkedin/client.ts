@@ -160,6 +160,12 @@ export interface AtsIntegrationsApi {
   integrationStatus(credentials: LinkedInCredentials, requestId: string): Promise<AtsIntegration[]>;
 }
 
+/** What the settings card asks LinkedIn for an admin. */
+export interface LinkedInAdminApi {
+  registerCallbackUrl(credentials: LinkedInCredentials, organizationId: string, callbackUrl: string): Promise<void>;
+  checkCredentials(credentials: LinkedInCredentials): Promise<void>;
+}
+
 /** One call to LinkedIn's API with the tenant's token (see `LinkedInClient.authorized`). */
 export interface LinkedInRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -179,7 +185,7 @@ interface CachedToken {
 }
 
 /** Tokens are cached per client id until a minute before they expire; concurrent callers share one token request. */
-export class LinkedInClient implements ExportedCandidatesApi, AtsIntegrationsApi {
+export class LinkedInClient implements ExportedCandidatesApi, AtsIntegrationsApi, LinkedInAdminApi {
   private readonly tokens = new Map<string, { token: Promise<CachedToken>; expiresAt: number }>();
   private readonly now: () => number;
 
