@@ -142,6 +142,10 @@ describe('LinkedIn export configuration', () => {
     assert.throws(() => parseConfig({ LINKEDIN_CLIENT_ID: 'x' }), /LINKEDIN_CLIENT_SECRET is required/);
     assert.throws(() => parseConfig({ LINKEDIN_PUSH_KEY: 'short', LINKEDIN_TENANT_ID: 't' }), /LINKEDIN_PUSH_KEY must be 24-128/);
     const config = parseConfig({});
+    assert.equal(config.LINKEDIN_API_VERSION, '202604');
+    assert.equal(config.LINKEDIN_FEED_USER_AGENT, 'linkedin');
+    assert.throws(() => parseConfig({ LINKEDIN_FEED_USER_AGENT: '(' }), /LINKEDIN_FEED_USER_AGENT must be a regular expression/);
+    assert.throws(() => parseConfig({ LINKEDIN_API_VERSION: 'latest' }), /LINKEDIN_API_VERSION must be a LinkedIn API version/);
     assert.equal(config.LINKEDIN_API_BASE_URL, 'https://api.linkedin.com');
     assert.equal(config.LINKEDIN_OAUTH_BASE_URL, 'https://www.linkedin.com');
   });
