@@ -5,7 +5,8 @@
  *   npm run bench:exports -- --events 2000 [--concurrency 32] [--processes 1] [--authors 200]
  *
  * Each event is one export to one of `authors` jobs (one author each), so each event is one card in that author's
- * chat. Prints accepted pushes per second, push-to-card latency, 429s and deliveries; the last line is
+ * chat. Pushes have the documented shape (`{ id, type, expiresAt }`); LinkedIn answers with StubProfiles from the
+ * versioned `rest/exportedCandidates`. Prints accepted pushes per second, push-to-card latency, 429s and deliveries; the last line is
  * `exports: delivered D of N, lost L, duplicated U`.
  */
 import { createJob, newJobId, validateJobInput } from '../src/domain/job';
@@ -15,7 +16,7 @@ import { JOBS_TABLE, TableJobStore } from '../src/storage/tableJobStore';
 import { ensureTable, tableClient } from '../src/storage/tables';
 import { startBot, tempDir, type BotHandle } from '../test/support/botProcess';
 import { startConnectorStub, type StubActivity } from '../test/support/connectorStub';
-import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, exportsBotEnv, pushBody, sign } from '../test/support/exportsRig';
+import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, documentedPushBody, exportsBotEnv, sign } from '../test/support/exportsRig';
 import { FakeLinkedIn } from '../test/support/fakeLinkedIn';
 import { personalReference } from '../test/support/notifyStack';
 import { validForm } from '../test/support/samples';
@@ -67,7 +68,10 @@ async function main(): Promise<void> {
       return {
         partnerJobId: jobIds[n % jobIds.length],
         exporter: { firstName: 'Rita', lastName: 'Recruiter' },
-        candidate: { member: `urn:li:person:m${n}`, firstName: 'Bench', lastName: `Candidate ${n}`, headline: 'Engineer', profileUrl: `https://www.linkedin.com/in/bench-${n}`, emailAddresses: [`bench${n}@example.com`] }
+        candidate: {
+          member: `urn:li:person:m${n}`, firstName: 'Bench', lastName: `Candidate ${n}`, headline: 'Engineer', location: 'Oslo, Norway',
+          profileUrl: `https://www.linkedin.com/in/bench-${n}`, emailAddresses: [`bench${n}@example.com`], currentEmployerNames: ['Fabrikam']
+        }
       };
     };
 
@@ -84,7 +88,7 @@ async function main(): Promise<void> {
         while (next < events) {
           const n = next++;
           const id = `bench-${n}`;
-          const body = pushBody(id, `req-${n}`);
+          const body = documentedPushBody(id);
           const bot = bots[n % bots.length];
           pushedAt.set(id, Date.now());
           const response = await fetch(`${bot.url}/api/linkedin/push/${PUSH_KEY}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-li-signature': sign(body) }, body });
@@ -133,7 +137,8 @@ async function main(): Promise<void> {
     console.log(`push answered (stored, then 200): p50 ${percentile(answerMs, 50)} ms, p99 ${percentile(answerMs, 99)} ms`);
     console.log(`push-to-card latency: p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s, last card after ${(allDone / 1000).toFixed(1)} s`);
     console.log(`exports settled (LinkedIn fetched, candidate stored, notices queued): ${settledTimes.length}, the last after ${settledAfter.toFixed(1)} s`);
-    console.log(`LinkedIn calls: ${linkedIn.candidateRequests.length} exportedCandidates, ${linkedIn.tokenRequests} token`);
+    const versioned = linkedIn.calls.filter((call) => call.path === '/rest/exportedCandidates' && call.version).length;
+    console.log(`LinkedIn calls: ${linkedIn.candidateRequests.length} exportedCandidates (${versioned} versioned rest/), ${linkedIn.tokenRequests} token`);
     console.log(`429s seen: ${rejected429} from the Bot Connector (${connector.limitViolations} over Teams limits), ${linkedIn.rateLimited} from LinkedIn`);
     console.log(`notifications delivered: ${cards} cards to ${new Set(connector.sent.map((a) => a.conversationId)).size} chats`);
     console.log(`exports: delivered ${delivered} of ${events}, lost ${events - delivered}, duplicated ${cards - delivered}`);

@@ -63,6 +63,13 @@ export const configSchema = z
     LINKEDIN_CLIENT_SECRET: optional,
     LINKEDIN_OAUTH_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url('must be an absolute URL').default('https://www.linkedin.com')),
     LINKEDIN_API_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url('must be an absolute URL').default('https://api.linkedin.com')),
+    /** `LinkedIn-Version` header of the versioned REST API (YYYYMM). */
+    LINKEDIN_API_VERSION: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{6}(\.\d{2})?$/, 'must be a LinkedIn API version such as 202604').default('202604')),
+    /** A feed download counts as LinkedIn's only when its User-Agent matches (case-insensitive regular expression). */
+    LINKEDIN_FEED_USER_AGENT: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().max(500).refine(isRegExp, 'must be a regular expression such as linkedin').default('linkedin')
+    ),
     /** Per LinkedIn call. */
     LINKEDIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
     /** Tries per export event before it is parked as failed (shown by `export status`). */
@@ -99,6 +106,15 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Who the bot serves, and which tenant the environment's settings belong to (see src/domain/tenancy.ts). */
 export function tenancyOf(config: Config): TenancyPolicy {

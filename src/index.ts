@@ -10,7 +10,9 @@ import { CachedSettingsStore } from './storage/cachedSettingsStore';
 import { exportRenderers } from './exports/exportCards';
 import { ExportWorker } from './exports/exportWorker';
 import { LinkedInClient } from './linkedin/client';
-import { EnvPushKeyResolver } from './linkedin/push';
+import { ChainedPushKeyResolver, EnvPushKeyResolver } from './linkedin/push';
+import { CallbackUrls } from './linkedin/callbackUrls';
+import { PUSH_KEYS_TABLE, TablePushKeyStore } from './storage/pushKeyStore';
 import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore';
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { createHttpServer } from './http/server';
@@ -54,12 +56,6 @@ function environment(): Record<string, string | undefined> {
   return { ...fromFiles, ...process.env };
 }
 
-/** The callback URL an admin gives LinkedIn, for the tenant the configured push key belongs to. */
-function pushCallbackUrl(config: Config, tenantId: string): string | undefined {
-  if (!config.PUBLIC_BASE_URL || !config.LINKEDIN_PUSH_KEY || tenantId !== linkedInPushTenant(config)) return undefined;
-  return `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/linkedin/push/${config.LINKEDIN_PUSH_KEY}`;
-}
-
 export async function main(): Promise<void> {
   const logger = consoleLogger();
   const config = parseConfig(environment());
@@ -74,8 +70,8 @@ export async function main(): Promise<void> {
     tenants: tableClient(connection, TENANTS_TABLE)
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  const [exportsTable, candidatesTable, outboxTable, privacyTable, actionsTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, IDEMPOTENCY_TABLE].map((name) => tableClient(connection, name));
-  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, ...Object.values(feedTables)];
+  const [exportsTable, candidatesTable, outboxTable, privacyTable, actionsTable, pushKeysTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, IDEMPOTENCY_TABLE, PUSH_KEYS_TABLE].map((name) => tableClient(connection, name));
+  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, pushKeysTable, ...Object.values(feedTables)];
   await Promise.all(allTables.map(ensureTable));
   // An in-memory Azurite comes back empty after a restart.
   embedded?.onRestart(async () => void (await Promise.all(allTables.map(ensureTable))));
@@ -138,13 +134,16 @@ export async function main(): Promise<void> {
     settings,
     notifier,
     logger,
-    publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`
+    publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`,
+    linkedInUserAgent: new RegExp(config.LINKEDIN_FEED_USER_AGENT, 'i')
   });
   const scheduler = new FeedScheduler({ tenants, settings, leases, feed, logger });
 
-  // LinkedIn Recruiter one-click export (issue 4): push inbox → LinkedIn → candidate → notices.
+  // LinkedIn Recruiter one-click export: push inbox → LinkedIn → candidate → notices.
+  const linkedIn = new LinkedInClient({
+    oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, apiVersion: config.LINKEDIN_API_VERSION, timeoutMs: config.LINKEDIN_TIMEOUT_MS
+  });
   const exportInbox = new TableExportInbox(exportsTable);
-  const linkedIn = new LinkedInClient({ oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, timeoutMs: config.LINKEDIN_TIMEOUT_MS });
 
   // Candidate data protection: erasure, retention and LinkedIn's purge list share one removal.
   const privacyStore = new TablePrivacyStore(privacyTable);
@@ -169,7 +168,15 @@ export async function main(): Promise<void> {
     notifier,
     bootstrapAdmins: config.ADMIN_AAD_IDS,
     defaultOrganizationId: config.LINKEDIN_ORGANIZATION_ID,
+    envAppliesTo: (tenantId) => envSettingsApplyTo(tenancy, tenantId),
     logger
+  });
+  const pushKeys = new TablePushKeyStore(pushKeysTable);
+  const callbacks = new CallbackUrls({
+    keys: pushKeys,
+    publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`,
+    envKey: config.LINKEDIN_PUSH_KEY,
+    envTenantId: linkedInPushTenant(config)
   });
   const exportWorker = new ExportWorker(
     {
@@ -201,7 +208,8 @@ export async function main(): Promise<void> {
     candidates,
     privacy,
     actions,
-    pushCallbackUrl: async (tenantId) => pushCallbackUrl(config, tenantId)
+    callbacks,
+    linkedInAdmin: linkedIn
   }, logger);
   const stopPurge = purgeExpiredActions(actions, (error) => logger.warn('could not purge expired action records', { error: (error as Error).message }));
 
@@ -222,7 +230,8 @@ export async function main(): Promise<void> {
     feed,
     privacyDownloads: privacy,
     linkedInPush: {
-      keys: new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config)),
+      keys: new ChainedPushKeyResolver(pushKeys, new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config))),
+      parentCredentials: config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET } : undefined,
       settings,
       inbox: exportInbox,
       accepted: () => exportWorker.kick(),

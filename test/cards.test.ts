@@ -56,6 +56,7 @@ const STATUS: FeedStatus = {
   heldBack: HELD_BACK,
   heldBackTotal: 12,
   lastDownload: { at: '2026-11-27T06:12:00Z', userAgent: 'LinkedInBot/1.0', bytes: 120_000 },
+  previews: [{ at: '2026-11-27T08:00:00Z', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Edge/131', bytes: 120_000 }],
   nextBuildAt: NEXT_BUILD,
   timeZone: 'Europe/Oslo',
   feedUrl: 'https://bot.contoso.com/feeds/linkedin/abc.xml'
@@ -139,7 +140,8 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
   const settings = sampleSettings();
   const values = settingsFormValues(settings, ['aad-boot']);
   return {
-    settings: settingsCard({ language, settings, values, bootstrapAdmins: [{ aadObjectId: 'aad-boot', name: 'Adele Vance' }], callbackUrl: 'https://bot.contoso.com/api/linkedin/push/k1', notice: 'Saved' }),
+    settings: settingsCard({ language, settings, values, bootstrapAdmins: [{ aadObjectId: 'aad-boot', name: 'Adele Vance' }], callbackUrl: 'https://bot.contoso.com/api/linkedin/push/k1', linkedInActions: true, notice: 'Saved' }),
+    'settings (callback URL masked)': settingsCard({ language, settings, values, bootstrapAdmins: [], callbackMasked: 'https://bot.contoso.com/api/linkedin/push/…abcd', linkedInActions: true }),
     'settings (errors, no callback URL)': settingsCard({
       language,
       settings: defaultSettings('tenant-a', { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }),

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { parseConfig } from '../src/config';
 import { identityKeys, candidateIdFor } from '../src/domain/candidate';
 import { LinkedInClient, LinkedInError, retryAfterMs } from '../src/linkedin/client';
-import { EnvPushKeyResolver, exportPushSchema } from '../src/linkedin/push';
+import { EnvPushKeyResolver, isChallengeCode, parsePush } from '../src/linkedin/push';
 import { challengeResponse, isValidPushSignature, pushSignature } from '../src/linkedin/signature';
 import { FakeLinkedIn } from './support/fakeLinkedIn';
 
@@ -20,6 +20,8 @@ describe('LinkedIn webhook signatures', () => {
     assert.equal(pushSignature(body, secret), expected);
     assert.ok(isValidPushSignature(body, expected, secret));
     assert.ok(isValidPushSignature(body, expected.toUpperCase(), secret), 'hex case does not matter');
+    assert.ok(isValidPushSignature(body, `hmacsha256=${expected}`, secret), 'with the prefix in the header');
+    assert.ok(isValidPushSignature(body, `HMACSHA256=${expected.toUpperCase()}`, secret));
   });
 
   it('rejects a missing, short, wrong-key or other-body signature', () => {
@@ -37,15 +39,36 @@ describe('LinkedIn webhook signatures', () => {
 });
 
 describe('LinkedIn push body and key', () => {
-  it('accepts an export push with string or numeric ids', () => {
-    const parsed = exportPushSchema.parse({ type: 'EXPORT_CANDIDATE_PROFILE', notificationId: 123, requestId: 'abc-1', extra: true });
-    assert.equal(parsed.notificationId, '123');
+  it('accepts an export push in the older shape, with string or numeric ids', () => {
+    const parsed = parsePush({ type: 'EXPORT_CANDIDATE_PROFILE', notificationId: 123, requestId: 'abc-1', extra: true });
+    assert.deepEqual(parsed, { ok: true, push: { type: 'EXPORT_CANDIDATE_PROFILE', eventId: '123', requestId: 'abc-1' } });
   });
 
-  it('refuses other event types and unusable ids', () => {
-    assert.equal(exportPushSchema.safeParse({ type: 'OTHER', notificationId: '1', requestId: 'r' }).success, false);
-    assert.equal(exportPushSchema.safeParse({ type: 'EXPORT_CANDIDATE_PROFILE', notificationId: 'a b', requestId: 'r' }).success, false);
-    assert.equal(exportPushSchema.safeParse({ type: 'EXPORT_CANDIDATE_PROFILE', notificationId: '1' }).success, false);
+  it('accepts the documented shape: id is the request id, expiresAt is kept, unknown fields are ignored', () => {
+    const parsed = parsePush({ id: 'f2c1-77', type: 'EXPORT_CANDIDATE_PROFILE', expiresAt: Date.UTC(2026, 11, 1, 12), somethingNew: { a: 1 } });
+    assert.deepEqual(parsed, { ok: true, push: { type: 'EXPORT_CANDIDATE_PROFILE', eventId: 'f2c1-77', requestId: 'f2c1-77', expiresAt: '2026-12-01T12:00:00.000Z' } });
+  });
+
+  it('dedupes on type and id: other types get their type in the event id', () => {
+    const parsed = parsePush({ id: 'r9', type: 'INTEGRATION_STATUS_CHANGE' });
+    assert.ok(parsed.ok);
+    assert.equal(parsed.push.eventId, 'INTEGRATION_STATUS_CHANGE:r9');
+    assert.equal(parsed.push.requestId, 'r9');
+  });
+
+  it('refuses pushes without an id, with unusable ids or without a type', () => {
+    assert.equal(parsePush({ type: 'EXPORT_CANDIDATE_PROFILE', notificationId: '1' }).ok, false);
+    assert.equal(parsePush({ type: 'EXPORT_CANDIDATE_PROFILE', id: 'a b' }).ok, false);
+    assert.equal(parsePush({ id: 'r' }).ok, false);
+    assert.equal(parsePush({ type: 'EXPORT_CANDIDATE_PROFILE', id: 'r', expiresAt: 'tomorrow' }).ok, false);
+  });
+
+  it('a challenge code is a UUID-like token: never a signature base', () => {
+    assert.ok(isChallengeCode('f3a8b2c4-1d2e-4f5a-9b8c-7d6e5f4a3b2c'));
+    assert.ok(isChallengeCode('abc'));
+    assert.equal(isChallengeCode('hmacsha256={"type":"EXPORT_CANDIDATE_PROFILE"}'), false);
+    assert.equal(isChallengeCode('a'.repeat(65)), false);
+    assert.equal(isChallengeCode(''), false);
   });
 
   it('the environment key maps to its tenant; anything else to none', async () => {
@@ -119,6 +142,10 @@ describe('LinkedIn export configuration', () => {
     assert.throws(() => parseConfig({ LINKEDIN_CLIENT_ID: 'x' }), /LINKEDIN_CLIENT_SECRET is required/);
     assert.throws(() => parseConfig({ LINKEDIN_PUSH_KEY: 'short', LINKEDIN_TENANT_ID: 't' }), /LINKEDIN_PUSH_KEY must be 24-128/);
     const config = parseConfig({});
+    assert.equal(config.LINKEDIN_API_VERSION, '202604');
+    assert.equal(config.LINKEDIN_FEED_USER_AGENT, 'linkedin');
+    assert.throws(() => parseConfig({ LINKEDIN_FEED_USER_AGENT: '(' }), /LINKEDIN_FEED_USER_AGENT must be a regular expression/);
+    assert.throws(() => parseConfig({ LINKEDIN_API_VERSION: 'latest' }), /LINKEDIN_API_VERSION must be a LinkedIn API version/);
     assert.equal(config.LINKEDIN_API_BASE_URL, 'https://api.linkedin.com');
     assert.equal(config.LINKEDIN_OAUTH_BASE_URL, 'https://www.linkedin.com');
   });

@@ -143,9 +143,14 @@ export function feedStatusCard({ language, timeZone, status, heldBack, isAdmin, 
   ]
     .filter(([, value]) => value)
     .map(([title, value]) => ({ title, value }));
+  const previews = (status.previews ?? []).map((preview) => ({
+    text: t(language, 'feed.previews.line', { when: zonedTime(language, preview.at, timeZone), agent: preview.userAgent.slice(0, 120) || t(language, 'feed.previews.noAgent') })
+  }));
   return renderCard('feed-status', {
     s: cardStrings(language),
     facts,
+    previews,
+    hasPreviews: previews.length > 0,
     noBuildYet: last ? '' : t(language, 'feed.status.noBuildYet'),
     feedUrl: isAdmin ? status.feedUrl : '',
     isAdmin,

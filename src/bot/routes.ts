@@ -10,6 +10,7 @@ import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
 import { rotateFeedUrl, saveSettings, showSettings, showSettingsFromCard, showSettingsHistory, showSettingsHistoryFromCard } from './handlers/settings';
 import { showJobFromCard } from './handlers/showJob';
+import { connectLinkedIn, rotateCallbackUrl, testLinkedInConnection } from './handlers/rscConnection';
 import { whyNotOnLinkedIn, whyNotOnLinkedInFromCard } from './handlers/whyNotOnLinkedIn';
 import type { CardRoute, MessageHandler, MessageRoute } from './types';
 
@@ -78,6 +79,9 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'settings.save', handler: saveSettings, once: true },
   { verb: 'settings.history', handler: showSettingsHistoryFromCard },
   { verb: 'settings.rotateFeed', handler: rotateFeedUrl, once: true },
+  { verb: 'settings.linkedInConnect', handler: connectLinkedIn, once: true },
+  { verb: 'settings.linkedInTest', handler: testLinkedInConnection },
+  { verb: 'settings.callbackRotate', handler: rotateCallbackUrl, once: true },
   { verb: 'approval.decide', handler: decideApproval, once: true },
   { verb: 'candidate.review', handler: markCandidateReviewed, once: true },
   { verb: 'privacy.forget', handler: confirmForgetCandidate, once: true }

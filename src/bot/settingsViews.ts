@@ -58,8 +58,12 @@ export interface SettingsCardView {
   notice?: string;
   /** ADMIN_AAD_IDS, with names where known. */
   bootstrapAdmins: readonly Person[];
-  /** `<PUBLIC_BASE_URL>/api/linkedin/push/<key>`, when both are known. */
+  /** The whole callback URL: only in the reply that made it. */
   callbackUrl?: string;
+  /** The callback URL with only its last 4 characters: every other time. */
+  callbackMasked?: string;
+  /** Offer "New callback URL", "Connect to LinkedIn" and "Test connection". */
+  linkedInActions?: boolean;
 }
 
 function asText(value: unknown): string {
@@ -108,7 +112,11 @@ export function settingsCard(view: SettingsCardView): AdaptiveCardJson {
     secretStatus: hasErrors && asText(view.values.rscClientSecret) !== '' ? `${secretSet} ${t(language, 'settings.rscSecretRetype')}` : secretSet,
     callbackText: view.callbackUrl
       ? t(language, 'settings.callbackUrl', { url: view.callbackUrl })
-      : t(language, 'settings.callbackUrlMissing', { form: '<PUBLIC_BASE_URL>/api/linkedin/push/<key>' }),
+      : view.callbackMasked
+        ? t(language, 'settings.callbackUrlMasked', { url: view.callbackMasked })
+        : t(language, 'settings.callbackUrlMissing'),
+    callbackUrl: view.callbackUrl ?? '',
+    linkedInActions: view.linkedInActions === true,
     bootstrapText: bootstrapNames.length ? t(language, 'settings.bootstrapAdmins', { names: bootstrapNames.join(', ') }) : '',
     people: { admins: peopleChoices(values.admins, known), recruiters: peopleChoices(values.recruiters, known) },
     choices: {

@@ -11,6 +11,8 @@ import type { PrivacyService } from '../privacy/privacyService';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import type { AdaptiveCardJson } from './cards';
+import type { CallbackUrls } from '../linkedin/callbackUrls';
+import type { LinkedInAdminApi } from '../linkedin/client';
 
 /** Who is speaking to the bot, read once from the Teams activity. */
 export interface Caller {
@@ -46,8 +48,10 @@ export interface BotDeps {
   /** Proactive messages to people and channels (durable outbox; see src/notifications). */
   notifier: Notifier;
   now: () => Date;
-  /** `<PUBLIC_BASE_URL>/api/linkedin/push/<key>` for a tenant, when both are known (shown on the settings card). */
-  pushCallbackUrl?: (tenantId: string) => Promise<string | undefined>;
+  /** Each tenant's LinkedIn callback URL (the settings card makes, shows and rotates it). */
+  callbacks?: CallbackUrls;
+  /** LinkedIn calls the settings card makes for admins: register the callback URL, test the credentials. */
+  linkedInAdmin?: LinkedInAdminApi;
   /** Finds a person of the tenant by email, UPN or Entra object id (settings card: add people by text). */
   people?: PeopleDirectory;
   /** LinkedIn exports (issue 4): `export status` and the candidate card's "Mark reviewed". */

@@ -8,12 +8,37 @@ import { createHash } from 'node:crypto';
 
 export const LINKEDIN_SOURCE = 'LinkedIn';
 
+/** One of the member's last two positions, as LinkedIn's StubProfile gives it. */
+export interface CandidatePosition {
+  title?: string;
+  companyName?: string;
+  startYear?: number;
+  /** Absent: the position is current. */
+  endYear?: number;
+}
+
+export interface CandidateEducation {
+  schoolName?: string;
+  degreeName?: string;
+  fieldOfStudy?: string;
+}
+
 export interface CandidateProfile {
   firstName?: string;
   lastName?: string;
   headline?: string;
+  /** All current employers, comma-separated (StubProfile `currentEmployerNames`). */
   currentCompany?: string;
   currentTitle?: string;
+  /** "Oslo, Norway", as LinkedIn shows it. */
+  location?: string;
+  /** As LinkedIn computes it from the profile (a number, as text). */
+  yearsOfExperience?: string;
+  /** LinkedIn's top three. */
+  skills?: string[];
+  /** The last two. */
+  positions?: CandidatePosition[];
+  educations?: CandidateEducation[];
   profileUrl?: string;
   /** LinkedIn member URN, when LinkedIn shares it. */
   memberUrn?: string;
@@ -67,8 +92,11 @@ export function displayName(profile: Pick<CandidateProfile, 'firstName' | 'lastN
 export function withExport(candidate: Candidate, profile: CandidateProfile, link: CandidateExportLink, now: Date): Candidate {
   if (candidate.exports.some((existing) => existing.eventId === link.eventId)) return candidate;
   const merged: Candidate = { ...candidate, updatedAt: now.toISOString(), lastActivityAt: now.toISOString(), exports: [...candidate.exports, link] };
-  for (const field of ['firstName', 'lastName', 'headline', 'currentCompany', 'currentTitle', 'profileUrl', 'memberUrn'] as const) {
+  for (const field of ['firstName', 'lastName', 'headline', 'currentCompany', 'currentTitle', 'profileUrl', 'memberUrn', 'location', 'yearsOfExperience'] as const) {
     if (profile[field]) merged[field] = profile[field];
+  }
+  for (const field of ['skills', 'positions', 'educations'] as const) {
+    if (profile[field]?.length) (merged as unknown as Record<string, unknown>)[field] = profile[field];
   }
   merged.emails = [...new Set([...candidate.emails, ...profile.emails])];
   merged.phones = [...new Set([...candidate.phones, ...profile.phones])];

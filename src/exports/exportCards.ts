@@ -15,12 +15,51 @@ function jobWarning(language: Language, job: ExportCardData['job']): string {
   return '';
 }
 
+type CardCandidate = CandidateView;
+
+function yearsText(language: Language, position: NonNullable<CardCandidate['positions']>[number]): string {
+  if (!position.startYear) return position.endYear ? String(position.endYear) : '';
+  return `${position.startYear}–${position.endYear ?? t(language, 'export.now')}`;
+}
+
+/** "Tech lead, Fabrikam (2021–now)". */
+function positionLines(language: Language, candidate: CardCandidate): { text: string }[] {
+  return (candidate.positions ?? []).map((position) => {
+    const what = [position.title, position.companyName].filter(Boolean).join(', ');
+    const years = yearsText(language, position);
+    return { text: years ? `${what} (${years})` : what };
+  });
+}
+
+function educationText(candidate: CardCandidate): string {
+  return (candidate.educations ?? [])
+    .map((education) => [[education.degreeName, education.fieldOfStudy].filter(Boolean).join(', '), education.schoolName].filter(Boolean).join(' · '))
+    .filter(Boolean)
+    .join('; ');
+}
+
+/** Cards stored before emails were kept say nothing about them; newer ones say when the recruiter shared none. */
+function emailText(language: Language, candidate: CardCandidate): string {
+  if (!candidate.emails) return '';
+  return candidate.emails.length ? candidate.emails.join(', ') : t(language, 'export.noEmail');
+}
+
+function experienceText(language: Language, years: string | undefined): string {
+  if (!years) return '';
+  return /^\d+(\.\d+)?$/.test(years) ? t(language, 'export.years', { years }) : years;
+}
+
 /** `data` with the person filled in (see `withCandidate`). */
 export function candidateExportedCard(language: Language, data: ExportCardData & { candidate: CandidateView }): AdaptiveCardJson {
   const { candidate, job } = data;
   const facts = [
     [t(language, 'export.company'), candidate.company],
     [t(language, 'export.title'), candidate.title],
+    [t(language, 'export.location'), candidate.location],
+    [t(language, 'export.experience'), experienceText(language, candidate.yearsOfExperience)],
+    [t(language, 'export.skills'), (candidate.skills ?? []).join(', ')],
+    [t(language, 'export.education'), educationText(candidate)],
+    [t(language, 'export.email'), emailText(language, candidate)],
     [t(language, 'export.job'), job.title ? `${job.title} (${job.id})` : job.id],
     [t(language, 'export.exportedBy'), data.exporter],
     [t(language, 'export.exportedAt'), dateText(language, data.exportedAt, data.timeZone)]
@@ -36,6 +75,8 @@ export function candidateExportedCard(language: Language, data: ExportCardData &
     candidate,
     job,
     facts,
+    positionsHeading: candidate.positions?.length ? t(language, 'export.positions') : '',
+    positions: positionLines(language, candidate),
     reviewed
   });
 }
@@ -88,7 +129,7 @@ export function exportStatusCard(language: Language, status: ExportStatus, timeZ
     ...purgeFacts(language, purge, timeZone),
     problemsHeading: status.problems.length ? t(language, 'exportStatus.problems', { count: status.problems.length }) : t(language, 'exportStatus.noProblems'),
     problems: status.problems.map((problem) => ({
-      title: t(language, problem.status === 'rejected' ? 'exportStatus.rejected' : 'exportStatus.failed', { id: problem.eventId }),
+      title: t(language, `exportStatus.${problem.status === 'rejected' || problem.status === 'expired' ? problem.status : 'failed'}`, { id: problem.eventId }),
       reason: problem.reason ?? '',
       detail: t(language, 'exportStatus.detail', { requestId: problem.requestId, attempts: problem.attempts, when: dateText(language, problem.settledAt, timeZone) })
     }))

@@ -4,7 +4,7 @@
  * to a job we don't know or have closed goes to the tenant's admins instead, and the card says why.
  */
 import type { ExportedCandidate } from '../linkedin/client';
-import { displayName, type CandidateProfile } from '../domain/candidate';
+import { displayName, type CandidateEducation, type CandidatePosition, type CandidateProfile } from '../domain/candidate';
 import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
 import type { Notice, Recipient } from '../notifications/notifier';
@@ -19,6 +19,14 @@ export interface CandidateView {
   company: string;
   title: string;
   profileUrl: string;
+  /** Fields of LinkedIn's StubProfile; absent on candidates stored before they were read. */
+  location?: string;
+  yearsOfExperience?: string;
+  skills?: string[];
+  positions?: CandidatePosition[];
+  educations?: CandidateEducation[];
+  /** The emails the recruiter typed during the export; empty when they shared none. */
+  emails?: string[];
 }
 
 /**
@@ -42,14 +50,26 @@ export interface ExportCardData {
   reviewedAt?: string;
 }
 
+const present = <T>(items: T[]): T[] | undefined => (items.length > 0 ? items : undefined);
+const someField = (record: object) => Object.values(record).some((value) => value !== undefined && value !== '');
+
+/** LinkedIn's StubProfile (and the older shape's fields) as we keep a candidate. */
 export function profileOf(exported: ExportedCandidate): CandidateProfile {
   const c = exported.candidate;
+  const positions = c.positions.filter(someField).slice(0, 2);
+  const current = positions.find((position) => position.endYear === undefined);
+  const employers = c.currentEmployerNames.filter(Boolean);
   return {
     firstName: c.firstName,
     lastName: c.lastName,
     headline: c.headline,
-    currentCompany: c.currentCompanyName,
-    currentTitle: c.currentJobTitle,
+    currentCompany: employers.length ? employers.join(', ') : c.currentCompanyName || current?.companyName,
+    currentTitle: c.currentJobTitle || current?.title,
+    location: c.location || undefined,
+    yearsOfExperience: c.yearsOfExperience || undefined,
+    skills: present(c.skills.filter(Boolean).slice(0, 3)),
+    positions: present(positions),
+    educations: present(c.educations.filter(someField).slice(0, 3)),
     profileUrl: c.profileUrl,
     memberUrn: c.member,
     emails: c.emailAddresses.filter(Boolean),
@@ -85,7 +105,13 @@ export function candidateView(profile: CandidateProfile): CandidateView {
     headline: profile.headline ?? '',
     company: profile.currentCompany ?? '',
     title: profile.currentTitle ?? '',
-    profileUrl: profile.profileUrl ?? ''
+    profileUrl: profile.profileUrl ?? '',
+    location: profile.location ?? '',
+    yearsOfExperience: profile.yearsOfExperience ?? '',
+    skills: profile.skills ?? [],
+    positions: profile.positions ?? [],
+    educations: profile.educations ?? [],
+    emails: profile.emails
   };
 }
 

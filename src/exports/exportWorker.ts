@@ -5,7 +5,8 @@
  * doubling it (candidate links are per event, notice keys are per event and recipient).
  */
 import { isJobId, normalizeJobId, type Job } from '../domain/job';
-import { LinkedInError, organizationUrn, type ExportedCandidatesApi } from '../linkedin/client';
+import { LinkedInError, organizationUrn, type AtsIntegrationsApi, type ExportedCandidatesApi } from '../linkedin/client';
+import { INTEGRATION_STATUS_EVENT_TYPE } from '../linkedin/push';
 import type { Logger } from '../logger';
 import type { Notifier } from '../notifications/notifier';
 import type { CandidateStore } from '../storage/candidateStore';
@@ -13,13 +14,14 @@ import type { DueExport, ExportInbox, Outcome, SettledExport } from '../storage/
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import { cardData, exportNotices, profileOf, recipientsFor, storedCardData, type ExportCardData } from './exportNotice';
+import { reportedRscStatus, rscStatusNotices, storeRscStatus, tellAdmins } from './integrationStatus';
 
 export interface ExportWorkerDeps {
   inbox: ExportInbox;
   candidates: CandidateStore;
   jobs: JobStore;
   settings: SettingsReader;
-  linkedIn: ExportedCandidatesApi;
+  linkedIn: ExportedCandidatesApi & AtsIntegrationsApi;
   notifier: Notifier;
   bootstrapAdmins: readonly string[];
   /** LINKEDIN_ORGANIZATION_ID: the organization when the tenant's settings name none. */
@@ -134,11 +136,11 @@ export class ExportWorker {
   private async settle(item: DueExport): Promise<SettledExport | undefined> {
     let outcome: Outcome;
     try {
-      outcome = await this.work(item);
+      outcome = this.expired(item) ?? (await this.work(item));
     } catch (error) {
       const retryable = !(error instanceof LinkedInError) || error.retryable;
       const reason = (error as Error).message;
-      if (retryable && item.attempts < this.options.maxAttempts) {
+      if (retryable && item.attempts < this.options.maxAttempts && !this.expired(item)) {
         await this.retryLater(item, reason, error instanceof LinkedInError ? error.retryAfterMs : undefined);
         return undefined;
       }
@@ -149,6 +151,13 @@ export class ExportWorker {
     return settled;
   }
 
+  /** LinkedIn serves a request until its `expiresAt`: past it, the item is parked with that reason. */
+  private expired(item: DueExport): Outcome | undefined {
+    if (!item.expiresAt || this.deps.now().getTime() < Date.parse(item.expiresAt)) return undefined;
+    const last = item.lastError ? ` (last error: ${item.lastError})` : '';
+    return { status: 'expired', reason: `LinkedIn's request expired at ${item.expiresAt} before it could be fetched${last}` };
+  }
+
   private async work(item: DueExport): Promise<Outcome> {
     const { settings: settingsReader, linkedIn, candidates, now } = this.deps;
     const settings = await settingsReader.get(item.tenantId);
@@ -157,6 +166,13 @@ export class ExportWorker {
     const organizationId = settings.rsc.organizationId ?? (fromEnv ? this.deps.defaultOrganizationId : undefined);
     if (!credentials || !organizationId) {
       throw new LinkedInError('LinkedIn is not set up for this tenant (client credentials and organization id)', true);
+    }
+    if (item.type === INTEGRATION_STATUS_EVENT_TYPE) {
+      const reported = reportedRscStatus(await linkedIn.integrationStatus(credentials, item.requestId), organizationUrn(organizationId));
+      if (!reported) return { status: 'rejected', reason: `atsIntegrations named no integration of ${organizationUrn(organizationId)}` };
+      if (reported.status) await storeRscStatus(settingsReader, item.tenantId, reported.status, this.deps.bootstrapAdmins, now());
+      await tellAdmins(this.deps.notifier, rscStatusNotices(item.tenantId, item.eventId, settings, this.deps.bootstrapAdmins, reported));
+      return { status: 'done', reason: `LinkedIn reports ${reported.reported}` };
     }
     const [exported] = await linkedIn.exportedCandidates(credentials, item.requestId);
     // The answer must name the organization this callback URL belongs to ("Retrieve exported candidates").
@@ -193,8 +209,10 @@ export class ExportWorker {
   private retryLater(item: DueExport, reason: string, retryAfterMs?: number): Promise<void> {
     const backoff = Math.min(MAX_BACKOFF_MS, this.options.retryBaseMs * 2 ** (item.attempts - 1));
     const jittered = backoff / 2 + Math.random() * (backoff / 2);
-    const delay = Math.max(jittered, retryAfterMs ?? 0);
-    this.deps.logger.warn('export: attempt failed, will retry', { tenantId: item.tenantId, eventId: item.eventId, attempt: item.attempts, inMs: Math.round(delay), error: reason });
-    return this.deps.inbox.retryLater(item, reason, new Date(this.deps.now().getTime() + delay));
+    let at = this.deps.now().getTime() + Math.max(jittered, retryAfterMs ?? 0);
+    // No point waiting past LinkedIn's expiry: the next look parks it as expired.
+    if (item.expiresAt) at = Math.min(at, Math.max(Date.parse(item.expiresAt), this.deps.now().getTime()));
+    this.deps.logger.warn('export: attempt failed, will retry', { tenantId: item.tenantId, eventId: item.eventId, attempt: item.attempts, inMs: Math.round(at - this.deps.now().getTime()), error: reason });
+    return this.deps.inbox.retryLater(item, reason, new Date(at));
   }
 }

@@ -23,7 +23,10 @@ export interface FeedStatus {
   lastBuild?: { builtAt: string; jobCount: number; bytes: number };
   heldBack: Array<{ jobId: string; reasons: HoldReason[] }>;
   heldBackTotal: number;
+  /** LinkedIn's latest download. */
   lastDownload?: FeedDownload;
+  /** The latest downloads by anyone else (previews), newest first: they change no job. */
+  previews?: FeedDownload[];
   nextBuildAt: Date;
   timeZone: string;
   /** The secret URL LinkedIn reads (show it to admins only). */

@@ -16,6 +16,10 @@ import type { BuildOutcome, FeedDownload, FeedService, FeedStatus } from './feed
 import { FeedTransitions } from './feedTransitions';
 import { scheduleAt } from './schedule';
 
+/** Previews listed by `feed status`. */
+const PREVIEWS_LISTED = 5;
+export const DEFAULT_LINKEDIN_USER_AGENT = /linkedin/i;
+
 export interface LinkedInFeedDeps {
   jobs: JobStore;
   snapshots: FeedSnapshotStore;
@@ -28,6 +32,8 @@ export interface LinkedInFeedDeps {
   /** Where this bot is reached from outside: PUBLIC_BASE_URL, else `http://127.0.0.1:<PORT>` (known once listening). */
   publicBaseUrl: string | (() => string);
   now?: () => Date;
+  /** Which downloads are LinkedIn's (LINKEDIN_FEED_USER_AGENT); the others are previews. Default: /linkedin/i. */
+  linkedInUserAgent?: RegExp;
   /** Build tuning (tests, bench): lease TTL, job cap, gzip level. */
   build?: { leaseTtlMs?: number; maxJobs?: number; gzipLevel?: number };
 }
@@ -38,7 +44,10 @@ export interface FeedEndpoint {
   tenantForToken(token: string): Promise<string | undefined>;
   current(tenantId: string): Promise<SnapshotMeta | undefined>;
   open(tenantId: string, snapshotId: string): AsyncIterable<Buffer>;
-  /** Records a complete download, and on a snapshot's first one moves its jobs to posted (with their notices). */
+  /**
+   * Records a complete download. LinkedIn's first download of a snapshot moves its jobs to posted (with their notices);
+   * anyone else's is a preview: recorded apart, nothing else.
+   */
   downloaded(tenantId: string, snapshot: SnapshotMeta, download: Omit<FeedDownload, 'at'>): Promise<void>;
 }
 
@@ -64,14 +73,16 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
   }
 
   async status(tenantId: string): Promise<FeedStatus> {
-    const [snapshot, lastDownload, settings, feedUrl] = await Promise.all([
-      this.deps.snapshots.current(tenantId), this.deps.events.lastDownload(tenantId), this.deps.settings.get(tenantId), this.feedUrl(tenantId)
+    const [snapshot, lastDownload, previews, settings, feedUrl] = await Promise.all([
+      this.deps.snapshots.current(tenantId), this.deps.events.lastDownload(tenantId), this.deps.events.recentPreviews(tenantId, PREVIEWS_LISTED),
+      this.deps.settings.get(tenantId), this.feedUrl(tenantId)
     ]);
     return {
       lastBuild: snapshot && { builtAt: snapshot.builtAt, jobCount: snapshot.jobCount, bytes: snapshot.bytes },
       heldBack: snapshot?.heldBack ?? [],
       heldBackTotal: snapshot?.heldBackTotal ?? 0,
       lastDownload,
+      previews,
       nextBuildAt: scheduleAt(this.now(), { time: settings.buildTime, timeZone: settings.timeZone }).nextBuildAt,
       timeZone: settings.timeZone,
       feedUrl
@@ -141,7 +152,15 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
 
   async downloaded(tenantId: string, snapshot: SnapshotMeta, download: Omit<FeedDownload, 'at'>): Promise<void> {
     const at = this.now();
+    if (!this.isLinkedIn(download.userAgent)) {
+      await this.deps.events.recordPreview(tenantId, snapshot.snapshotId, { ...download, at: at.toISOString() });
+      return;
+    }
     await this.deps.events.recordDownload(tenantId, snapshot.snapshotId, { ...download, at: at.toISOString() });
     await this.transitions.posted(tenantId, snapshot, at);
+  }
+
+  isLinkedIn(userAgent: string): boolean {
+    return (this.deps.linkedInUserAgent ?? DEFAULT_LINKEDIN_USER_AGENT).test(userAgent);
   }
 }

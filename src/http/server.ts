@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Response as ActivityResponse } from 'botbuilder';
 import * as restify from 'restify';
-import { exportPushSchema, type PushKeyResolver } from '../linkedin/push';
+import { EXPORT_EVENT_TYPE, INTEGRATION_STATUS_EVENT_TYPE, isChallengeCode, parsePush, type PushKeyResolver } from '../linkedin/push';
 import { challengeResponse, isValidPushSignature } from '../linkedin/signature';
 import type { Logger } from '../logger';
 import type { FeedEndpoint } from '../feed/linkedInFeed';
 import { serveFeed } from './feedRoute';
 import type { ExportInbox } from '../storage/exportInbox';
-import type { SettingsReader } from '../storage/settingsStore';
+import type { LinkedInCredentials, SettingsReader } from '../storage/settingsStore';
 import { activityProblem, type InvokeRoutes } from './activitySchema';
 import { BodyError, readLimitedBody } from './body';
 import { readiness, type WorkerHealth } from './probes';
@@ -41,6 +41,11 @@ export interface LinkedInPushDeps {
   keys: PushKeyResolver;
   /** Client secret per tenant (signs pushes and challenges). */
   settings: Pick<SettingsReader, 'linkedInCredentials'>;
+  /**
+   * The partner's parent application, when LinkedIn validates with `applicationId` for parent/child apps: a challenge
+   * naming it is answered with its secret; one naming the tenant's own client id (or none) with the tenant's.
+   */
+  parentCredentials?: LinkedInCredentials;
   inbox: ExportInbox;
   /** Called after a push is stored: wakes the export worker. */
   accepted(): void;
@@ -198,27 +203,33 @@ function describe(error: unknown): string {
  */
 function linkedInPushRoutes(server: restify.Server, deps: HttpDeps): void {
   const push = deps.linkedInPush;
-  const secretFor = async (key: string) => {
-    const tenantId = push ? await push.keys.tenantFor(key) : undefined;
-    const credentials = tenantId ? await push!.settings.linkedInCredentials(tenantId) : undefined;
-    return { tenantId, secret: credentials?.clientSecret };
-  };
+  const notFound = (res: restify.Response) => sendJson(res, 404, { error: 'not_found', message: 'Unknown callback URL.' });
+  const notConfigured = (res: restify.Response) => sendJson(res, 503, { error: 'not_configured', message: 'LinkedIn client credentials are not set for this tenant.' });
+  const tenantOf = async (key: string) => (push ? push.keys.tenantFor(key) : undefined);
 
   server.get('/api/linkedin/push/:key', async (req, res) => {
-    const { tenantId, secret } = await secretFor(String(req.params.key));
-    if (!tenantId) return sendJson(res, 404, { error: 'not_found', message: 'Unknown callback URL.' });
-    if (!secret) return sendJson(res, 503, { error: 'not_configured', message: 'LinkedIn client credentials are not set for this tenant.' });
-    const challengeCode = new URL(req.url ?? '', 'http://localhost').searchParams.get('challengeCode');
-    if (!challengeCode || challengeCode.length > 200) return sendJson(res, 400, { error: 'bad_request', message: 'challengeCode is required.' });
-    sendJson(res, 200, { challengeCode, challengeResponse: challengeResponse(challengeCode, secret) });
+    const tenantId = await tenantOf(String(req.params.key));
+    if (!tenantId) return notFound(res);
+    const query = new URL(req.url ?? '', 'http://localhost').searchParams;
+    const challengeCode = query.get('challengeCode') ?? '';
+    if (!isChallengeCode(challengeCode)) {
+      return sendJson(res, 400, { error: 'bad_request', message: 'challengeCode must be a UUID (at most 64 letters, digits and hyphens).' });
+    }
+    const credentials = await push!.settings.linkedInCredentials(tenantId);
+    if (!credentials) return notConfigured(res);
+    const applicationId = query.get('applicationId');
+    const signer = !applicationId || applicationId === credentials.clientId ? credentials : applicationId === push!.parentCredentials?.clientId ? push!.parentCredentials : undefined;
+    if (!signer) return sendJson(res, 400, { error: 'unknown_application', message: 'applicationId is not an application of this callback URL.' });
+    sendJson(res, 200, { challengeCode, challengeResponse: challengeResponse(challengeCode, signer.clientSecret) });
   });
 
   server.post('/api/linkedin/push/:key', async (req, res) => {
-    const { tenantId, secret } = await secretFor(String(req.params.key));
-    if (!tenantId) return sendJson(res, 404, { error: 'not_found', message: 'Unknown callback URL.' });
-    if (!secret) return sendJson(res, 503, { error: 'not_configured', message: 'LinkedIn client credentials are not set for this tenant.' });
+    const tenantId = await tenantOf(String(req.params.key));
+    if (!tenantId) return notFound(res);
+    const credentials = await push!.settings.linkedInCredentials(tenantId);
+    if (!credentials) return notConfigured(res);
     const raw = rawBodyOf(req);
-    if (!isValidPushSignature(raw, req.header('x-li-signature'), secret)) {
+    if (!isValidPushSignature(raw, req.header('x-li-signature'), credentials.clientSecret)) {
       deps.logger.warn('linkedin push: bad signature', { tenantId });
       return sendJson(res, 401, { error: 'bad_signature', message: 'X-LI-Signature does not match the body.' });
     }
@@ -228,15 +239,17 @@ function linkedInPushRoutes(server: restify.Server, deps: HttpDeps): void {
     } catch {
       return sendJson(res, 400, { error: 'invalid_json', message: 'The body must be JSON.' });
     }
-    const parsed = exportPushSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return sendJson(res, 400, { error: 'invalid_push', message: `${issue.path.join('.') || 'body'}: ${issue.message}` });
-    }
-    const { notificationId, requestId } = parsed.data;
-    const result = await push!.inbox.accept({ tenantId, eventId: notificationId, requestId, receivedAt: push!.now().toISOString() });
+    const parsed = parsePush(body);
+    if (!parsed.ok) return sendJson(res, 400, { error: 'invalid_push', message: parsed.reason });
+    const { type, eventId, requestId, expiresAt } = parsed.push;
+    const receivedAt = push!.now().toISOString();
+    // An event we do not act on is still recorded and acknowledged: LinkedIn retries anything but a 2xx.
+    const result = type === EXPORT_EVENT_TYPE || type === INTEGRATION_STATUS_EVENT_TYPE
+      ? await push!.inbox.accept({ tenantId, type, eventId, requestId, receivedAt, ...(expiresAt ? { expiresAt } : {}) })
+      : await push!.inbox.record({ tenantId, type, eventId, requestId, receivedAt });
     if (result === 'accepted') push!.accepted();
-    // LinkedIn retries anything but a 2xx, so a repeated notification is acknowledged too, and ignored.
+    else if (result === 'recorded') deps.logger.info('linkedin push: event type not acted on, recorded', { tenantId, type });
+    // A repeated notification is acknowledged too, and ignored.
     sendJson(res, 200, { status: result });
   });
 }

@@ -64,7 +64,7 @@ export const en = {
     'The first admins come from the deployment; after that, admins add each other on the card.',
   'faq.export_candidates.q': 'Can we export candidates from LinkedIn Recruiter?',
   'faq.export_candidates.a':
-    "Yes, once an admin has connected LinkedIn Recruiter through Recruiter System Connect (RSC). On the settings card the admin enters the LinkedIn client id, client secret and organization id, and gives LinkedIn the callback address shown there. LinkedIn then moves the connection through its steps (Requested, Partner ready) to Enabled.\n\n" +
+    "Yes, once an admin has connected LinkedIn Recruiter through Recruiter System Connect (RSC). On the settings card the admin enters the LinkedIn client id, client secret and organization id and saves, which gives your organization its own callback address; then presses **Test connection** and **Connect to LinkedIn**, which registers that address with LinkedIn. LinkedIn then moves the connection through its steps (Requested, Partner ready) to Enabled.\n\n" +
     'From then on, each one-click export in LinkedIn Recruiter arrives in Teams. LinkedIn allows about 300 exports per Recruiter seat per month.',
   'faq.premium_slots.q': 'How do I post to premium job slots?',
   'faq.premium_slots.a':
@@ -226,7 +226,7 @@ export const nb: Record<keyof typeof en, string> = {
     'De første administratorene kommer fra installasjonen; deretter legger administratorene til hverandre på kortet.',
   'faq.export_candidates.q': 'Kan vi eksportere kandidater fra LinkedIn Recruiter?',
   'faq.export_candidates.a':
-    'Ja, når en administrator har koblet til LinkedIn Recruiter gjennom Recruiter System Connect (RSC). På innstillingskortet legger administratoren inn LinkedIns klient-ID, klienthemmelighet og organisasjons-ID, og gir LinkedIn callback-adressen som står der. LinkedIn fører så tilkoblingen gjennom stegene sine (Forespurt, Partner klar) til Aktivert.\n\n' +
+    'Ja, når en administrator har koblet til LinkedIn Recruiter gjennom Recruiter System Connect (RSC). På innstillingskortet legger administratoren inn LinkedIns klient-ID, klienthemmelighet og organisasjons-ID og lagrer, så får organisasjonen sin egen callback-adresse; deretter trykker administratoren **Test tilkoblingen** og **Koble til LinkedIn**, som registrerer adressen hos LinkedIn. LinkedIn fører så tilkoblingen gjennom stegene sine (Forespurt, Partner klar) til Aktivert.\n\n' +
     'Fra da av kommer hver eksport med ett klikk i LinkedIn Recruiter fram i Teams. LinkedIn tillater omtrent 300 eksporter per Recruiter-lisens per måned.',
   'faq.premium_slots.q': 'Hvordan poster jeg til premium jobbplasser?',
   'faq.premium_slots.a':

@@ -1,16 +1,59 @@
 /**
- * Recruiter System Connect: fetches the candidate of a one-click export.
- * "Retrieve exported candidates" (https://learn.microsoft.com/linkedin/talent/recruiter-system-connect/retrieve-exported-candidates):
- * authorize with an OAuth 2.0 client-credentials token, then
- * `GET /v2/exportedCandidates?q=request&requestId={requestId}`. The answer names the customer in `integrationContext`
- * (`urn:li:organization:{id}`) and carries a stub profile (names, emails, phones as the member shared them).
- * LinkedIn documents the fields loosely; we validate the ones we use with zod and ignore the rest.
+ * Recruiter System Connect: LinkedIn's APIs as the bot calls them, with one client-credentials token per client id.
+ * - "Retrieve exported candidates" (https://learn.microsoft.com/linkedin/talent/recruiter-system-connect/retrieve-exported-candidates):
+ *   the versioned `GET /rest/exportedCandidates?q=request&requestId={id}`, headers `LinkedIn-Version` and
+ *   `X-Restli-Protocol-Version: 2.0.0`. The answer names the customer in `integrationContext` (`urn:li:organization:{id}`)
+ *   and carries a StubProfile (names, member, profile URL, the emails the recruiter typed, current employers, and
+ *   optionally headline, location, experience, top skills, the last two positions, educations).
+ * - `GET /v2/atsIntegrations?q=request&requestId={id}`: what an INTEGRATION_STATUS_CHANGE push is about.
+ * - `PUT /v2/atsIntegrations/…/configurations?ids=CALLBACK_URL` (batch_update): registers a tenant's callback URL.
+ * Answers are validated with zod (the fields we use; the rest is ignored). Fields of the older, undocumented shape
+ * (`currentCompanyName`, `currentJobTitle`, `exporter`, `partnerJobId`, `exportedAt`) are still read.
  */
 import { z } from 'zod';
 import type { LinkedInCredentials } from '../storage/settingsStore';
 
 const httpsUrl = z.string().url().refine((value) => value.startsWith('https://'), 'must be https');
 const text = (max: number) => z.string().trim().max(max);
+/** A value LinkedIn documents as a string but that may come as a number (e.g. yearsOfExperience). */
+const textOrNumber = (max: number) => z.union([text(max), z.number().finite()]).transform(String);
+/** A LinkedIn localized value: a plain string or `{ localized: { en_US: … } }`. */
+const localizedText = (max: number) =>
+  z.union([
+    text(max),
+    z.object({ localized: z.record(z.string()).optional() }).passthrough().transform((value) => Object.values(value.localized ?? {})[0] ?? '')
+  ]).pipe(text(max));
+/** A location as a phrase ("Oslo, Norway") or an object with its parts. */
+const locationText = z.union([
+  text(300),
+  z.object({ name: text(300).optional(), city: text(200).optional(), country: text(200).optional(), displayName: text(300).optional() }).passthrough()
+    .transform((l) => l.displayName || l.name || [l.city, l.country].filter(Boolean).join(', '))
+]);
+const yearMonth = z.object({ year: z.number().int().optional(), month: z.number().int().optional() }).passthrough();
+
+const positionSchema = z
+  .object({
+    title: localizedText(300).optional(),
+    companyName: localizedText(300).optional(),
+    startedOn: yearMonth.optional(),
+    endedOn: yearMonth.optional(),
+    startMonthYear: yearMonth.optional(),
+    endMonthYear: yearMonth.optional()
+  })
+  .passthrough()
+  .transform((p) => ({ title: p.title, companyName: p.companyName, startYear: (p.startedOn ?? p.startMonthYear)?.year, endYear: (p.endedOn ?? p.endMonthYear)?.year }));
+
+const educationSchema = z
+  .object({
+    schoolName: localizedText(300).optional(),
+    degreeName: localizedText(300).optional(),
+    fieldOfStudy: localizedText(300).optional(),
+    fieldsOfStudy: z.array(z.union([localizedText(300), z.object({ fieldOfStudyName: localizedText(300).optional() }).passthrough().transform((f) => f.fieldOfStudyName ?? '')])).max(10).optional()
+  })
+  .passthrough()
+  .transform((e) => ({ schoolName: e.schoolName, degreeName: e.degreeName, fieldOfStudy: e.fieldOfStudy ?? e.fieldsOfStudy?.filter(Boolean).join(', ') }));
+
+const skillText = z.union([text(200), z.object({ name: text(200) }).passthrough().transform((skill) => skill.name)]);
 
 const personSchema = z
   .object({
@@ -18,6 +61,29 @@ const personSchema = z
     lastName: text(200).optional(),
     name: text(400).optional(),
     email: text(320).optional()
+  })
+  .passthrough();
+
+/** The StubProfile ("StubProfile": …/retrieve-exported-candidates/stubprofile), plus the fields of the older shape. */
+export const stubProfileSchema = z
+  .object({
+    /** The member's URN (`urn:li:person:…`), stable across exports. */
+    member: text(200).optional(),
+    firstName: text(200).optional(),
+    lastName: text(200).optional(),
+    headline: text(500).optional(),
+    location: locationText.optional(),
+    profileUrl: httpsUrl.optional(),
+    /** Typed by the recruiter during the export; may be empty. */
+    emailAddresses: z.array(text(320)).max(20).default([]),
+    currentEmployerNames: z.array(text(300)).max(20).default([]),
+    yearsOfExperience: textOrNumber(20).optional(),
+    skills: z.array(skillText).max(50).default([]),
+    positions: z.array(positionSchema).max(20).default([]),
+    educations: z.array(educationSchema).max(20).default([]),
+    currentCompanyName: text(300).optional(),
+    currentJobTitle: text(300).optional(),
+    phoneNumbers: z.array(z.union([text(50), z.object({ number: text(50) }).passthrough()])).max(20).default([])
   })
   .passthrough();
 
@@ -29,20 +95,7 @@ export const exportedCandidateSchema = z
     /** Epoch milliseconds. */
     exportedAt: z.number().int().nonnegative().optional(),
     exporter: personSchema.optional(),
-    candidate: z
-      .object({
-        /** The member's URN (e.g. `urn:li:person:…`), stable across exports. */
-        member: text(200).optional(),
-        firstName: text(200).optional(),
-        lastName: text(200).optional(),
-        headline: text(500).optional(),
-        currentCompanyName: text(300).optional(),
-        currentJobTitle: text(300).optional(),
-        profileUrl: httpsUrl.optional(),
-        emailAddresses: z.array(text(320)).max(20).default([]),
-        phoneNumbers: z.array(z.union([text(50), z.object({ number: text(50) }).passthrough()])).max(20).default([])
-      })
-      .passthrough()
+    candidate: stubProfileSchema
   })
   .passthrough();
 
@@ -70,16 +123,41 @@ const purgedCandidatesResponseSchema = z
   })
   .passthrough();
 
-/** LinkedIn-Version of the versioned `rest/` API (the newest the docs name). */
-export const DEFAULT_LINKEDIN_API_VERSION = '202604';
 const PURGE_PAGE_SIZE = 100;
 const PURGE_MAX_PAGES = 1000;
 
+/** What `GET /v2/atsIntegrations?q=request` says about one integration of the customer. */
+const atsIntegrationSchema = z
+  .object({
+    integrationContext: z.string().max(200).optional(),
+    integrationType: z.string().max(100).optional(),
+    enabled: z.boolean().optional(),
+    status: z.string().max(100).optional(),
+    integrationStatus: z.string().max(100).optional()
+  })
+  .passthrough();
+
+export type AtsIntegration = z.infer<typeof atsIntegrationSchema>;
+
+const atsIntegrationsResponseSchema = z.object({ elements: z.array(atsIntegrationSchema) }).passthrough();
+
 const tokenResponseSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() }).passthrough();
+
+/** LinkedIn's error body: `{ message, serviceErrorCode, status }` (Rest.li) or OAuth's `{ error, error_description }`. */
+const errorBodySchema = z
+  .object({ message: z.string().max(500).optional(), error: z.string().max(200).optional(), error_description: z.string().max(500).optional() })
+  .passthrough();
 
 /** A LinkedIn call that failed; `retryable` says whether trying again later may help. */
 export class LinkedInError extends Error {
-  constructor(message: string, readonly retryable: boolean, readonly status?: number, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    /** What LinkedIn itself said, when its error body had a message. */
+    readonly linkedInMessage?: string
+  ) {
     super(message);
     this.name = 'LinkedInError';
   }
@@ -94,6 +172,8 @@ export interface LinkedInClientOptions {
   now?: () => number;
 }
 
+export const DEFAULT_LINKEDIN_API_VERSION = '202604';
+
 export interface ExportedCandidatesApi {
   exportedCandidates(credentials: LinkedInCredentials, requestId: string): Promise<ExportedCandidate[]>;
 }
@@ -103,13 +183,37 @@ export interface PurgedCandidatesApi {
   purgedExportedCandidates(credentials: LinkedInCredentials, organizationId: string): Promise<string[]>;
 }
 
+export interface AtsIntegrationsApi {
+  /** What an INTEGRATION_STATUS_CHANGE push is about. */
+  integrationStatus(credentials: LinkedInCredentials, requestId: string): Promise<AtsIntegration[]>;
+}
+
+/** What the settings card asks LinkedIn for an admin. */
+export interface LinkedInAdminApi {
+  registerCallbackUrl(credentials: LinkedInCredentials, organizationId: string, callbackUrl: string): Promise<void>;
+  checkCredentials(credentials: LinkedInCredentials): Promise<void>;
+}
+
+/** One call to LinkedIn's API with the tenant's token (see `LinkedInClient.authorized`). */
+export interface LinkedInRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** `/rest/…` (versioned: LinkedIn-Version is sent) or `/v2/…`. */
+  path: string;
+  query?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Names the call in errors and logs. */
+  what: string;
+}
+
 interface CachedToken {
   token: string;
   expiresAt: number;
 }
 
 /** Tokens are cached per client id until a minute before they expire; concurrent callers share one token request. */
-export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesApi {
+export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesApi, AtsIntegrationsApi, LinkedInAdminApi {
   private readonly tokens = new Map<string, { token: Promise<CachedToken>; expiresAt: number }>();
   private readonly now: () => number;
 
@@ -118,13 +222,7 @@ export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesAp
   }
 
   async exportedCandidates(credentials: LinkedInCredentials, requestId: string): Promise<ExportedCandidate[]> {
-    const token = await this.token(credentials);
-    const url = new URL('/v2/exportedCandidates', this.options.apiBaseUrl);
-    url.searchParams.set('q', 'request');
-    url.searchParams.set('requestId', requestId);
-    const response = await this.call(url, { headers: { authorization: `Bearer ${token}`, 'x-restli-protocol-version': '2.0.0', accept: 'application/json' } });
-    if (response.status === 401) this.tokens.delete(credentials.clientId); // revoked or expired early: fetch a new one next time
-    const body = await this.json(response, 'exportedCandidates');
+    const body = await this.authorized(credentials, { path: '/rest/exportedCandidates', query: { q: 'request', requestId }, what: 'exportedCandidates' });
     const parsed = exportedCandidatesResponseSchema.safeParse(body);
     if (!parsed.success) throw new LinkedInError(`exportedCandidates: unexpected answer (${describe(parsed.error)})`, false);
     return parsed.data.elements;
@@ -135,18 +233,15 @@ export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesAp
    * 30 days and delete the members it lists. Paged with start/count; entries of another organization are ignored.
    */
   async purgedExportedCandidates(credentials: LinkedInCredentials, organizationId: string): Promise<string[]> {
-    const token = await this.token(credentials);
     const context = organizationUrn(organizationId);
     const members = new Set<string>();
     for (let page = 0, start = 0; page < PURGE_MAX_PAGES; page++) {
-      const url = new URL('/rest/atsPurgedExportedCandidates', this.options.apiBaseUrl);
-      url.searchParams.set('q', 'integrationContext');
-      url.searchParams.set('integrationContext', context);
-      url.searchParams.set('start', String(start));
-      url.searchParams.set('count', String(PURGE_PAGE_SIZE));
-      const response = await this.call(url, { headers: this.restHeaders(token) });
-      if (response.status === 401) this.tokens.delete(credentials.clientId);
-      const parsed = purgedCandidatesResponseSchema.safeParse(await this.json(response, 'atsPurgedExportedCandidates'));
+      const body = await this.authorized(credentials, {
+        path: '/rest/atsPurgedExportedCandidates',
+        query: { q: 'integrationContext', integrationContext: context, start: String(start), count: String(PURGE_PAGE_SIZE) },
+        what: 'atsPurgedExportedCandidates'
+      });
+      const parsed = purgedCandidatesResponseSchema.safeParse(body);
       if (!parsed.success) throw new LinkedInError(`atsPurgedExportedCandidates: unexpected answer (${describe(parsed.error)})`, false);
       for (const element of parsed.data.elements) {
         if (element.integrationContext && element.integrationContext !== context) continue;
@@ -161,14 +256,53 @@ export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesAp
     return [...members];
   }
 
-  /** Headers of LinkedIn's versioned `rest/` API. */
-  private restHeaders(token: string): Record<string, string> {
-    return {
+  async integrationStatus(credentials: LinkedInCredentials, requestId: string): Promise<AtsIntegration[]> {
+    const body = await this.authorized(credentials, { path: '/v2/atsIntegrations', query: { q: 'request', requestId }, what: 'atsIntegrations' });
+    const parsed = atsIntegrationsResponseSchema.safeParse(body);
+    if (!parsed.success) throw new LinkedInError(`atsIntegrations: unexpected answer (${describe(parsed.error)})`, false);
+    return parsed.data.elements;
+  }
+
+  /**
+   * Registers the customer's callback URL for one-click export (RSC customer configuration; LinkedIn's Postman
+   * collection): `PUT /v2/atsIntegrations/<key>/configurations?ids=CALLBACK_URL` with `x-restli-method: batch_update`.
+   */
+  async registerCallbackUrl(credentials: LinkedInCredentials, organizationId: string, callbackUrl: string): Promise<void> {
+    const key = `integrationContext=${organizationUrn(organizationId)}&integrationType=ONE_CLICK_EXPORT&tenantType=RECRUITER&dataProvider=ATS`;
+    await this.authorized(credentials, {
+      method: 'PUT',
+      path: `/v2/atsIntegrations/${key}/configurations`,
+      query: { ids: 'CALLBACK_URL' },
+      headers: { 'x-restli-method': 'batch_update' },
+      body: { entities: { CALLBACK_URL: { configurationValue: { string: callbackUrl } } } },
+      what: 'atsIntegrations configurations'
+    });
+  }
+
+  /** Takes a token with the credentials (not the cached one): proves they work. */
+  async checkCredentials(credentials: LinkedInCredentials): Promise<void> {
+    await this.requestToken(credentials);
+  }
+
+  /**
+   * A call with the tenant's cached token; returns the parsed JSON (undefined for an empty answer). `/rest/…` paths
+   * get the `LinkedIn-Version` header, every call `X-Restli-Protocol-Version: 2.0.0`. A 401 drops the cached token.
+   */
+  async authorized(credentials: LinkedInCredentials, request: LinkedInRequest): Promise<unknown> {
+    const token = await this.token(credentials);
+    const url = new URL(request.path, this.options.apiBaseUrl);
+    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+    const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
-      'linkedin-version': this.options.apiVersion ?? DEFAULT_LINKEDIN_API_VERSION,
       'x-restli-protocol-version': '2.0.0',
-      accept: 'application/json'
+      accept: 'application/json',
+      ...(request.path.startsWith('/rest/') ? { 'linkedin-version': this.options.apiVersion ?? DEFAULT_LINKEDIN_API_VERSION } : {}),
+      ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...request.headers
     };
+    const response = await this.call(url, { method: request.method ?? 'GET', headers, body: request.body !== undefined ? JSON.stringify(request.body) : undefined });
+    if (response.status === 401) this.tokens.delete(credentials.clientId); // revoked or expired early: fetch a new one next time
+    return this.json(response, request.what);
   }
 
   /** Decided synchronously, so a burst of concurrent calls shares one token request. */
@@ -206,19 +340,34 @@ export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesAp
     }
   }
 
-  /** 2xx → parsed JSON; 429, 5xx, 401 and 408 are worth retrying; other 4xx are not. */
+  /** 2xx → parsed JSON (undefined when empty); 429, 5xx, 401 and 408 are worth retrying; other 4xx are not. */
   private async json(response: Response, what: string): Promise<unknown> {
     if (response.ok) {
+      const body = await response.text().catch(() => '');
+      if (body.trim() === '') return undefined;
       try {
-        return await response.json();
+        return JSON.parse(body);
       } catch {
         throw new LinkedInError(`${what}: answer is not JSON`, false, response.status);
       }
     }
-    await response.body?.cancel().catch(() => undefined);
     const status = response.status;
+    const said = await linkedInMessage(response);
     const retryable = status === 429 || status >= 500 || status === 401 || status === 408;
-    throw new LinkedInError(`${what}: HTTP ${status}`, retryable, status, retryAfterMs(response.headers.get('retry-after')));
+    throw new LinkedInError(`${what}: HTTP ${status}`, retryable, status, retryAfterMs(response.headers.get('retry-after')), said);
+  }
+}
+
+/** The message in LinkedIn's error body, if it has one (bounded: it ends up on a card). */
+async function linkedInMessage(response: Response): Promise<string | undefined> {
+  const body = await response.text().catch(() => '');
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(body));
+    if (!parsed.success) return undefined;
+    const said = parsed.data.error_description ?? parsed.data.message ?? parsed.data.error;
+    return said ? said.slice(0, 300) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

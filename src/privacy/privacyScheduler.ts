@@ -35,6 +35,8 @@ export interface PrivacySchedulerDeps {
   bootstrapAdmins: readonly string[];
   /** LINKEDIN_ORGANIZATION_ID: the organization when the tenant's settings name none. */
   defaultOrganizationId?: string;
+  /** Whether the environment's settings (ADMIN_AAD_IDS, LINKEDIN_ORGANIZATION_ID) belong to this tenant; unset: every tenant. */
+  envAppliesTo?: (tenantId: string) => boolean;
   logger: Logger;
   now?: () => Date;
   intervalMs?: number;
@@ -127,10 +129,18 @@ export class PrivacyScheduler {
     return result.candidates;
   }
 
+  private envApplies(tenantId: string): boolean {
+    return this.deps.envAppliesTo?.(tenantId) ?? true;
+  }
+
+  private organizationOf(tenantId: string, settings: TenantSettings): string | undefined {
+    return settings.rsc.organizationId ?? (this.envApplies(tenantId) ? this.deps.defaultOrganizationId : undefined);
+  }
+
   /** RSC on: its status is enabled, or the tenant can fetch exports (credentials and an organization). */
   private async purgeApplies(tenantId: string, settings: TenantSettings): Promise<boolean> {
     if (settings.rsc.status === 'enabled') return true;
-    if (!(settings.rsc.organizationId ?? this.deps.defaultOrganizationId)) return false;
+    if (!this.organizationOf(tenantId, settings)) return false;
     return (await this.deps.settings.linkedInCredentials(tenantId)) !== undefined;
   }
 
@@ -139,7 +149,7 @@ export class PrivacyScheduler {
     const at = this.now();
     try {
       const credentials = await this.deps.settings.linkedInCredentials(tenantId);
-      const organizationId = settings.rsc.organizationId ?? this.deps.defaultOrganizationId;
+      const organizationId = this.organizationOf(tenantId, settings);
       if (!credentials || !organizationId) throw new Error('LinkedIn is not set up for this tenant (client credentials and organization id)');
       const members = await this.deps.linkedIn.purgedExportedCandidates(credentials, organizationId);
       const ids: string[] = [];
@@ -167,7 +177,8 @@ export class PrivacyScheduler {
     const days = purgeCheckAgeDays(state.lastSuccessAt, state.firstAttemptAt, now);
     const since = (state.lastSuccessAt ?? state.firstAttemptAt ?? '').slice(0, 10);
     const week = Math.floor(days / 7);
-    const admins = [...new Set([...this.deps.bootstrapAdmins, ...settings.admins.map((admin) => admin.aadObjectId)])];
+    const envAdmins = this.envApplies(tenantId) ? this.deps.bootstrapAdmins : [];
+    const admins = [...new Set([...envAdmins, ...settings.admins.map((admin) => admin.aadObjectId)])];
     await this.deps.notifier.enqueue(
       admins.map((aadObjectId) => ({
         tenantId,

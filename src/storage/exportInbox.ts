@@ -5,8 +5,8 @@
  *
  * One table, three kinds of rows:
  * - `due` / `<tenant>|<event>`: work still to do (attempts, next attempt time, last error). Deleted when settled.
- * - `ev:<tenant>` / `<event>`: the settled outcome (done, rejected, failed) with the card data and who reviewed it.
- *   Its existence makes a replayed push a duplicate.
+ * - `ev:<tenant>` / `<event>`: the settled outcome (done, rejected, failed, expired, or recorded for an event type
+ *   nobody acts on) with the card data and who reviewed it. Its existence makes a replayed push a duplicate.
  */
 import type { TableClient } from '@azure/data-tables';
 import type { Recipient } from '../notifications/notifier';
@@ -14,13 +14,24 @@ import { encodeKey, isStatus, odataString } from './tables';
 
 export const EXPORTS_TABLE = 'exports';
 
-export type SettledStatus = 'done' | 'rejected' | 'failed';
+export type SettledStatus = 'done' | 'rejected' | 'failed' | 'expired' | 'recorded';
 
-export interface DueExport {
+/** What `export status` lists as problems. */
+export const PROBLEM_STATUSES: readonly SettledStatus[] = ['rejected', 'failed', 'expired'];
+
+/** A push as accepted: its type (absent on rows stored before types were kept: exports) and when LinkedIn stops serving it. */
+export interface PushItem {
   tenantId: string;
+  /** LinkedIn's event type; absent means EXPORT_CANDIDATE_PROFILE. */
+  type?: string;
   eventId: string;
   requestId: string;
   receivedAt: string;
+  /** ISO time after which LinkedIn no longer serves the request. */
+  expiresAt?: string;
+}
+
+export interface DueExport extends PushItem {
   attempts: number;
   lastError?: string;
   /** Storage concurrency token of the claim. */
@@ -29,6 +40,7 @@ export interface DueExport {
 
 export interface SettledExport {
   tenantId: string;
+  type?: string;
   eventId: string;
   requestId: string;
   status: SettledStatus;
@@ -54,8 +66,10 @@ export interface ExportStatus {
 }
 
 export interface ExportInbox {
-  /** Stores a verified push; 'duplicate' when this notification id was seen before. */
-  accept(item: { tenantId: string; eventId: string; requestId: string; receivedAt: string }): Promise<'accepted' | 'duplicate'>;
+  /** Stores a verified push as work to do; 'duplicate' when this event was seen before. */
+  accept(item: PushItem): Promise<'accepted' | 'duplicate'>;
+  /** Records a verified push of a type nobody acts on, as settled; 'duplicate' when this event was seen before. */
+  record(item: PushItem): Promise<'recorded' | 'duplicate'>;
   /** Claims up to `limit` due items for `leaseMs`; each attempt counts. */
   claimDue(limit: number, leaseMs: number): Promise<DueExport[]>;
   /** Puts a claimed item back for a later attempt. */
@@ -98,7 +112,7 @@ interface SettledEntity extends Omit<SettledExport, 'card' | 'recipients' | 'rev
 export class TableExportInbox implements ExportInbox {
   constructor(private readonly table: TableClient, private readonly clock: () => number = Date.now) {}
 
-  async accept(item: { tenantId: string; eventId: string; requestId: string; receivedAt: string }): Promise<'accepted' | 'duplicate'> {
+  async accept(item: PushItem): Promise<'accepted' | 'duplicate'> {
     if (await this.get(item.tenantId, item.eventId)) return 'duplicate';
     try {
       await this.table.createEntity<DueEntity>({
@@ -109,6 +123,24 @@ export class TableExportInbox implements ExportInbox {
         nextAttemptAt: this.clock()
       });
       return 'accepted';
+    } catch (error) {
+      if (isStatus(error, 409)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async record(item: PushItem): Promise<'recorded' | 'duplicate'> {
+    const entity: SettledEntity = {
+      partitionKey: evPartition(item.tenantId),
+      rowKey: encodeKey(item.eventId),
+      ...item,
+      status: 'recorded',
+      settledAt: item.receivedAt,
+      attempts: 0
+    };
+    try {
+      await this.table.createEntity(entity);
+      return 'recorded';
     } catch (error) {
       if (isStatus(error, 409)) return 'duplicate';
       throw error;
@@ -138,7 +170,10 @@ export class TableExportInbox implements ExportInbox {
     const attempts = row.attempts + 1;
     try {
       const result = await this.table.updateEntity({ partitionKey: DUE, rowKey: row.rowKey, attempts, nextAttemptAt: until }, 'Merge', { etag: row.etag });
-      return { tenantId: row.tenantId, eventId: row.eventId, requestId: row.requestId, receivedAt: row.receivedAt, attempts, lastError: row.lastError, etag: result.etag! };
+      return {
+        tenantId: row.tenantId, type: row.type, eventId: row.eventId, requestId: row.requestId, receivedAt: row.receivedAt,
+        expiresAt: row.expiresAt, attempts, lastError: row.lastError, etag: result.etag!
+      };
     } catch (error) {
       if (isStatus(error, 412) || isStatus(error, 404)) return undefined; // someone else claimed or settled it
       throw error;
@@ -163,6 +198,7 @@ export class TableExportInbox implements ExportInbox {
       partitionKey: evPartition(item.tenantId),
       rowKey: encodeKey(item.eventId),
       tenantId: item.tenantId,
+      type: item.type,
       eventId: item.eventId,
       requestId: item.requestId,
       status: outcome.status,
@@ -243,11 +279,12 @@ export class TableExportInbox implements ExportInbox {
     const problems: SettledExport[] = [];
     let lastSettled: ExportStatus['lastSettled'];
     const settled = this.table.listEntities<SettledEntity>({
-      queryOptions: { filter: `PartitionKey eq ${odataString(evPartition(tenantId))}`, select: ['status', 'settledAt', 'eventId'] }
+      queryOptions: { filter: `PartitionKey eq ${odataString(evPartition(tenantId))}`, select: ['status', 'settledAt', 'eventId', 'type'] }
     });
     for await (const row of settled) {
-      if (!lastSettled || row.settledAt > lastSettled.settledAt) lastSettled = { eventId: row.eventId, status: row.status, settledAt: row.settledAt };
-      if (row.status !== 'done') problems.push(row as SettledExport);
+      const isExport = !row.type || row.type === 'EXPORT_CANDIDATE_PROFILE';
+      if (isExport && (!lastSettled || row.settledAt > lastSettled.settledAt)) lastSettled = { eventId: row.eventId, status: row.status, settledAt: row.settledAt };
+      if (PROBLEM_STATUSES.includes(row.status)) problems.push(row as SettledExport);
     }
     problems.sort((a, b) => b.settledAt.localeCompare(a.settledAt));
     const details = await Promise.all(problems.slice(0, maxProblems).map((problem) => this.get(tenantId, problem.eventId)));
@@ -258,6 +295,7 @@ export class TableExportInbox implements ExportInbox {
 function fromEntity(row: SettledEntity & { etag?: string }): SettledExport {
   return {
     tenantId: row.tenantId,
+    ...(row.type ? { type: row.type } : {}),
     eventId: row.eventId,
     requestId: row.requestId,
     status: row.status,

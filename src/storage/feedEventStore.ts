@@ -1,7 +1,8 @@
 /**
  * What happened to each feed snapshot after it was built, durably, so that a crash between a state change and the
  * notices about it is finished on the next pass: per snapshot a progress row (jobs moved in feed? first LinkedIn
- * download? jobs moved to posted?), and one row per successful download (time, user agent, bytes).
+ * download? jobs moved to posted?), and one row per successful download (time, user agent, bytes): LinkedIn's under
+ * `download|`, previews (anyone else: an admin's browser, a monitoring probe) apart under `preview|`.
  */
 import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
@@ -30,13 +31,19 @@ export interface FeedEventStore {
   firstDownload(tenantId: string, snapshotId: string, at: Date): Promise<SnapshotProgress | undefined>;
   markPostedDone(tenantId: string, snapshotId: string): Promise<void>;
   recordDownload(tenantId: string, snapshotId: string, download: FeedDownload): Promise<void>;
+  /** LinkedIn's latest download (previews never count). */
   lastDownload(tenantId: string): Promise<FeedDownload | undefined>;
+  /** A download by anyone but LinkedIn: recorded apart, changes nothing. */
+  recordPreview(tenantId: string, snapshotId: string, download: FeedDownload): Promise<void>;
+  /** The latest previews, newest first. */
+  recentPreviews(tenantId: string, limit: number): Promise<FeedDownload[]>;
 }
 
 const progressKey = (snapshotId: string) => `progress|${snapshotId}`;
 const DOWNLOAD_PREFIX = 'download|';
+const PREVIEW_PREFIX = 'preview|';
 /** Newest first in key order: milliseconds counted down from a far date. */
-const downloadKey = (at: Date) => `${DOWNLOAD_PREFIX}${String(9_999_999_999_999 - at.getTime()).padStart(13, '0')}|${randomBytes(3).toString('hex')}`;
+const downloadKey = (at: Date, prefix = DOWNLOAD_PREFIX) => `${prefix}${String(9_999_999_999_999 - at.getTime()).padStart(13, '0')}|${randomBytes(3).toString('hex')}`;
 
 interface ProgressRow {
   snapshotId: string;
@@ -85,20 +92,38 @@ export class TableFeedEventStore implements FeedEventStore {
   }
 
   async recordDownload(tenantId: string, snapshotId: string, download: FeedDownload): Promise<void> {
+    await this.record(tenantId, snapshotId, download, DOWNLOAD_PREFIX);
+  }
+
+  async recordPreview(tenantId: string, snapshotId: string, download: FeedDownload): Promise<void> {
+    await this.record(tenantId, snapshotId, download, PREVIEW_PREFIX);
+  }
+
+  async lastDownload(tenantId: string): Promise<FeedDownload | undefined> {
+    return (await this.latest(tenantId, DOWNLOAD_PREFIX, 1))[0];
+  }
+
+  recentPreviews(tenantId: string, limit: number): Promise<FeedDownload[]> {
+    return this.latest(tenantId, PREVIEW_PREFIX, limit);
+  }
+
+  private async record(tenantId: string, snapshotId: string, download: FeedDownload, prefix: string): Promise<void> {
     await this.table.createEntity({
-      partitionKey: encodeKey(tenantId), rowKey: downloadKey(new Date(download.at)), snapshotId,
+      partitionKey: encodeKey(tenantId), rowKey: downloadKey(new Date(download.at), prefix), snapshotId,
       at: download.at, userAgent: download.userAgent.slice(0, 1000), bytes: download.bytes
     });
   }
 
-  async lastDownload(tenantId: string): Promise<FeedDownload | undefined> {
+  /** Newest first: the row keys count time down. */
+  private async latest(tenantId: string, prefix: string, limit: number): Promise<FeedDownload[]> {
     const partitionKey = encodeKey(tenantId);
-    const filter = `PartitionKey eq ${odataString(partitionKey)} and RowKey ge ${odataString(DOWNLOAD_PREFIX)} and RowKey lt ${odataString('download}')}`;
-    const pages = this.table.listEntities<{ at: string; userAgent: string; bytes: number }>({ queryOptions: { filter } }).byPage({ maxPageSize: 1 });
+    const end = prefix.slice(0, -1) + '}';
+    const filter = `PartitionKey eq ${odataString(partitionKey)} and RowKey ge ${odataString(prefix)} and RowKey lt ${odataString(end)}`;
+    const pages = this.table.listEntities<{ at: string; userAgent: string; bytes: number }>({ queryOptions: { filter } }).byPage({ maxPageSize: limit });
     for await (const page of pages) {
-      if (page.length > 0) return { at: page[0].at, userAgent: page[0].userAgent, bytes: Number(page[0].bytes) };
+      return page.slice(0, limit).map((row) => ({ at: row.at, userAgent: row.userAgent, bytes: Number(row.bytes) }));
     }
-    return undefined;
+    return [];
   }
 
   private async readProgress(tenantId: string, snapshotId: string): Promise<{ progress: SnapshotProgress; etag: string } | undefined> {

@@ -127,4 +127,30 @@ describe('feed URL against Azurite', function () {
     assert.equal(status.lastDownload?.userAgent, 'LinkedInBot/1.0');
     assert.equal(status.lastDownload?.bytes, first.body.length);
   });
+
+  it('a download by anyone but LinkedIn is a preview: listed apart, no job moves, nobody is told', async () => {
+    const job = await world.jobs.create(sampleJob(ALEX));
+    await world.feed.buildNow(ALEX.tenantId);
+    const path = await pathOf(ALEX.tenantId);
+    const before = world.notifier.enqueued.length;
+    await call(base, path, { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131' });
+    await call(base, path, { 'User-Agent': 'UptimeRobot/2.0' });
+    await eventually(async () => ((await world.feed.status(ALEX.tenantId)).previews ?? []).length === 2);
+    const status = await world.feed.status(ALEX.tenantId);
+    assert.deepEqual(status.previews?.map((p) => p.userAgent), ['UptimeRobot/2.0', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131']);
+    assert.equal(status.lastDownload, undefined, 'previews are not LinkedIn downloads');
+    assert.equal((await world.jobs.get(ALEX.tenantId, job.id))?.state, 'in_feed');
+    assert.equal(world.notifier.enqueued.slice(before).filter((n) => n.message.kind === 'feed.posted').length, 0);
+    const { feedStatusCard } = await import('../../src/bot/feedViews');
+    const heldBack = { lines: [], total: 0, yoursOnly: false };
+    const card = feedStatusCard({ language: 'en', timeZone: 'UTC', status, heldBack, isAdmin: true, now: new Date() });
+    const text = JSON.stringify(card);
+    assert.match(text, /Previews \(downloads by anyone but LinkedIn/);
+    assert.match(text, /UptimeRobot\/2.0/);
+    assert.match(text, /"title":"Preview feed","url":"[^"]+\.xml"/);
+    assert.doesNotMatch(JSON.stringify(feedStatusCard({ language: 'en', timeZone: 'UTC', status, heldBack, isAdmin: false, now: new Date() })), /Preview feed/);
+    // Then LinkedIn reads it: now the job is posted.
+    await call(base, path, { 'User-Agent': 'LinkedInBot/1.0 (compatible; +http://www.linkedin.com)' });
+    await eventually(async () => (await world.jobs.get(ALEX.tenantId, job.id))?.state === 'posted');
+  });
 });

@@ -8,7 +8,7 @@ import { feedStack } from '../support/feedStack';
 import type { TableConnection } from '../../src/storage/tables';
 import type { SettingsReader } from '../../src/storage/settingsStore';
 import { BotHarness, cardText } from '../support/botHarness';
-import { CLIENT, ExportsRig, FixedSettings, PUSH_KEY, TENANT, pushBody, sign, tenantSettings, waitFor } from '../support/exportsRig';
+import { CLIENT, ExportsRig, FixedSettings, PUSH_KEY, TENANT, documentedPushBody, pushBody, sign, stubProfileExport, tenantSettings, waitFor } from '../support/exportsRig';
 import { RecordingNotifier } from '../support/recordingNotifier';
 import { ALEX, MEGAN } from '../support/samples';
 
@@ -57,6 +57,34 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
       assert.deepEqual(await response.json(), { challengeCode: code, challengeResponse: createHmac('sha256', CLIENT.clientSecret).update(code).digest('hex') });
     });
 
+    it('signs only challenge codes shaped like LinkedIn\'s: the challenge is no signing oracle for forged pushes', async () => {
+      const forged = documentedPushBody('forged-1');
+      const asCode = `hmacsha256=${forged}`;
+      const response = await fetch(`${rig.base}/api/linkedin/push/${PUSH_KEY}?challengeCode=${encodeURIComponent(asCode)}`);
+      assert.equal(response.status, 400);
+      assert.doesNotMatch(await response.text(), new RegExp(sign(forged)));
+      for (const code of ['', 'a'.repeat(65), 'abc def', 'abc=', '{"id":1}']) {
+        assert.equal((await fetch(`${rig.base}/api/linkedin/push/${PUSH_KEY}?challengeCode=${encodeURIComponent(code)}`)).status, 400, code);
+      }
+      assert.equal((await rig.push(forged, null)).status, 401);
+    });
+
+    it('honours applicationId: the tenant\'s own client id, or the parent application\'s secret', async () => {
+      const code = '0b6c3a36-0f5e-4d0b-9a1e-3c1f2a4b5c6d';
+      const own = await fetch(`${rig.base}/api/linkedin/push/${PUSH_KEY}?challengeCode=${code}&applicationId=${CLIENT.clientId}`);
+      assert.equal(((await own.json()) as { challengeResponse: string }).challengeResponse, createHmac('sha256', CLIENT.clientSecret).update(code).digest('hex'));
+      const unknown = await fetch(`${rig.base}/api/linkedin/push/${PUSH_KEY}?challengeCode=${code}&applicationId=someone-else`);
+      assert.equal(unknown.status, 400);
+      const parent = { clientId: 'parent-app', clientSecret: 'parent-secret-xyz' };
+      const withParent = await new ExportsRig({ connection: azurite().connection, notifier, parentCredentials: parent }).start();
+      try {
+        const answer = await fetch(`${withParent.base}/api/linkedin/push/${PUSH_KEY}?challengeCode=${code}&applicationId=parent-app`);
+        assert.equal(((await answer.json()) as { challengeResponse: string }).challengeResponse, createHmac('sha256', parent.clientSecret).update(code).digest('hex'));
+      } finally {
+        await withParent.stop();
+      }
+    });
+
     it('an unknown key gets 404, for the challenge and for pushes', async () => {
       assert.equal((await fetch(`${rig.base}/api/linkedin/push/not-our-key?challengeCode=x`)).status, 404);
       assert.equal((await rig.push(pushBody('n1'), sign(pushBody('n1')), 'not-our-key')).status, 404);
@@ -73,18 +101,37 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
       assert.equal(rig.linkedIn.candidateRequests.length, 0);
     });
 
-    it('signed malformed JSON or a body that is not an export push gets 400 with a JSON reason', async () => {
+    it('signed malformed JSON or a push without an id gets 400 with a JSON reason', async () => {
       const broken = '{"type": "EXPORT_CANDIDATE_PROFILE",';
       const response = await rig.push(broken);
       assert.equal(response.status, 400);
       assert.equal(((await response.json()) as { error: string }).error, 'invalid_json');
-      const wrong = JSON.stringify({ type: 'SOMETHING_ELSE', notificationId: 'n2', requestId: 'r2' });
-      const rejected = await rig.push(wrong);
+      const rejected = await rig.push(JSON.stringify({ type: 'EXPORT_CANDIDATE_PROFILE', expiresAt: 1 }));
       assert.equal(rejected.status, 400);
       const reason = (await rejected.json()) as { error: string; message: string };
       assert.equal(reason.error, 'invalid_push');
-      assert.match(reason.message, /^type: /);
+      assert.match(reason.message, /^id: /);
       assert.equal((await rig.inbox.status(TENANT)).pending, 0);
+    });
+
+    it('a correctly signed push of another type is acknowledged (2xx) and recorded, once, and nothing is fetched', async () => {
+      const body = documentedPushBody('x-1', {}, 'SOMETHING_NEW');
+      const first = await rig.push(body);
+      assert.equal(first.status, 200);
+      assert.deepEqual(await first.json(), { status: 'recorded' });
+      assert.deepEqual(await (await rig.push(body)).json(), { status: 'duplicate' });
+      const recorded = await rig.inbox.get(TENANT, 'SOMETHING_NEW:x-1');
+      assert.equal(recorded?.status, 'recorded');
+      assert.equal(recorded?.type, 'SOMETHING_NEW');
+      const status = await rig.inbox.status(TENANT);
+      assert.equal(status.pending, 0);
+      assert.equal(status.problems.length, 0);
+      assert.equal(rig.linkedIn.calls.length, 0);
+    });
+
+    it('X-LI-Signature with the hmacsha256= prefix and in upper case is accepted', async () => {
+      const body = documentedPushBody('sig-1');
+      assert.equal((await rig.push(body, `hmacsha256=${sign(body).toUpperCase()}`)).status, 200);
     });
 
     it('the signature is checked on the raw bytes (not re-encoded text), and an oversized body gets 413', async () => {
@@ -128,6 +175,69 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
     const [linked] = await Promise.all([rig.candidates.get(TENANT, (await waitFor('candidate', () => findCandidate(rig, 10)))!)]);
     assert.equal(linked?.source, 'LinkedIn');
     assert.deepEqual(linked?.exports.map((e) => e.jobId), [job.id]);
+  });
+
+  it('documented shape: a push {id, type, expiresAt} fetched from rest/exportedCandidates becomes a card with the StubProfile', async () => {
+    const job = await rig.addJob(ALEX);
+    rig.linkedIn.exports.set('li-req-7', stubProfileExport(7, job.id));
+    const response = await rig.push(documentedPushBody('li-req-7', { somethingUnknown: true }));
+    assert.equal(response.status, 200);
+    const notices = await waitFor('notices', () => (notifier.all().length >= 2 ? notifier.all() : undefined));
+    assert.deepEqual(notices.map((n) => n.key).sort(), ['export:li-req-7:aad-alex', 'export:li-req-7:aad-rita']);
+    assert.deepEqual(rig.linkedIn.calls.map((c) => [c.method, c.path, c.version, c.protocol]), [['GET', '/rest/exportedCandidates', '202604', '2.0.0']]);
+    const text = cardText((await exportRenderers(rig.candidates)['candidate.exported']('en', notices[0].message.data)).card);
+    for (const expected of [
+      'Ingrid Stub7', 'Staff data engineer · Kafka and Spark', 'Northwind Traders', 'Oslo, Norway', '11 years',
+      'Apache Kafka, Scala, Data modeling', 'MSc, Computer science · NTNU', 'ingrid7@example.com',
+      'Staff data engineer, Northwind Traders (2021–now)', 'Data engineer, Tailspin Toys (2016–2021)', `Backend Engineer (${job.id})`
+    ]) {
+      assert.ok(text.includes(expected), `card lacks "${expected}":\n${text}`);
+    }
+    const nb = cardText((await exportRenderers(rig.candidates)['candidate.exported']('nb', notices[0].message.data)).card);
+    assert.match(nb, /11 år/);
+    assert.match(nb, /Siste stillinger/);
+  });
+
+  it('a StubProfile with only the required fields and no email still makes a good card, which says no email was shared', async () => {
+    rig.linkedIn.exports.set('li-min', {
+      candidate: { firstName: 'Per', lastName: 'Minimal', member: 'urn:li:person:min', profileUrl: 'https://www.linkedin.com/in/per-minimal', emailAddresses: [], currentEmployerNames: [] }
+    });
+    await rig.push(documentedPushBody('li-min'));
+    const notices = await waitFor('notices', () => (notifier.all().length ? notifier.all() : undefined));
+    const card = (await exportRenderers(rig.candidates)['candidate.exported']('en', notices[0].message.data)).card;
+    const text = cardText(card);
+    assert.match(text, /Per Minimal/);
+    assert.match(text, /The recruiter shared no email address/);
+    assert.match(text, /exported without a job/);
+    assert.doesNotMatch(text, /undefined|null|Recent positions|Top skills/);
+    assert.match(cardText((await exportRenderers(rig.candidates)['candidate.exported']('nb', notices[0].message.data)).card), /Rekruttereren delte ingen e-postadresse/);
+  });
+
+  it('an export that expired before it could be fetched is parked with that reason, shown by `export status`', async () => {
+    rig.linkedIn.exports.set('li-old', stubProfileExport(8));
+    await rig.push(documentedPushBody('li-old', { expiresAt: new Date(Date.now() - 60_000).toISOString() }));
+    const old = await waitFor('parked', () => rig.inbox.get(TENANT, 'li-old'));
+    assert.equal(old.status, 'expired');
+    assert.match(old.reason ?? '', /expired at .* before it could be fetched/);
+    assert.ok(!rig.linkedIn.candidateRequests.includes('li-old'), 'not fetched after expiry');
+
+    const patient = await new ExportsRig({ connection: azurite().connection, notifier, worker: { maxAttempts: 50 } }).start();
+    try {
+      patient.linkedIn.failAlways(503);
+      patient.worker.start();
+      await patient.push(documentedPushBody('li-soon', { expiresAt: Date.now() + 2000 }));
+      const soon = await waitFor('parked', () => patient.inbox.get(TENANT, 'li-soon'));
+      assert.equal(soon.status, 'expired');
+      assert.match(soon.reason ?? '', /last error: exportedCandidates: HTTP 503/);
+      assert.ok(soon.attempts < 50);
+    } finally {
+      await patient.stop();
+    }
+    assert.equal(notifier.all().length, 0);
+    const bot = new BotHarness({ jobs: rig.jobs, feed: await unusedFeed(azurite().connection, rig.settings), conversations: undefined as never, settings: rig.settings, bootstrapAdmins: [], now: () => new Date(), exportInbox: rig.inbox, notifier });
+    const text = cardText((await bot.say(ADMIN, 'export status'))[0].attachments?.[0]?.content);
+    assert.match(text, /Expired before it could be fetched: event li-old/);
+    assert.match(text, /expired at .* before it could be fetched/);
   });
 
   it('tells the notification channel too when settings name one', async () => {
@@ -419,3 +529,43 @@ describe('LinkedIn exports with the real notification outbox and a Bot Connector
 async function unusedFeed(connection: TableConnection, settings: SettingsReader) {
   return (await feedStack(connection, settings, () => new Date())).feed;
 }
+
+describe('LinkedIn INTEGRATION_STATUS_CHANGE (Azurite, fake LinkedIn, stored settings)', function () {
+  const azurite = useAzurite();
+
+  it('refreshes the tenant\'s RSC status from atsIntegrations and tells its admins in words, once', async () => {
+    const { TableSettingsStore } = await import('../../src/storage/tableSettingsStore');
+    const { secretBoxFrom } = await import('../../src/storage/secretBox');
+    const { freshTables } = await import('../support/azurite');
+    const { builtInRenderers } = await import('../../src/notifications/renderers');
+    const [settingsTable] = await freshTables(azurite().connection, 'settings');
+    const store = new TableSettingsStore(settingsTable, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }, secretBoxFrom(undefined));
+    const initial = tenantSettings({ rsc: { status: 'requested', organizationId: '4242', clientId: CLIENT.clientId } });
+    const { tenantId: _t, etag: _e, updatedAt: _u, ...stored } = initial;
+    await store.save({ tenantId: TENANT, settings: stored, clientSecret: CLIENT.clientSecret, changes: [], by: { aadObjectId: 'aad-admin', name: 'Ada Admin' }, at: new Date() });
+    const notifier = new RecordingNotifier();
+    const rig = await new ExportsRig({ connection: azurite().connection, notifier, settings: store }).start();
+    rig.worker.start();
+    try {
+      rig.linkedIn.integrations.set('int-1', [
+        { integrationContext: 'urn:li:organization:4242', integrationType: 'ONE_CLICK_EXPORT', tenantType: 'RECRUITER', dataProvider: 'ATS', enabled: true }
+      ]);
+      const body = documentedPushBody('int-1', {}, 'INTEGRATION_STATUS_CHANGE');
+      const response = await rig.push(body);
+      assert.equal(response.status, 200);
+      const event = await waitFor('settled', () => rig.inbox.get(TENANT, 'INTEGRATION_STATUS_CHANGE:int-1'));
+      assert.equal(event.status, 'done');
+      assert.equal((await store.get(TENANT)).rsc.status, 'enabled');
+      const [line] = await store.history(TENANT, 1);
+      assert.deepEqual([line.field, line.old, line.new, line.by.name], ['rsc.status', 'requested', 'enabled', 'LinkedIn']);
+      assert.deepEqual(notifier.all().map((n) => n.key), ['rsc-status:INTEGRATION_STATUS_CHANGE:int-1:aad-admin']);
+      const rendered = builtInRenderers.notice('en', notifier.all()[0].message.data);
+      assert.match(cardText((rendered as { card: never }).card), /Recruiter System Connect is enabled for your organization/);
+      assert.match(cardText((builtInRenderers.notice('nb', notifier.all()[0].message.data) as { card: never }).card), /er aktivert/);
+      assert.deepEqual(await (await rig.push(body)).json(), { status: 'duplicate' });
+      assert.deepEqual(rig.linkedIn.calls.map((c) => c.path), ['/v2/atsIntegrations']);
+    } finally {
+      await rig.stop();
+    }
+  });
+});

@@ -10,7 +10,7 @@ import { defaultSettings, type TenantSettings } from '../../src/domain/settings'
 import { ExportWorker, type ExportWorkerOptions } from '../../src/exports/exportWorker';
 import { createHttpServer, type HttpDeps } from '../../src/http/server';
 import { LinkedInClient } from '../../src/linkedin/client';
-import { EnvPushKeyResolver } from '../../src/linkedin/push';
+import { EnvPushKeyResolver, type PushKeyResolver } from '../../src/linkedin/push';
 import { silentLogger } from '../../src/logger';
 import type { Notifier } from '../../src/notifications/notifier';
 import { TableCandidateStore } from '../../src/storage/candidateStore';
@@ -66,8 +66,39 @@ export function sign(body: string, secret = CLIENT.clientSecret): string {
   return createHmac('sha256', secret).update('hmacsha256=' + body).digest('hex');
 }
 
+/** A push in the older shape this bot was first built on (notificationId and requestId). */
 export function pushBody(notificationId: string, requestId = `req-${notificationId}`): string {
   return JSON.stringify({ type: 'EXPORT_CANDIDATE_PROFILE', notificationId, requestId, createdAt: 1764200000000 });
+}
+
+/** A push in the documented shape (the published receiver schema): the request id as `id`, a type, an expiry. */
+export function documentedPushBody(id: string, extra: Record<string, unknown> = {}, type = 'EXPORT_CANDIDATE_PROFILE'): string {
+  return JSON.stringify({ id, type, expiresAt: Date.now() + 3_600_000, ...extra });
+}
+
+/** A StubProfile answer as LinkedIn documents it ("Retrieve exported candidates", "StubProfile"). */
+export function stubProfileExport(n: number, partnerJobId?: string, candidate: Record<string, unknown> = {}) {
+  return {
+    ...(partnerJobId ? { partnerJobId } : {}),
+    candidate: {
+      firstName: 'Ingrid',
+      lastName: `Stub${n}`,
+      member: `urn:li:person:stub${n}`,
+      profileUrl: `https://www.linkedin.com/in/ingrid-stub-${n}`,
+      emailAddresses: [`ingrid${n}@example.com`],
+      currentEmployerNames: ['Northwind Traders'],
+      headline: 'Staff data engineer · Kafka and Spark',
+      location: 'Oslo, Norway',
+      yearsOfExperience: '11',
+      skills: ['Apache Kafka', 'Scala', 'Data modeling'],
+      positions: [
+        { title: 'Staff data engineer', companyName: 'Northwind Traders', startedOn: { year: 2021, month: 3 } },
+        { title: 'Data engineer', companyName: 'Tailspin Toys', startedOn: { year: 2016 }, endedOn: { year: 2021 } }
+      ],
+      educations: [{ schoolName: 'NTNU', degreeName: 'MSc', fieldOfStudy: 'Computer science' }],
+      ...candidate
+    }
+  };
 }
 
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15000): Promise<T> {
@@ -89,6 +120,10 @@ export interface RigOptions {
   tables?: { exports: string; candidates: string; jobs: string };
   /** The one-time download route of `candidate data`. */
   privacyDownloads?: HttpDeps['privacyDownloads'];
+  /** Which tenant a callback key belongs to; default: PUSH_KEY → TENANT. */
+  keys?: PushKeyResolver;
+  /** The partner's parent application (challenge with applicationId). */
+  parentCredentials?: { clientId: string; clientSecret: string };
 }
 
 export class ExportsRig {
@@ -119,7 +154,7 @@ export class ExportsRig {
         candidates: this.candidates,
         jobs: this.jobs,
         settings: this.settings,
-        linkedIn: new LinkedInClient({ oauthBaseUrl: this.linkedIn.url, apiBaseUrl: this.linkedIn.url, timeoutMs: 2000 }),
+        linkedIn: new LinkedInClient({ oauthBaseUrl: this.linkedIn.url, apiBaseUrl: this.linkedIn.url, apiVersion: '202604', timeoutMs: 2000 }),
         notifier: this.options.notifier,
         bootstrapAdmins: [],
         logger: silentLogger,
@@ -133,7 +168,14 @@ export class ExportsRig {
       maxBodyBytes: 64 * 1024,
       logger: silentLogger,
       privacyDownloads: this.options.privacyDownloads,
-      linkedInPush: { keys: new EnvPushKeyResolver(PUSH_KEY, TENANT), settings: this.settings, inbox: this.inbox, accepted: () => this.worker.kick(), now: () => new Date() }
+      linkedInPush: {
+        keys: this.options.keys ?? new EnvPushKeyResolver(PUSH_KEY, TENANT),
+        settings: this.settings,
+        parentCredentials: this.options.parentCredentials,
+        inbox: this.inbox,
+        accepted: () => this.worker.kick(),
+        now: () => new Date()
+      }
     });
     await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;

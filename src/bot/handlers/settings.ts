@@ -8,6 +8,7 @@ import { t } from '../../i18n/strings';
 import { isSettingsStore, type SettingsStore } from '../../storage/settingsStore';
 import { settingsCard, settingsFormValues, settingsHistoryCard, storedAdmins, type SettingsFormValues } from '../settingsViews';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
+import type { CallbackUrlView } from '../../linkedin/callbackUrls';
 
 const HISTORY_SIZE = 20;
 
@@ -30,7 +31,7 @@ async function adminNames(deps: BotDeps, settings: TenantSettings): Promise<stri
 }
 
 /** Server-side check for every settings action: a stale or forged card from a non-admin changes nothing. */
-async function requireAdmin(deps: BotDeps, caller: Caller, settings: TenantSettings): Promise<void> {
+export async function requireAdmin(deps: BotDeps, caller: Caller, settings: TenantSettings): Promise<void> {
   if (caller.role !== 'admin') throw new AppError('ADMINS_ONLY', await adminNames(deps, settings));
 }
 
@@ -39,18 +40,33 @@ function writableStore(deps: BotDeps): SettingsStore {
   return deps.settings;
 }
 
-interface FormState {
+export interface FormState {
   settings: TenantSettings;
   values: SettingsFormValues;
   errors?: SettingsFieldErrors;
   errorParams?: Record<string, string>;
   notice?: string;
+  /** A callback URL just made: shown whole, this once. */
+  callback?: CallbackUrlView;
 }
 
-async function formReply(deps: BotDeps, caller: Caller, state: FormState): Promise<Reply> {
-  const callbackUrl = await deps.pushCallbackUrl?.(caller.tenantId);
+export async function formReply(deps: BotDeps, caller: Caller, state: FormState): Promise<Reply> {
+  const callback = state.callback ?? (await deps.callbacks?.current(caller.tenantId));
   const bootstrap = await Promise.all(deps.bootstrapAdmins.map((id) => named(deps, caller.tenantId, { aadObjectId: id })));
-  return { card: settingsCard({ language: caller.language, bootstrapAdmins: bootstrap, callbackUrl, ...state }) };
+  return {
+    card: settingsCard({
+      language: caller.language, bootstrapAdmins: bootstrap, callbackUrl: callback?.url, callbackMasked: callback?.masked,
+      linkedInActions: deps.callbacks !== undefined, ...state
+    })
+  };
+}
+
+/** Turning Recruiter System Connect on gives the tenant its own callback URL, unless it has one (or the environment's). */
+async function callbackForNewRsc(deps: BotDeps, tenantId: string, settings: TenantSettings): Promise<CallbackUrlView | undefined> {
+  if (!deps.callbacks || settings.rsc.status === 'not_connected') return undefined;
+  const current = await deps.callbacks.current(tenantId);
+  if (current.source) return undefined;
+  return deps.callbacks.adopt(tenantId, deps.callbacks.newKey());
 }
 
 /**
@@ -92,7 +108,7 @@ export const rotateFeedUrl: CardHandler = async (deps, caller) => {
 };
 
 /** Settings are for admins' eyes: in a channel or group chat everyone present would see the card. */
-function requirePersonalChat(caller: Caller): void {
+export function requirePersonalChat(caller: Caller): void {
   if (caller.inPersonalChat === false) throw new AppError('SETTINGS_PERSONAL_ONLY');
 }
 
@@ -186,9 +202,12 @@ export const saveSettings: CardHandler = async (deps, caller, data) => {
     by: { aadObjectId: caller.aadObjectId, name: caller.name },
     at: now
   });
+  const callback = await callbackForNewRsc(deps, caller.tenantId, saved);
+  const saidSaved = t(caller.language, 'settings.saved', { count: changes.length });
   return formReply(deps, caller, {
     settings: saved,
     values: settingsFormValues(saved, deps.bootstrapAdmins),
-    notice: t(caller.language, 'settings.saved', { count: changes.length })
+    notice: callback ? `${saidSaved} ${t(caller.language, 'settings.callbackMade')}` : saidSaved,
+    callback
   });
 };
