@@ -96,7 +96,8 @@ export async function main(): Promise<void> {
     outbox: new TableOutboxStore(outboxTable),
     conversations,
     renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers },
-    logger
+    logger,
+    policy: { claimLeaseMs: config.OUTBOX_CLAIM_LEASE_MS, sendLeaseMs: config.OUTBOX_SEND_LEASE_MS }
   });
   const notifier = notifications.notifier;
   const leases = new TableLeaseStore(feedTables.leases);
