@@ -29,6 +29,8 @@ export interface FakeLinkedInOptions {
   clientId: string;
   clientSecret: string;
   organizationId: string;
+  /** More apps whose client credentials get tokens (one fake LinkedIn for several tenants). */
+  otherClients?: Array<{ clientId: string; clientSecret: string }>;
 }
 
 export class FakeLinkedIn {
@@ -117,7 +119,8 @@ export class FakeLinkedIn {
   private token(body: string, res: ServerResponse): void {
     this.tokenRequests++;
     const form = new URLSearchParams(body);
-    const ok = form.get('grant_type') === 'client_credentials' && form.get('client_id') === this.options.clientId && form.get('client_secret') === this.options.clientSecret;
+    const clients = [this.options, ...(this.options.otherClients ?? [])];
+    const ok = form.get('grant_type') === 'client_credentials' && clients.some((c) => form.get('client_id') === c.clientId && form.get('client_secret') === c.clientSecret);
     if (!ok) return send(res, 401, { error: 'invalid_client' });
     const token = randomBytes(16).toString('hex');
     this.tokens.add(token);
