@@ -379,14 +379,14 @@ describe('proof: abuse (hostile inputs at every door of a real bot process)', fu
         return { what: `${kind}: ${mutations.map(([name]) => name).join(', ')}`, headers: json, activity };
       });
     const rawBodies = fc.oneof(
-      fc.uint8Array({ maxLength: 400 }).map((bytes): RawInput => ({ what: 'random bytes', headers: json, raw: Buffer.from(bytes) })),
-      fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v) || !('type' in v)).map((v): RawInput => ({ what: `JSON ${JSON.stringify(v).slice(0, 60)}`, headers: json, raw: Buffer.from(JSON.stringify(v) ?? 'null') })),
-      fc.string({ maxLength: 200 }).map((s): RawInput => ({ what: 'truncated JSON', headers: json, raw: Buffer.from(`{"type":"message","text":${JSON.stringify(s)}`) })),
-      fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', '').map((type): RawInput => ({
+      { weight: 30, arbitrary: fc.uint8Array({ maxLength: 400 }).map((bytes): RawInput => ({ what: 'random bytes', headers: json, raw: Buffer.from(bytes) })) },
+      { weight: 30, arbitrary: fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v) || !('type' in v)).map((v): RawInput => ({ what: `JSON ${JSON.stringify(v).slice(0, 60)}`, headers: json, raw: Buffer.from(JSON.stringify(v) ?? 'null') })) },
+      { weight: 20, arbitrary: fc.string({ maxLength: 200 }).map((s): RawInput => ({ what: 'truncated JSON', headers: json, raw: Buffer.from(`{"type":"message","text":${JSON.stringify(s)}`) })) },
+      { weight: 15, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', '').map((type): RawInput => ({
         what: `content-type ${type || 'none'}`, headers: type ? { 'content-type': type } : {}, raw: Buffer.from(JSON.stringify(baseActivity(MANAGER, 'message')))
-      })),
-      fc.integer({ min: 1, max: 3 }).map((mb): RawInput => ({ what: `${mb} MB body`, headers: json, raw: Buffer.from(JSON.stringify({ ...baseActivity(MANAGER, 'message'), text: 'x'.repeat(mb * 1024 * 1024) })) })),
-      fc.integer({ min: 1000, max: 20000 }).map((depth): RawInput => ({ what: `nested ${depth} deep`, headers: json, raw: Buffer.from(`{"type":"message","value":${'['.repeat(depth)}${']'.repeat(depth)}}`) }))
+      })) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((mb): RawInput => ({ what: `${mb} MB body`, headers: json, raw: Buffer.from(JSON.stringify({ ...baseActivity(MANAGER, 'message'), text: 'x'.repeat(mb * 1024 * 1024) })) })) },
+      { weight: 3, arbitrary: fc.integer({ min: 1000, max: 20000 }).map((depth): RawInput => ({ what: `nested ${depth} deep`, headers: json, raw: Buffer.from(`{"type":"message","value":${'['.repeat(depth)}${']'.repeat(depth)}}`) })) }
     );
     // A few gzip bombs: the limit applies to what the body inflates to (or Content-Encoding is refused).
     const bomb = fc.constantFrom(5, 20).map((mb): RawInput => ({
@@ -587,7 +587,8 @@ function hostileCardAction(jobIds: () => { manager: string; colleague: string; r
     // Reads, with junk: nothing may be written.
     fc.record({ verb: fc.constantFrom('job.new', 'job.list', 'feed.status', 'help', 'faq.list', 'faq.show', 'settings.open', 'settings.history', 'job.show', 'job.diagnose', 'job.edit', 'job.closeAsk'), data: withJunk(fc.record({ jobId: foreignJobId, topic: odd, page: odd, id: odd })) }),
     fc.record({ verb: fc.constant('job.submit'), data: invalidForm }),
-    fc.record({ verb: fc.constant('job.submit'), data: fc.tuple(foreignJobId, odd).map(([jobId, etag]) => ({ ...validForm({ title: 'Hijacked title', city: 'Bergen' }), jobId, etag })) }),
+    // A truthy id names a job to edit (a blank one is a new job, which a valid form may create).
+    fc.record({ verb: fc.constant('job.submit'), data: fc.tuple(foreignJobId.filter(Boolean), odd).map(([jobId, etag]) => ({ ...validForm({ title: 'Hijacked title', city: 'Bergen' }), jobId, etag })) }),
     fc.record({ verb: fc.constant('job.close'), data: withJunk(fc.record({ jobId: foreignJobId, etag: odd })) }),
     fc.record({ verb: fc.constant('feed.build'), data: junk }),
     fc.record({ verb: fc.constant('settings.save'), data: withJunk(fc.record({ companyName: fc.string(), adminsAdd: fc.constant(MANAGER.aadObjectId), recruitersAdd: fc.constant(MANAGER.aadObjectId), etag: odd })) }),
