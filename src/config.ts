@@ -79,7 +79,11 @@ export const configSchema = z
     /** How long a worker's claim on an export event keeps other processes off it (after a crash: the wait before another takes over). */
     EXPORT_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
     /** How often idle workers look for due export events (a push wakes its own process at once). */
-    EXPORT_POLL_MS: z.coerce.number().int().positive().default(2000)
+    EXPORT_POLL_MS: z.coerce.number().int().positive().default(2000),
+    /** How long an outbox claim keeps other processes off a notice (after a crash: the wait before another takes it). */
+    OUTBOX_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(120000),
+    /** How long one send may take before a notice still "sending" (its process died) is parked as unconfirmed. */
+    OUTBOX_SEND_LEASE_MS: z.coerce.number().int().min(1000).default(300000)
   })
   .superRefine((config, ctx) => {
     if (config.BOT_TYPE === 'SingleTenant' && !config.BOT_TENANT_ID) {

@@ -112,7 +112,8 @@ export async function main(): Promise<void> {
     outbox,
     conversations,
     renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...removalRenderers },
-    logger
+    logger,
+    policy: { claimLeaseMs: config.OUTBOX_CLAIM_LEASE_MS, sendLeaseMs: config.OUTBOX_SEND_LEASE_MS }
   });
   const notifier = notifications.notifier;
   tellAdminsSecretUnreadable = unreadableSecretListener(
