@@ -89,6 +89,7 @@ export async function main(): Promise<void> {
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
   });
   const conversations = new TableConversationStore(conversationsTable);
+  const leases = new TableLeaseStore(feedTables.leases);
   // Proactive messages: every feature's renderers by message kind.
   const notifications = createNotifications({
     adapter,
@@ -96,10 +97,10 @@ export async function main(): Promise<void> {
     outbox: new TableOutboxStore(outboxTable),
     conversations,
     renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers },
+    leases,
     logger
   });
   const notifier = notifications.notifier;
-  const leases = new TableLeaseStore(feedTables.leases);
   let listeningPort = config.PORT;
   const feed = new LinkedInFeed({
     jobs,

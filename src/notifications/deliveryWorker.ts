@@ -24,8 +24,9 @@ import type { Logger } from '../logger';
 import type { ConversationStore } from '../storage/conversationStore';
 import { OutboxConflictError, type FailureReason, type OutboxChange, type OutboxNotice, type OutboxStore } from '../storage/outboxStore';
 import { DeliveryError, type ChatSender, type RendererRegistry } from './chat';
-import type { TeamsRateLimiter } from './rateLimiter';
+import type { Permit, TeamsRateLimiter } from './rateLimiter';
 import { limiterKeyOf, resolveRecipient, storedIdOf, type Destination } from './recipients';
+import type { TenantLanes } from './tenantLanes';
 
 export interface DeliveryPolicy {
   /** Notices handled at once by this process. */
@@ -52,7 +53,7 @@ export interface DeliveryPolicy {
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
-  concurrency: 16,
+  concurrency: 32,
   pollMs: 1_000,
   claimLeaseMs: 2 * 60_000,
   sendLeaseMs: 5 * 60_000,
@@ -70,6 +71,11 @@ export interface DeliveryWorkerOptions {
   chat: ChatSender;
   renderers: RendererRegistry;
   limiter: TeamsRateLimiter;
+  /**
+   * With several processes on one storage account: only the holder of a tenant's lane sends its notices, so this
+   * process's limiter sees every send of the tenant. Without lanes every worker sends (one process, tests).
+   */
+  lanes?: TenantLanes;
   logger: Logger;
   policy?: Partial<DeliveryPolicy>;
   clock?: () => Date;
@@ -124,6 +130,7 @@ export class DeliveryWorker {
     this.nudge();
     await this.loopDone;
     await Promise.race([Promise.all(this.inFlight.values()), sleep(graceMs)]);
+    await this.options.lanes?.releaseAll();
   }
 
   /** One pass for tests and tools: handles every notice due now (and startable within the limits), waiting for them. */
@@ -145,8 +152,8 @@ export class DeliveryWorker {
       } catch (error) {
         this.options.logger.warn('outbox: could not read due notices', { error: (error as Error).message });
       }
-      // Candidates held back by a rate limit are looked at again soon; an empty outbox at the next poll.
-      await this.idle(this.queue.length ? Math.min(100, this.policy.pollMs) : this.policy.pollMs);
+      // Candidates held back by a rate limit are looked at again as soon as one fits; an empty outbox at the next poll.
+      await this.idle(this.queue.length ? this.untilCapacity() : this.policy.pollMs);
     }
   }
 
@@ -181,7 +188,8 @@ export class DeliveryWorker {
   private async startDue(free: number): Promise<number> {
     if (free <= 0) return 0;
     if (this.stale || this.queue.length === 0 || Date.now() - this.queuedAt > this.policy.pollMs) await this.refill();
-    const { limiter } = this.options;
+    const { limiter, lanes } = this.options;
+    if (lanes) await lanes.maintain(new Set(this.queue.filter((row) => row.state !== 'sending').map((row) => row.tenantId)));
     const kept: OutboxNotice[] = [];
     let started = 0;
     for (const row of this.queue) {
@@ -193,6 +201,7 @@ export class DeliveryWorker {
       }
       const conversation = `${row.tenantId}\u0000${limiterKeyOf(row.to)}`;
       const needsSend = row.state !== 'sending';
+      if (needsSend && lanes && !lanes.holds(row.tenantId)) continue; // another process sends this tenant's notices
       if (needsSend && ((this.lanesOf.get(conversation) ?? 0) >= limiter.capacity(row.tenantId, limiterKeyOf(row.to)) ||
         (this.lanesOf.get(row.tenantId) ?? 0) >= limiter.tenantCapacity(row.tenantId))) {
         kept.push(row);
@@ -203,6 +212,13 @@ export class DeliveryWorker {
     }
     this.queue = kept;
     return started;
+  }
+
+  /** Milliseconds until one of the waiting notices fits Teams' limits (polled at least every 100 ms). */
+  private untilCapacity(): number {
+    let wait = Math.min(100, this.policy.pollMs);
+    for (const row of this.queue.slice(0, 50)) wait = Math.min(wait, this.options.limiter.waitMs(row.tenantId, limiterKeyOf(row.to)));
+    return Math.max(2, wait);
   }
 
   private async refill(): Promise<void> {
@@ -251,35 +267,52 @@ export class DeliveryWorker {
 
   // ---- first delivery ----
 
+  /**
+   * Two writes per notice: "sending" (an ETag compare-and-swap on the row as read, which is also the claim: of two
+   * workers only one gets it) and "sent". What comes before "sending" (the conversation lookup, rendering) writes
+   * nothing, so whoever picks the row up next simply does it again.
+   */
   private async deliver(row: OutboxNotice): Promise<void> {
     const token = randomUUID();
-    let notice = await this.claim(row, { state: 'claimed', claimToken: token, leaseUntil: this.later(this.policy.claimLeaseMs) });
-    if (!notice) return;
-    const destination = await this.destinationOf(notice);
+    const claimThen = async (then: (claimed: OutboxNotice) => Promise<void>) => {
+      const claimed = await this.claim(row, { state: 'claimed', claimToken: token, leaseUntil: this.later(this.policy.claimLeaseMs) });
+      if (claimed) await then(claimed);
+    };
+    const destination = await this.destinationOf(row);
     if (!destination) {
-      return this.waitAndSee(notice, token, 'no_conversation', 'waiting for a conversation with the recipient (app not installed or removed)');
+      return claimThen((claimed) => this.waitAndSee(claimed, token, 'no_conversation', 'waiting for a conversation with the recipient (app not installed or removed)'));
     }
-    if (!this.options.renderers[notice.message.kind]) {
+    if (!this.options.renderers[row.message.kind]) {
       // Enqueued by a newer version of the bot (rolling deployment): leave it to a process that knows the kind.
-      return this.waitAndSee(notice, token, 'unrenderable', `no renderer registered for "${notice.message.kind}" in this process`);
+      return claimThen((claimed) => this.waitAndSee(claimed, token, 'unrenderable', `no renderer registered for "${row.message.kind}" in this process`));
     }
-    const firstRender = this.render(notice, destination.language);
-    if (firstRender instanceof Error) return this.park(notice, token, 'unrenderable', firstRender.message);
+    const firstRender = this.render(row, destination.language);
+    if (firstRender instanceof Error) return claimThen((claimed) => this.park(claimed, token, 'unrenderable', firstRender.message));
     let rendered: Rendered = firstRender;
+    let notice = row;
 
     const needsNewChat = !(destination.reference.conversation as { id?: string } | undefined)?.id;
-    for (let i = 0; i < (needsNewChat ? 2 : 1); i++) await this.options.limiter.acquire(notice.tenantId, destination.limiterKey);
+    // Opening the 1:1 chat is a request of its own, made before the message.
+    const permits: Permit[] = needsNewChat ? [await this.options.limiter.acquire(notice.tenantId, destination.limiterKey)] : [];
 
     // "sending" is recorded when the connector client is ready, right before the request: the unknowable window is
-    // that one request, not the SDK's setup.
+    // that one request, not the SDK's setup. The limiter counts the send after that write, so the time it records is
+    // within milliseconds of the request's arrival at Teams (a storage write's latency would blur the windows).
+    // startDue started this task only with room in the windows, so the wait here is normally none.
     let sending: OutboxNotice | undefined;
+    let laneLost = false;
     const markSending = async (): Promise<Reply | undefined> => {
-      sending = await this.mine(notice!, token, () => ({ state: 'sending', leaseUntil: this.later(this.policy.sendLeaseMs) }));
-      if (!sending) return undefined; // the claim was taken over while we waited: the new holder sends it
+      if (this.options.lanes && !this.options.lanes.holds(notice.tenantId)) {
+        laneLost = true;
+        return undefined;
+      }
+      sending = await this.mine(notice, token, () => ({ state: 'sending', claimToken: token, leaseUntil: this.later(this.policy.sendLeaseMs) }));
+      if (!sending) return undefined; // another worker (or a thread update) changed the row first: it is due again
       if (sending.revision !== rendered.revision) {
         const again = this.render(sending, destination.language);
         if (!(again instanceof Error)) rendered = again;
       }
+      permits.push(await this.options.limiter.acquire(notice.tenantId, destination.limiterKey));
       return rendered.reply;
     };
 
@@ -287,6 +320,7 @@ export class DeliveryWorker {
     try {
       delivered = await this.options.chat.send(destination.reference, markSending);
     } catch (error) {
+      for (const permit of permits) permit.done();
       if (sending) return this.afterFailedSend(sending, token, destination, asDeliveryError(error));
       // Nothing was sent. A storage error while marking "sending": the claim runs out and is retried. A connector
       // error before that (e.g. opening the 1:1 chat): certainly nothing shown, so retry it.
@@ -294,12 +328,14 @@ export class DeliveryWorker {
       const notShown = error.outcome === 'uncertain' ? new DeliveryError('transient', error.message, error.details) : error;
       return this.afterFailedSend(notice, token, destination, notShown);
     }
-    if (!delivered || !sending) return;
+    for (const permit of permits) permit.done();
+    // Lane lost (another process may send for the tenant now): nothing was written, the row is still due.
+    if (laneLost || !delivered || !sending) return;
     notice = sending;
     const sentAt = this.clock().toISOString();
     const renderedRevision = rendered.revision;
     const recorded = await this.withStorageRetries(() =>
-      this.mine(notice!, token, (current) => ({
+      this.mine(notice, token, (current) => ({
         state: 'sent',
         sent: { activityId: delivered.activityId, reference: delivered.reference, language: destination.language, sentAt },
         sentRevision: renderedRevision,
@@ -417,10 +453,12 @@ export class DeliveryWorker {
     const rendered = this.render(notice, sent.language as Language);
     if (rendered instanceof Error) return void (await done(() => ({ updatePending: false, lastError: rendered.message })));
 
-    await this.options.limiter.acquire(notice.tenantId, limiterKeyOf(notice.to));
+    if (this.options.lanes && !this.options.lanes.holds(notice.tenantId)) return void (await done(() => ({})));
+    const permit = await this.options.limiter.acquire(notice.tenantId, limiterKeyOf(notice.to));
     try {
       await this.options.chat.update(sent.reference, sent.activityId, rendered.reply);
     } catch (caught) {
+      permit.done();
       const error = asDeliveryError(caught);
       // An update is idempotent (PUT of the whole card): an uncertain one is simply tried again.
       const retry = error.outcome === 'throttled' || error.outcome === 'transient' || error.outcome === 'uncertain';
@@ -439,6 +477,7 @@ export class DeliveryWorker {
       }));
       return;
     }
+    permit.done();
     await done((current) => ({ sentRevision: rendered.revision, updatePending: current.revision !== rendered.revision, attempts: 0, dueAt: this.clock().toISOString(), lastError: undefined }));
   }
 
