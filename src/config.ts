@@ -21,6 +21,8 @@ export const configSchema = z
     /** First admins: comma-separated Entra (AAD) object ids; later admins are added on the settings card. */
     ADMIN_AAD_IDS: z.preprocess((v) => (v === undefined ? '' : v), z.string()).transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean)),
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+    /** Application Insights: OpenTelemetry traces and metrics go there when set (src/telemetry.ts). */
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optional.pipe(z.string().regex(/InstrumentationKey=/, 'must be an Application Insights connection string').optional()),
     /** Public https base of this bot, used to show the feed URL to admins. */
     PUBLIC_BASE_URL: optional.pipe(z.string().url('must be an absolute URL such as https://bot.contoso.com').optional()),
     // The LinkedIn identity of a deployment configured by environment (one tenant); the settings card overrides these.

@@ -12,7 +12,7 @@ import { EnvPushKeyResolver } from './linkedin/push';
 import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore';
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { createHttpServer } from './http/server';
-import { consoleLogger, type Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from './storage/azurite';
 import { CONVERSATIONS_TABLE, TableConversationStore } from './storage/conversationStore';
 import { TableJobStore, JOBS_TABLE } from './storage/tableJobStore';
@@ -31,6 +31,8 @@ import { builtInRenderers } from './notifications/renderers';
 import { feedNoticeRenderers } from './bot/notices/feedNotices';
 import { approvalRenderers } from './notifications/approvalNotices';
 import { loadEnvFiles } from './tools/envFiles';
+import { startTelemetry } from './telemetry';
+import { runTurn } from './bot/app';
 
 /** Environment files (Teams Toolkit style) under the variables already set; the real environment wins. */
 function environment(): Record<string, string | undefined> {
@@ -60,8 +62,9 @@ function pushCallbackUrl(config: Config, tenantId: string): string | undefined {
 }
 
 export async function main(): Promise<void> {
-  const logger = consoleLogger();
+  const logger = createLogger();
   const config = parseConfig(environment());
+  const stopTelemetry = await startTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, logger);
   const { connection, embedded } = await openStorage(config, logger);
   const jobsTable = tableClient(connection, JOBS_TABLE);
   const conversationsTable = tableClient(connection, CONVERSATIONS_TABLE);
@@ -146,7 +149,7 @@ export async function main(): Promise<void> {
   }, logger);
 
   const server = createHttpServer({
-    processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
+    processActivity: (req, res) => adapter.process(req, res, (context) => runTurn(app, context)),
     storageHealthy: () => storageHealthy(jobsTable),
     maxBodyBytes: config.MAX_BODY_BYTES,
     logger,
@@ -174,6 +177,7 @@ export async function main(): Promise<void> {
     server.close();
     await Promise.all([scheduler.stop(), exportWorker.stop(), notifications.worker.stop()]);
     await embedded?.stop();
+    await stopTelemetry().catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
@@ -181,7 +185,7 @@ export async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  process.on('unhandledRejection', (reason) => console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', reason: String(reason) })));
+  process.on('unhandledRejection', (reason) => createLogger().error('unhandled rejection', { reason: String(reason) }));
   main().catch((error: Error) => {
     // A configuration problem is one readable line, not a stack trace.
     console.error(error instanceof ConfigError ? error.message : `Failed to start: ${error.message}`);

@@ -10,6 +10,7 @@ import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
 import type { BotDeps, Caller, Reply } from './types';
 import { noticeCard } from './views';
 import { channelConversationId, teamConversationId } from '../notifications/recipients';
+import { traced } from '../telemetry';
 
 /** Teams' `clientInfo` entity: the client's locale and IANA time zone. */
 interface ClientInfo {
@@ -38,6 +39,18 @@ export function callerOf(context: TurnContext): Omit<Caller, 'role'> {
   };
 }
 
+/** The turn's lines carry its tenant and the activity id (Teams' id for the message or card action). */
+function turnLogger(logger: Logger, context: TurnContext): Logger {
+  return logger.child({ tenantId: callerOf(context).tenantId, activityId: context.activity.id });
+}
+
+/** One incoming activity, in a `bot.turn` span. */
+export function runTurn(app: Application<TurnState>, context: TurnContext): Promise<void> {
+  const activity = context.activity;
+  const attributes = { 'bot.activity_type': activity.type ?? '', 'bot.activity_id': activity.id ?? '', tenant: callerOf(context).tenantId };
+  return traced('bot.turn', attributes, () => app.run(context).then(() => undefined));
+}
+
 /** Mentions are already removed by teams-ai; collapse whitespace so "post  job\n" still matches. */
 function commandText(context: TurnContext): string {
   return (context.activity.text ?? '').replace(/\s+/g, ' ').trim();
@@ -60,7 +73,7 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
       const role = roleOf(settings, caller.aadObjectId, deps.bootstrapAdmins);
       return await work({ ...caller, timeZone: caller.timeZone ?? settings.timeZone, role });
     } catch (error) {
-      return { text: userMessageFor(error, caller, logger) };
+      return { text: userMessageFor(error, caller, turnLogger(logger, context)) };
     }
   };
 
@@ -91,7 +104,7 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
   });
 
   app.error(async (context, error) => {
-    logger.error('turn failed', { error: (error as Error).message });
+    turnLogger(logger, context).error('turn failed', { error: (error as Error).message });
     await context.sendActivity(t(callerOf(context).language, 'error.UNEXPECTED', { code: 'UNEXPECTED' }));
   });
 
@@ -107,7 +120,7 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
   app.turn('beforeTurn', async (context) => {
     const activity = context.activity;
     if (activity.conversation?.conversationType === 'channel') {
-      await rememberChannel(context, deps, known, logger);
+      await rememberChannel(context, deps, known, turnLogger(logger, context));
       return true;
     }
     if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal') return true;
@@ -124,7 +137,7 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
         known.add(key);
       }
     } catch (error) {
-      logger.warn('could not store the conversation reference', { error: (error as Error).message });
+      turnLogger(logger, context).warn('could not store the conversation reference', { error: (error as Error).message });
     }
     return true;
   });

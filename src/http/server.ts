@@ -7,6 +7,7 @@ import type { FeedEndpoint } from '../feed/linkedInFeed';
 import { serveFeed } from './feedRoute';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { SettingsReader } from '../storage/settingsStore';
+import { spanUntilFinished } from '../telemetry';
 
 export interface HttpDeps {
   /** Hands a Bot Framework request to the adapter (JWT check included when an app id is configured). */
@@ -43,6 +44,7 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
   const server = restify.createServer({ name: 'linkedin-jobs-bot', handleUncaughtExceptions: false });
   server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
     if (req.method !== 'POST' || !PUSH_PATH.test(req.path())) return next();
+    spanUntilFinished('linkedin.push', {}, res);
     readRawBody(req as RawRequest, deps.maxBodyBytes, next);
   });
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes, mapParams: false, mapFiles: false, keepExtensions: false }));

@@ -27,6 +27,7 @@ import { DeliveryError, type ChatSender, type RendererRegistry } from './chat';
 import type { Permit, TeamsRateLimiter } from './rateLimiter';
 import { limiterKeyOf, resolveRecipient, storedIdOf, type Destination } from './recipients';
 import type { TenantLanes } from './tenantLanes';
+import { measure, traced } from '../telemetry';
 
 export interface DeliveryPolicy {
   /** Notices handled at once by this process. */
@@ -105,6 +106,7 @@ export class DeliveryWorker {
   /** Tasks in flight per conversation and per tenant: they will count against Teams' limits when they send. */
   private readonly lanesOf = new Map<string, number>();
   private readonly destinations = new Map<string, { destination: Destination; until: number }>();
+  private measuredTenants = new Set<string>();
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
@@ -230,14 +232,19 @@ export class DeliveryWorker {
       if (rows.length >= this.policy.scanSize) break;
     }
     this.queue = rows;
+    const depth = new Map<string, number>();
+    for (const row of rows) depth.set(row.tenantId, (depth.get(row.tenantId) ?? 0) + 1);
+    for (const [tenantId, count] of depth) measure.outboxDepth(tenantId, count);
+    for (const tenantId of this.measuredTenants) if (!depth.has(tenantId)) measure.outboxDepth(tenantId, 0);
+    this.measuredTenants = new Set(depth.keys());
   }
 
   /** `counts`: the conversation and tenant this task will send to, counted until it ends (see startDue). */
   private startTask(row: OutboxNotice, counts: string[]): void {
     const id = rowId(row);
     for (const key of counts) this.lanesOf.set(key, (this.lanesOf.get(key) ?? 0) + 1);
-    const task = this.handle(row)
-      .catch((error: Error) => this.options.logger.error('outbox: notice handling failed', { tenantId: row.tenantId, key: row.key, error: error.message }))
+    const task = traced('outbox.deliver', { tenant: row.tenantId, 'outbox.notice_id': row.key, 'outbox.state': row.state }, () => this.handle(row))
+      .catch((error: Error) => this.options.logger.error('outbox: notice handling failed', { tenantId: row.tenantId, noticeId: row.key, error: error.message }))
       .finally(() => {
         this.inFlight.delete(id);
         for (const key of counts) {
@@ -350,7 +357,7 @@ export class DeliveryWorker {
     );
     if (!recorded) {
       // Stays "sending" and will be parked as unconfirmed: never sent twice.
-      this.options.logger.error('outbox: sent but could not record it', { tenantId: notice.tenantId, key: notice.key, activityId: delivered.activityId });
+      this.options.logger.error('outbox: sent but could not record it', { tenantId: notice.tenantId, noticeId: notice.key, activityId: delivered.activityId });
     }
     if (needsNewChat && notice.to.kind === 'user') await this.rememberOpenedChat(notice.tenantId, destination, delivered.reference);
   }
@@ -369,12 +376,15 @@ export class DeliveryWorker {
 
   private async afterFailedSend(notice: OutboxNotice, token: string, destination: Destination, error: DeliveryError): Promise<void> {
     const { tenantId, key } = notice;
-    this.options.logger.warn('outbox: send failed', { tenantId, key, outcome: error.outcome, status: error.details.status, code: error.details.code });
+    this.options.logger.warn('outbox: send failed', { tenantId, noticeId: key, outcome: error.outcome, status: error.details.status, code: error.details.code });
     switch (error.outcome) {
       case 'throttled':
       case 'transient': {
         const delay = error.details.retryAfterMs ?? this.backoff(notice.attempts);
-        if (error.outcome === 'throttled') this.options.limiter.pause(tenantId, destination.limiterKey, delay);
+        if (error.outcome === 'throttled') {
+          measure.teamsThrottled(tenantId);
+          this.options.limiter.pause(tenantId, destination.limiterKey, delay);
+        }
         return this.retryLater(notice, token, delay, error.message);
       }
       case 'gone':
@@ -418,7 +428,8 @@ export class DeliveryWorker {
   }
 
   private async park(notice: OutboxNotice, token: string, reason: FailureReason, detail: string): Promise<void> {
-    this.options.logger.warn('outbox: notice parked', { tenantId: notice.tenantId, key: notice.key, reason });
+    this.options.logger.warn('outbox: notice parked', { tenantId: notice.tenantId, noticeId: notice.key, reason });
+    measure.noticeParked(notice.tenantId, reason);
     await this.mine(notice, token, () => ({
       state: 'failed',
       failure: { reason, detail: detail.slice(0, 500), at: this.clock().toISOString() },
@@ -428,7 +439,8 @@ export class DeliveryWorker {
 
   /** The sender died (or hung) between "sending" and "sent": maybe delivered, so at most once. */
   private async parkUnconfirmed(row: OutboxNotice): Promise<void> {
-    this.options.logger.warn('outbox: send unconfirmed, not resending', { tenantId: row.tenantId, key: row.key });
+    this.options.logger.warn('outbox: send unconfirmed, not resending', { tenantId: row.tenantId, noticeId: row.key });
+    measure.noticeParked(row.tenantId, 'unconfirmed');
     try {
       // The claim token stays: should the original sender still record its success, that record wins.
       await this.options.outbox.update(row, {
@@ -462,13 +474,14 @@ export class DeliveryWorker {
       const error = asDeliveryError(caught);
       // An update is idempotent (PUT of the whole card): an uncertain one is simply tried again.
       const retry = error.outcome === 'throttled' || error.outcome === 'transient' || error.outcome === 'uncertain';
+      if (error.outcome === 'throttled') measure.teamsThrottled(notice.tenantId);
       if (error.outcome === 'throttled') this.options.limiter.pause(notice.tenantId, limiterKeyOf(notice.to), error.details.retryAfterMs ?? this.backoff(notice.attempts));
       if (error.outcome === 'gone') {
         this.destinations.delete(`${notice.tenantId}\u0000${limiterKeyOf(notice.to)}`);
         await this.options.conversations.markInactive(notice.tenantId, storedIdOf(notice.to));
       }
       const again = retry && notice.attempts + 1 < this.policy.maxAttempts;
-      this.options.logger.warn('outbox: card update failed', { tenantId: notice.tenantId, key: notice.key, outcome: error.outcome, retry: again });
+      this.options.logger.warn('outbox: card update failed', { tenantId: notice.tenantId, noticeId: notice.key, outcome: error.outcome, retry: again });
       await done(() => ({
         updatePending: again,
         attempts: again ? notice.attempts + 1 : 0,
