@@ -11,7 +11,7 @@
  *
  * Attributes carry ids only (tenant, activity, notice, push, build): never secrets or personal data.
  */
-import { metrics, SpanStatusCode, trace, type Attributes, type Meter } from '@opentelemetry/api';
+import { metrics, SpanStatusCode, trace, type Attributes, type Meter, type Span } from '@opentelemetry/api';
 import type { Logger } from './logger';
 
 const NAME = 'linkedin-jobs-teams-bot';
@@ -51,11 +51,11 @@ export async function startTelemetry(connectionString: string | undefined, logge
   return () => shutdownAzureMonitor();
 }
 
-/** Runs `work` in a span named `name`; an error marks the span failed and is thrown on. */
-export function traced<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+/** Runs `work` in a span named `name` (given to it, for attributes known at the end); an error marks it failed. */
+export function traced<T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
   return trace.getTracer(NAME).startActiveSpan(name, { attributes }, async (span) => {
     try {
-      return await work();
+      return await work(span);
     } catch (error) {
       span.recordException(error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
@@ -79,11 +79,6 @@ export function spanUntilFinished(name: string, attributes: Attributes, response
   };
   response.once('finish', end);
   response.once('close', end);
-}
-
-/** Adds attributes to the current span (e.g. an outcome known only at the end). */
-export function annotate(attributes: Attributes): void {
-  trace.getActiveSpan()?.setAttributes(attributes);
 }
 
 export const measure = {

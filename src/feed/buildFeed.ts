@@ -11,7 +11,7 @@ import { FeedTooLargeError, MAX_FEED_JOBS, feedSettingsOf, renderFeedHeader, wri
 import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
 import type { Logger } from '../logger';
-import { annotate, measure, traced } from '../telemetry';
+import { measure, traced } from '../telemetry';
 import type { FeedSnapshotStore, SnapshotDraft, SnapshotMeta } from '../storage/feedSnapshotStore';
 import { STORED_HELD_BACK_MAX } from '../storage/feedSnapshotStore';
 import type { FeedEventStore } from '../storage/feedEventStore';
@@ -147,9 +147,9 @@ export class FeedBuilder {
     const buildId = randomBytes(6).toString('hex');
     const logger = this.deps.logger.child({ tenantId, buildId });
     const started = Date.now();
-    return traced('feed.build', { tenant: tenantId, 'feed.build_id': buildId }, async () => {
+    return traced('feed.build', { tenant: tenantId, 'feed.build_id': buildId }, async (span) => {
       const result = await this.buildOnce(tenantId, request, logger);
-      annotate({ 'feed.outcome': result.outcome, 'feed.jobs': result.jobCount });
+      span.setAttributes({ 'feed.outcome': result.outcome, 'feed.jobs': result.jobCount });
       if (result.outcome !== 'busy') measure.feedBuilt(tenantId, (Date.now() - started) / 1000, result.outcome);
       return result;
     });
