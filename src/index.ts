@@ -62,8 +62,10 @@ function pushCallbackUrl(config: Config, tenantId: string): string | undefined {
 }
 
 export async function main(): Promise<void> {
-  const logger = createLogger();
   const config = parseConfig(environment());
+  const logger = createLogger(process.stdout, {
+    secrets: [config.LINKEDIN_PUSH_KEY, config.LINKEDIN_FEED_TOKEN, config.LINKEDIN_CLIENT_SECRET, config.SETTINGS_ENCRYPTION_KEY, config.BOT_PASSWORD, config.AZURE_STORAGE_CONNECTION_STRING]
+  });
   const stopTelemetry = await startTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, logger);
   const { connection, embedded } = await openStorage(config, logger);
   const jobsTable = tableClient(connection, JOBS_TABLE);

@@ -41,20 +41,24 @@ const SECRET_SEGMENTS: RegExp[] = [
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const PROFILE_URL = /(?:https?:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/(?:in|pub|talent\/profile)\/[^\s"'<>)]+/gi;
 
-/** A text with the secret URL segments, e-mail addresses and LinkedIn profile URLs taken out. */
-export function scrubText(text: string): string {
+/**
+ * A text with the secret URL segments, e-mail addresses and LinkedIn profile URLs taken out, and any of the known
+ * `secrets` (the configured keys and tokens) wherever they appear.
+ */
+export function scrubText(text: string, secrets: readonly string[] = []): string {
   let out = text;
+  for (const secret of secrets) out = out.split(secret).join(CENSOR);
   for (const pattern of SECRET_SEGMENTS) out = out.replace(pattern, `$1${CENSOR}`);
   return out.replace(PROFILE_URL, '[profile url]').replace(EMAIL, '[email]');
 }
 
-function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return scrubText(value);
+function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === 'string') return scrubText(value, secrets);
   if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { type: value.name, message: scrubText(value.message) };
-  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  if (value instanceof Error) return { type: value.name, message: scrubText(value.message, secrets) };
+  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, depth + 1);
+  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, secrets, depth + 1);
   return out;
 }
 
@@ -73,19 +77,25 @@ export function pinoLogger(stream: DestinationStream | NodeJS.WritableStream = p
   );
 }
 
-function wrap(logger: pino.Logger): Logger {
+function wrap(logger: pino.Logger, secrets: readonly string[]): Logger {
   const write = (level: 'info' | 'warn' | 'error') => (message: string, fields: Record<string, unknown> = {}) =>
-    logger[level](scrub(fields) as Record<string, unknown>, scrubText(message));
+    logger[level](scrub(fields, secrets) as Record<string, unknown>, scrubText(message, secrets));
   return {
     info: write('info'),
     warn: write('warn'),
     error: write('error'),
-    child: (fields) => wrap(logger.child(scrub(fields) as Record<string, unknown>))
+    child: (fields) => wrap(logger.child(scrub(fields, secrets) as Record<string, unknown>), secrets)
   };
 }
 
-export function createLogger(stream: DestinationStream | NodeJS.WritableStream = process.stdout): Logger {
-  return wrap(pinoLogger(stream));
+export interface LoggerOptions {
+  /** Secret values known at start (keys, tokens, passwords from the configuration): never written, wherever they appear. */
+  secrets?: ReadonlyArray<string | undefined>;
+}
+
+export function createLogger(stream: DestinationStream | NodeJS.WritableStream = process.stdout, options: LoggerOptions = {}): Logger {
+  const secrets = (options.secrets ?? []).filter((secret): secret is string => typeof secret === 'string' && secret.length >= 8);
+  return wrap(pinoLogger(stream), secrets);
 }
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {}, child: () => silentLogger };
