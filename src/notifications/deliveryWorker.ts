@@ -303,9 +303,9 @@ export class DeliveryWorker {
     const permits: Permit[] = needsNewChat ? [await this.options.limiter.acquire(notice.tenantId, destination.limiterKey)] : [];
 
     // "sending" is recorded when the connector client is ready, right before the request: the unknowable window is
-    // that one request, not the SDK's setup. The limiter counts the send after that write, so the time it records is
-    // within milliseconds of the request's arrival at Teams (a storage write's latency would blur the windows).
-    // startDue started this task only with room in the windows, so the wait here is normally none.
+    // that one request, not the SDK's setup. The limiter counts the send from after that write until its answer (see
+    // TeamsRateLimiter.acquire); startDue started this task only with room in the windows, so the wait here is
+    // normally none.
     let sending: OutboxNotice | undefined;
     let laneLost = false;
     const markSending = async (): Promise<Reply | undefined> => {
@@ -320,6 +320,12 @@ export class DeliveryWorker {
         if (!(again instanceof Error)) rendered = again;
       }
       permits.push(await this.options.limiter.acquire(notice.tenantId, destination.limiterKey));
+      if (this.options.lanes && !this.options.lanes.holds(notice.tenantId)) {
+        // The lane ran out during the write or the wait: hand the notice back unsent.
+        laneLost = true;
+        await this.mine(sending, token, () => ({ state: 'pending', leaseUntil: undefined, claimToken: undefined }));
+        return undefined;
+      }
       return rendered.reply;
     };
 
@@ -329,7 +335,7 @@ export class DeliveryWorker {
     } catch (error) {
       for (const permit of permits) permit.done();
       if (sending) return this.afterFailedSend(sending, token, destination, asDeliveryError(error));
-      // Nothing was sent. A storage error while marking "sending": the claim runs out and is retried. A connector
+      // Nothing was sent. A storage error while marking "sending": the row is still due and is tried again. A connector
       // error before that (e.g. opening the 1:1 chat): certainly nothing shown, so retry it.
       if (!(error instanceof DeliveryError)) throw error;
       const notShown = error.outcome === 'uncertain' ? new DeliveryError('transient', error.message, error.details) : error;
