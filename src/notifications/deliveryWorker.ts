@@ -139,7 +139,8 @@ export class DeliveryWorker {
   async drain(): Promise<number> {
     let handled = 0;
     for (;;) {
-      this.stale = true;
+      await this.refilling;
+      await this.refill();
       const started = await this.startDue(this.policy.concurrency);
       handled += started;
       await Promise.all(this.inFlight.values());
@@ -189,9 +190,13 @@ export class DeliveryWorker {
    */
   private async startDue(free: number): Promise<number> {
     if (free <= 0) return 0;
-    if (this.stale || this.queue.length === 0 || Date.now() - this.queuedAt > this.policy.pollMs) await this.refill();
+    if (this.stale || this.queue.length === 0 || Date.now() - this.queuedAt > this.policy.pollMs) {
+      // With notices in hand the outbox is read again in the background: sending goes on meanwhile.
+      if (this.queue.length === 0) await this.refill();
+      else this.refillInBackground();
+    }
     const { limiter, lanes } = this.options;
-    if (lanes) await lanes.maintain(new Set(this.queue.filter((row) => row.state !== 'sending').map((row) => row.tenantId)));
+    if (lanes) await this.maintainLanes(lanes);
     const kept: OutboxNotice[] = [];
     let started = 0;
     for (const row of this.queue) {
@@ -221,6 +226,28 @@ export class DeliveryWorker {
     let wait = Math.min(100, this.policy.pollMs);
     for (const row of this.queue.slice(0, 50)) wait = Math.min(wait, this.options.limiter.waitMs(row.tenantId, limiterKeyOf(row.to)));
     return Math.max(2, wait);
+  }
+
+  private refilling: Promise<void> | undefined;
+  private maintaining: Promise<void> | undefined;
+
+  private refillInBackground(): void {
+    if (this.refilling) return;
+    this.refilling = this.refill()
+      .catch((error: Error) => this.options.logger.warn('outbox: could not read due notices', { error: error.message }))
+      .finally(() => {
+        this.refilling = undefined;
+        this.nudge();
+      });
+  }
+
+  /** Lane renewals and take-overs: awaited only while no lane is held yet, in the background afterwards. */
+  private async maintainLanes(lanes: TenantLanes): Promise<void> {
+    if (this.maintaining) return;
+    const tenants = new Set(this.queue.filter((row) => row.state !== 'sending').map((row) => row.tenantId));
+    const work = lanes.maintain(tenants).finally(() => (this.maintaining = undefined));
+    this.maintaining = work;
+    if (![...tenants].some((tenantId) => lanes.holds(tenantId))) await work;
   }
 
   private async refill(): Promise<void> {
