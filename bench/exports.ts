@@ -2,16 +2,27 @@
  * LinkedIn export throughput, end to end: the real bot process(es) (`dist/src/index.js`) against a fake LinkedIn and a
  * local Bot Connector stub that enforces Teams' bot rate limits, all on 127.0.0.1, with a shared Azurite.
  *
- *   npm run bench:exports -- --events 2000 [--concurrency 32] [--processes 1] [--authors 200]
+ *   npm run bench:exports -- --events 2000 [--concurrency 32] [--processes 1] [--authors 200] [--live] [--histogram]
  *
  * Each event is one export to one of `authors` jobs (one author each), so each event is one card in that author's
  * chat. Pushes have the documented shape (`{ id, type, expiresAt }`); LinkedIn answers with StubProfiles from the
  * versioned `rest/exportedCandidates`. Prints accepted pushes per second, push-to-card latency, 429s and deliveries; the last line is
  * `exports: delivered D of N, lost L, duplicated U`.
+ *
+ * The send rate. The export pipeline (about 15 storage operations per export on one Azurite) is slower than Teams'
+ * 50 cards per second, so cards sent as exports settle would measure storage, not the sender. The bench therefore
+ * holds the tenant's outbox lane itself (as a bot process would) until every export has settled, then lets go: the
+ * bots take the lane over and deliver the backlog. `rate: R` is the shortest first-to-last span Teams' limits allow
+ * for those cards (each window's limit sent at once: 2,000 cards to 200 chats need 39 s at 50 per second) divided
+ * by the span measured at the connector. `--live` sends cards as exports settle instead (no rate figure);
+ * `--histogram` prints the delivery phase's cards per second.
  */
 import { createJob, newJobId, validateJobInput } from '../src/domain/job';
 import { startEmbeddedAzurite } from '../src/storage/azurite';
+import { TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS, type RateWindow } from '../src/notifications/rateLimiter';
+import { laneName } from '../src/notifications/tenantLanes';
 import { CONVERSATIONS_TABLE, TableConversationStore } from '../src/storage/conversationStore';
+import { LEASES_TABLE, TableLeaseStore } from '../src/storage/leaseStore';
 import { JOBS_TABLE, TableJobStore } from '../src/storage/tableJobStore';
 import { ensureTable, tableClient } from '../src/storage/tables';
 import { startBot, tempDir, type BotHandle } from '../test/support/botProcess';
@@ -28,6 +39,11 @@ function arg(name: string, fallback: number): number {
   return value;
 }
 
+/** The shortest first-to-last span (ms) in which `count` operations fit these sliding windows: each window's limit at once. */
+function floorSpanMs(count: number, windows: readonly RateWindow[]): number {
+  return Math.max(...windows.map((w) => (Math.ceil(count / w.limit) - 1) * w.ms));
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 }
@@ -42,6 +58,7 @@ async function main(): Promise<void> {
   const concurrency = arg('concurrency', 32);
   const processes = arg('processes', 1);
   const authors = arg('authors', 200);
+  const live = process.argv.includes('--live');
 
   const azurite = await startEmbeddedAzurite({ location: tempDir('bench-azurite-'), inMemory: true });
   const linkedIn = await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start();
@@ -50,7 +67,10 @@ async function main(): Promise<void> {
   try {
     const jobsTable = tableClient(azurite.connection, JOBS_TABLE);
     const conversationsTable = tableClient(azurite.connection, CONVERSATIONS_TABLE);
-    await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable)]);
+    const leasesTable = tableClient(azurite.connection, LEASES_TABLE);
+    await Promise.all([ensureTable(jobsTable), ensureTable(conversationsTable), ensureTable(leasesTable)]);
+    const leases = new TableLeaseStore(leasesTable);
+    if (!live && !(await leases.tryAcquire(laneName(TENANT), 'bench', 3_600_000))) throw new Error('could not hold the outbox lane');
     const jobs = new TableJobStore(jobsTable);
     const conversations = new TableConversationStore(conversationsTable);
     const input = validateJobInput(validForm());
@@ -100,6 +120,17 @@ async function main(): Promise<void> {
     );
     const pushSeconds = (Date.now() - started) / 1000;
 
+    const settledCount = () => bots.flatMap((bot) => bot.logs).filter((line) => line.includes('"export settled"')).length;
+    let releasedAt = started;
+    if (!live) {
+      for (let last = -1, lastChange = Date.now(); settledCount() < events && Date.now() - lastChange < 60_000; ) {
+        if (settledCount() !== last) [last, lastChange] = [settledCount(), Date.now()];
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await leases.release(laneName(TENANT), 'bench');
+      releasedAt = Date.now();
+    }
+
     // Wait until every event has a card, or nothing new arrives for a minute.
     let lastCount = -1;
     let lastChange = Date.now();
@@ -125,6 +156,19 @@ async function main(): Promise<void> {
     const delivered = firstCard.size;
     const rejected429 = connector.requests.filter((r) => r.status === 429).length;
 
+    // The delivery phase: cards sent after the lane was let go, first to last, against the floor Teams' limits allow.
+    const phase = connector.sent.filter((activity) => eventOf(activity) && activity.at >= releasedAt);
+    const perChat = new Map<string, number>();
+    for (const activity of phase) perChat.set(activity.conversationId, (perChat.get(activity.conversationId) ?? 0) + 1);
+    const floorMs = Math.max(floorSpanMs(phase.length, TEAMS_TENANT_WINDOWS), ...[...perChat.values()].map((n) => floorSpanMs(n, TEAMS_CONVERSATION_WINDOWS)));
+    if (process.argv.includes('--histogram') && phase.length) {
+      const t0 = Math.min(...phase.map((a) => a.at));
+      const hist: number[] = [];
+      for (const a of phase) hist[Math.floor((a.at - t0) / 1000)] = (hist[Math.floor((a.at - t0) / 1000)] ?? 0) + 1;
+      console.log(`cards per second: ${Array.from(hist, (n) => n ?? 0).join(' ')}`);
+    }
+    const phaseMs = phase.length ? Math.max(...phase.map((a) => a.at)) - Math.min(...phase.map((a) => a.at)) : 0;
+
     // When each process settled its events (fetched from LinkedIn, stored, notices enqueued), from the bots' logs.
     const settledTimes = bots.flatMap((bot) => bot.logs)
       .filter((line) => line.includes('"export settled"'))
@@ -141,6 +185,8 @@ async function main(): Promise<void> {
     console.log(`LinkedIn calls: ${linkedIn.candidateRequests.length} exportedCandidates (${versioned} versioned rest/), ${linkedIn.tokenRequests} token`);
     console.log(`429s seen: ${rejected429} from the Bot Connector (${connector.limitViolations} over Teams limits), ${linkedIn.rateLimited} from LinkedIn`);
     console.log(`notifications delivered: ${cards} cards to ${new Set(connector.sent.map((a) => a.conversationId)).size} chats`);
+    if (!live) console.log(`delivery phase (lane let go once all exports settled, ${((releasedAt - started) / 1000).toFixed(1)} s after the first push): ${phase.length} cards in ${(phaseMs / 1000).toFixed(2)} s, Teams' floor ${(floorMs / 1000).toFixed(2)} s`);
+    console.log(`rate: ${live || !phaseMs ? 'n/a' : (floorMs / phaseMs).toFixed(2)} of Teams' allowed, 429s ${rejected429}`);
     console.log(`exports: delivered ${delivered} of ${events}, lost ${events - delivered}, duplicated ${cards - delivered}`);
   } finally {
     await Promise.all(bots.map((bot) => bot.stop()));

@@ -36,6 +36,8 @@ export const configSchema = z
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
     /** On SIGTERM: how long requests in flight and notices being sent may take to finish before the process exits. */
     SHUTDOWN_GRACE_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(300_000).default(10_000)),
+    /** Application Insights: OpenTelemetry traces and metrics go there when set (src/telemetry.ts). */
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optional.pipe(z.string().regex(/InstrumentationKey=/, 'must be an Application Insights connection string').optional()),
     /** Public https base of this bot, used to show the feed URL to admins. */
     PUBLIC_BASE_URL: optional.pipe(z.string().url('must be an absolute URL such as https://bot.contoso.com').optional()),
     // The LinkedIn identity of a deployment configured by environment (one tenant); the settings card overrides these.

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { createBotApp } from './bot/app';
+import { createBotApp, runTurn } from './bot/app';
 import { cardRoutes } from './bot/routes';
 import { bootstrapAdminsFor, ConfigError, envLinkedInCredentials, isProduction, tenancyOf, linkedInPushTenant, parseConfig, settingsDefaults, type Config } from './config';
 import { secretBoxFrom } from './storage/secretBox';
@@ -17,7 +17,7 @@ import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore'
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
-import { consoleLogger, type Logger } from './logger';
+import { createLogger } from './logger';
 import { openStorage } from './storage/openStorage';
 import { CONVERSATIONS_TABLE, TableConversationStore } from './storage/conversationStore';
 import { TableJobStore, JOBS_TABLE } from './storage/tableJobStore';
@@ -44,6 +44,7 @@ import { PrivacyService } from './privacy/privacyService';
 import { PrivacyScheduler } from './privacy/privacyScheduler';
 import { envSettingsApplyTo } from './domain/tenancy';
 import { unreadableSecretListener } from './notifications/settingsNotices';
+import { startTelemetry } from './telemetry';
 
 /**
  * Environment files (Teams Toolkit style) under the variables already set; the real environment wins. In production
@@ -57,8 +58,11 @@ function environment(): Record<string, string | undefined> {
 }
 
 export async function main(): Promise<void> {
-  const logger = consoleLogger();
   const config = parseConfig(environment());
+  const logger = createLogger(process.stdout, {
+    secrets: [config.LINKEDIN_PUSH_KEY, config.LINKEDIN_FEED_TOKEN, config.LINKEDIN_CLIENT_SECRET, config.SETTINGS_ENCRYPTION_KEY, config.SETTINGS_ENCRYPTION_KEY_PREVIOUS, config.BOT_PASSWORD, config.AZURE_STORAGE_CONNECTION_STRING]
+  });
+  const stopTelemetry = await startTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, logger);
   const { connection, embedded } = await openStorage(config, logger);
   const jobsTable = tableClient(connection, JOBS_TABLE);
   const conversationsTable = tableClient(connection, CONVERSATIONS_TABLE);
@@ -105,6 +109,7 @@ export async function main(): Promise<void> {
   const candidates = new TableCandidateStore(candidatesTable, tenants);
   const outbox = new TableOutboxStore(outboxTable);
   const actions = new TableIdempotencyStore(actionsTable);
+  const leases = new TableLeaseStore(feedTables.leases);
   // Proactive messages: every feature's renderers by message kind.
   const notifications = createNotifications({
     adapter,
@@ -112,6 +117,7 @@ export async function main(): Promise<void> {
     outbox,
     conversations,
     renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...removalRenderers },
+    leases,
     logger,
     policy: { claimLeaseMs: config.OUTBOX_CLAIM_LEASE_MS, sendLeaseMs: config.OUTBOX_SEND_LEASE_MS }
   });
@@ -121,7 +127,6 @@ export async function main(): Promise<void> {
     async (tenantId) => [...adminsByEnv(tenantId), ...(await settings.get(tenantId)).admins.map((admin) => admin.aadObjectId)],
     logger
   );
-  const leases = new TableLeaseStore(feedTables.leases);
   let listeningPort = config.PORT;
   const feed = new LinkedInFeed({
     jobs,
@@ -217,7 +222,7 @@ export async function main(): Promise<void> {
   let stopping = false;
   const healthTable = healthClient(connection, JOBS_TABLE);
   const server = createHttpServer({
-    processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
+    processActivity: (req, res) => adapter.process(req, res, (context) => runTurn(app, context)),
     invokes: { names: ['adaptiveCard/action'], cardVerbs: cardRoutes.map((route) => route.verb) },
     storageHealthy: () => storageHealthy(healthTable),
     workers: () => [
@@ -267,6 +272,7 @@ export async function main(): Promise<void> {
       logger.warn('stopping: grace period over, exiting with work unfinished', { requestsInFlight: requests.inFlight(), workersDone });
     }
     await embedded?.stop();
+    await stopTelemetry().catch(() => undefined);
     logger.info('stopped', { signal });
     process.exit(0);
   };
@@ -277,7 +283,7 @@ export async function main(): Promise<void> {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 if (require.main === module) {
-  process.on('unhandledRejection', (reason) => console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', reason: String(reason) })));
+  process.on('unhandledRejection', (reason) => createLogger().error('unhandled rejection', { reason: String(reason) }));
   main().catch((error: Error) => {
     // A configuration problem is one readable line, not a stack trace.
     console.error(error instanceof ConfigError ? error.message : `Failed to start: ${error.message}`);

@@ -47,6 +47,17 @@ describe('Teams rate limiter (Learn: rate limiting for bots)', () => {
     assert.equal(limiter.tenantCapacity('t'), 50);
   });
 
+  it('an answered request counts from its answer: a slow request keeps its place in the window longer', async () => {
+    const { clock, limiter } = limiterAt();
+    const permits = await Promise.all(Array.from({ length: 50 }, (_, i) => limiter.acquire('t', `c${i}`)));
+    clock.now += 300;
+    for (const permit of permits) permit.done();
+    clock.now += 999;
+    assert.equal(limiter.tenantCapacity('t'), 0, 'Teams may have received them as late as their answers');
+    clock.now += 1;
+    assert.equal(limiter.tenantCapacity('t'), 50);
+  });
+
   it('acquire waits for room, and a 429 pauses the conversation for Retry-After', async () => {
     const limiter = new TeamsRateLimiter({ conversationWindows: [{ limit: 1, ms: 150 }], marginMs: 0 });
     const started = Date.now();

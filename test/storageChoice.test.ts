@@ -1,3 +1,4 @@
+import type { Logger } from '../src/logger';
 import assert from 'node:assert/strict';
 import type { TokenCredential } from '@azure/identity';
 import { parseConfig } from '../src/config';
@@ -9,7 +10,8 @@ const KEY = 'c2VjcmV0LWtleS1ub2JvZHktc2hvdWxkLXNlZQ==';
 function recordingLogger() {
   const lines: string[] = [];
   const write = (message: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ message, ...fields }));
-  return { lines, logger: { info: write, warn: write, error: write } };
+  const logger: Logger = { info: write, warn: write, error: write, child: () => logger };
+  return { lines, logger };
 }
 
 describe('storage choice', () => {

@@ -12,6 +12,7 @@ import type { BotDeps, Caller, Reply } from './types';
 import { noticeCard } from './views';
 import { actionKey, once, type Attempt } from './once';
 import { channelConversationId, teamConversationId } from '../notifications/recipients';
+import { traced } from '../telemetry';
 
 /** Teams' `clientInfo` entity: the client's locale and IANA time zone. */
 interface ClientInfo {
@@ -47,6 +48,18 @@ function tenantIdOf(activity: TurnContext['activity']): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
+/** The turn's lines carry its tenant and the activity id (Teams' id for the message or card action). */
+function turnLogger(logger: Logger, context: TurnContext): Logger {
+  return logger.child({ tenantId: callerOf(context).tenantId, activityId: context.activity.id });
+}
+
+/** One incoming activity, in a `bot.turn` span. */
+export function runTurn(app: Application<TurnState>, context: TurnContext): Promise<void> {
+  const activity = context.activity;
+  const attributes = { 'bot.activity_type': activity.type ?? '', 'bot.activity_id': activity.id ?? '', tenant: callerOf(context).tenantId };
+  return traced('bot.turn', attributes, () => app.run(context).then(() => undefined));
+}
+
 /** Mentions are already removed by teams-ai; collapse whitespace so "post  job\n" still matches. */
 function commandText(context: TurnContext): string {
   return (context.activity.text ?? '').replace(/\s+/g, ' ').trim();
@@ -74,7 +87,7 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
       const role = roleOf(settings, caller.aadObjectId, tenantDeps.bootstrapAdmins);
       return { reply: await work(tenantDeps, { ...caller, timeZone: caller.timeZone ?? settings.timeZone, role }), failed: false };
     } catch (error) {
-      return { reply: { text: userMessageFor(error, caller, logger) }, failed: true };
+      return { reply: { text: userMessageFor(error, caller, turnLogger(logger, context)) }, failed: true };
     }
   };
   const run = async (context: TurnContext, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Reply> => (await attempt(context, work)).reply;
@@ -101,7 +114,7 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
         () => attempt(context, work)
       );
     } catch (error) {
-      return { text: userMessageFor(error, caller, logger) };
+      return { text: userMessageFor(error, caller, turnLogger(logger, context)) };
     }
   };
 
@@ -134,7 +147,7 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
   });
 
   app.error(async (context, error) => {
-    logger.error('turn failed', { error: (error as Error).message });
+    turnLogger(logger, context).error('turn failed', { error: (error as Error).message });
     await context.sendActivity(t(callerOf(context).language, 'error.UNEXPECTED', { code: 'UNEXPECTED' }));
   });
 
@@ -176,7 +189,7 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
   app.turn('beforeTurn', async (context) => {
     const activity = context.activity;
     if (activity.conversation?.conversationType === 'channel') {
-      await rememberChannel(context, deps, known, logger);
+      await rememberChannel(context, deps, known, turnLogger(logger, context));
       return true;
     }
     if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal') return true;
@@ -196,7 +209,7 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
         }
       }
     } catch (error) {
-      logger.warn('could not store the conversation reference', { error: (error as Error).message });
+      turnLogger(logger, context).warn('could not store the conversation reference', { error: (error as Error).message });
     }
     return true;
   });

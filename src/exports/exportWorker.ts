@@ -8,6 +8,7 @@ import { isJobId, normalizeJobId, type Job } from '../domain/job';
 import { LinkedInError, organizationUrn, type AtsIntegrationsApi, type ExportedCandidatesApi } from '../linkedin/client';
 import { INTEGRATION_STATUS_EVENT_TYPE } from '../linkedin/push';
 import type { Logger } from '../logger';
+import { measure, traced } from '../telemetry';
 import type { Notifier } from '../notifications/notifier';
 import type { CandidateStore } from '../storage/candidateStore';
 import type { DueExport, ExportInbox, Outcome, SettledExport } from '../storage/exportInbox';
@@ -115,7 +116,11 @@ export class ExportWorker {
   }
 
   /** Settles the item (or schedules a retry), tells people once it is settled as done, then removes the work item. */
-  async process(item: DueExport): Promise<void> {
+  process(item: DueExport): Promise<void> {
+    return traced('linkedin.export', { tenant: item.tenantId, 'linkedin.push_id': item.eventId, 'linkedin.attempt': item.attempts }, () => this.processItem(item));
+  }
+
+  private async processItem(item: DueExport): Promise<void> {
     const { inbox, notifier, logger } = this.deps;
     try {
       // A first attempt cannot have been settled before (a race with a replayed push ends at settle's create, at worst).
@@ -124,11 +129,12 @@ export class ExportWorker {
       if (!settled) return; // retry scheduled
       if (settled.status === 'done' && settled.card && settled.recipients) {
         await notifier.enqueue(exportNotices(item.tenantId, item.eventId, settled.recipients, settled.card as ExportCardData));
+        measure.exportLag(item.tenantId, (this.deps.now().getTime() - Date.parse(item.receivedAt)) / 1000);
       }
       await inbox.remove(item);
     } catch (error) {
       // Storage or notifier trouble: the claim runs out and the item is tried again.
-      logger.warn('export: could not finish, will retry', { tenantId: item.tenantId, eventId: item.eventId, error: (error as Error).message });
+      logger.warn('export: could not finish, will retry', { tenantId: item.tenantId, pushId: item.eventId, error: (error as Error).message });
       await this.retryOrPark(item, (error as Error).message).catch(() => undefined);
     }
   }
@@ -139,6 +145,7 @@ export class ExportWorker {
       outcome = this.expired(item) ?? (await this.work(item));
     } catch (error) {
       const retryable = !(error instanceof LinkedInError) || error.retryable;
+      if (error instanceof LinkedInError) measure.linkedInError(item.tenantId, error.retryable);
       const reason = (error as Error).message;
       if (retryable && item.attempts < this.options.maxAttempts && !this.expired(item)) {
         await this.retryLater(item, reason, error instanceof LinkedInError ? error.retryAfterMs : undefined);
@@ -147,7 +154,7 @@ export class ExportWorker {
       outcome = { status: 'failed', reason: retryable ? `gave up after ${item.attempts} tries: ${reason}` : reason };
     }
     const settled = await this.deps.inbox.settle(item, outcome);
-    this.deps.logger[settled.status === 'done' ? 'info' : 'warn']('export settled', { tenantId: item.tenantId, eventId: item.eventId, status: settled.status, attempts: item.attempts, reason: settled.reason });
+    this.deps.logger[settled.status === 'done' ? 'info' : 'warn']('export settled', { tenantId: item.tenantId, pushId: item.eventId, status: settled.status, attempts: item.attempts, reason: settled.reason });
     return settled;
   }
 
@@ -212,7 +219,7 @@ export class ExportWorker {
     let at = this.deps.now().getTime() + Math.max(jittered, retryAfterMs ?? 0);
     // No point waiting past LinkedIn's expiry: the next look parks it as expired.
     if (item.expiresAt) at = Math.min(at, Math.max(Date.parse(item.expiresAt), this.deps.now().getTime()));
-    this.deps.logger.warn('export: attempt failed, will retry', { tenantId: item.tenantId, eventId: item.eventId, attempt: item.attempts, inMs: Math.round(at - this.deps.now().getTime()), error: reason });
+    this.deps.logger.warn('export: attempt failed, will retry', { tenantId: item.tenantId, pushId: item.eventId, attempt: item.attempts, inMs: Math.round(at - this.deps.now().getTime()), error: reason });
     return this.deps.inbox.retryLater(item, reason, new Date(at));
   }
 }

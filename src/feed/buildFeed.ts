@@ -11,6 +11,7 @@ import { FeedTooLargeError, MAX_FEED_JOBS, feedSettingsOf, renderFeedHeader, wri
 import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
 import type { Logger } from '../logger';
+import { measure, traced } from '../telemetry';
 import type { FeedSnapshotStore, SnapshotDraft, SnapshotMeta } from '../storage/feedSnapshotStore';
 import { STORED_HELD_BACK_MAX } from '../storage/feedSnapshotStore';
 import type { FeedEventStore } from '../storage/feedEventStore';
@@ -141,7 +142,20 @@ export class FeedBuilder {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async build(tenantId: string, request: BuildRequest = {}): Promise<BuildResult> {
+  /** One build, in a `feed.build` span; its log lines carry the tenant and a build id. */
+  build(tenantId: string, request: BuildRequest = {}): Promise<BuildResult> {
+    const buildId = randomBytes(6).toString('hex');
+    const logger = this.deps.logger.child({ tenantId, buildId });
+    const started = Date.now();
+    return traced('feed.build', { tenant: tenantId, 'feed.build_id': buildId }, async (span) => {
+      const result = await this.buildOnce(tenantId, request, logger);
+      span.setAttributes({ 'feed.outcome': result.outcome, 'feed.jobs': result.jobCount });
+      if (result.outcome !== 'busy') measure.feedBuilt(tenantId, (Date.now() - started) / 1000, result.outcome);
+      return result;
+    });
+  }
+
+  private async buildOnce(tenantId: string, request: BuildRequest, logger: Logger): Promise<BuildResult> {
     const ttl = this.deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const leaseName = feedLeaseName(tenantId);
     if (!(await this.deps.leases.tryAcquire(leaseName, this.holder, ttl))) {
@@ -156,25 +170,25 @@ export class FeedBuilder {
       }
       // Finish what a crashed build or download left undone; its failure must not stop today's feed.
       await this.deps.transitions.settle(tenantId).catch((error: Error) => {
-        this.deps.logger.error('feed: finishing an earlier build failed; will retry', { tenantId, error: error.message });
+        logger.error('feed: finishing an earlier build failed; will retry', { error: error.message });
       });
-      return await this.buildLeased(tenantId, settings, slot, keeper);
+      return await this.buildLeased(tenantId, settings, slot, keeper, logger);
     } finally {
       await keeper.release();
     }
   }
 
-  private async buildLeased(tenantId: string, settings: TenantSettings, slot: string, keeper: LeaseKeeper): Promise<BuildResult> {
+  private async buildLeased(tenantId: string, settings: TenantSettings, slot: string, keeper: LeaseKeeper, logger: Logger): Promise<BuildResult> {
     let snapshot: SnapshotMeta | undefined;
     const fedIds = new Set<string>();
     try {
       snapshot = await this.writeAndPublish(tenantId, settings, slot, keeper, fedIds);
     } catch (error) {
-      return this.failed(tenantId, slot, error as Error);
+      return this.failed(tenantId, slot, error as Error, logger);
     }
     if (!snapshot) return this.notBuilt('busy', 'Another build published first; its feed is being served.');
     await this.deps.leases.markSlotDone(tenantId, { slot, doneAt: this.now().toISOString(), outcome: 'built', snapshotId: snapshot.snapshotId });
-    this.deps.logger.info('feed built', { tenantId, slot, jobs: snapshot.jobCount, heldBack: snapshot.heldBackTotal, bytes: snapshot.bytes });
+    logger.info('feed built', { slot, jobs: snapshot.jobCount, heldBack: snapshot.heldBackTotal, bytes: snapshot.bytes });
     const built: BuildResult = {
       outcome: 'built', builtAt: snapshot.builtAt, jobCount: snapshot.jobCount, heldBack: snapshot.heldBack,
       heldBackTotal: snapshot.heldBackTotal, newlyFed: 0, snapshot
@@ -183,7 +197,7 @@ export class FeedBuilder {
       return { ...built, newlyFed: await this.deps.transitions.fed(tenantId, snapshot, fedIds) };
     } catch (error) {
       // The feed is published; the scheduler's next pass finishes the state moves and notices (FeedTransitions.settle).
-      this.deps.logger.error('feed built, but moving its jobs in feed failed; will retry', { tenantId, error: (error as Error).message });
+      logger.error('feed built, but moving its jobs in feed failed; will retry', { error: (error as Error).message });
       return { ...built, message: 'The feed is published; job states and notices will follow shortly.' };
     }
   }
@@ -222,15 +236,15 @@ export class FeedBuilder {
     }
   }
 
-  private async failed(tenantId: string, slot: string, error: Error): Promise<BuildResult> {
+  private async failed(tenantId: string, slot: string, error: Error, logger: Logger): Promise<BuildResult> {
     if (error instanceof FeedTooLargeError) {
       // Refused loudly, never truncated: a cut feed would close the jobs left out. The slot is settled so the
       // scheduler does not re-read half a million jobs every minute; `build feed now` can retry after cleanup.
-      this.deps.logger.error('feed build refused: too many jobs for one LinkedIn feed', { tenantId, slot, max: error.maxJobs });
+      logger.error('feed build refused: too many jobs for one LinkedIn feed', { slot, max: error.maxJobs });
       await this.deps.leases.markSlotDone(tenantId, { slot, doneAt: this.now().toISOString(), outcome: 'too_large' });
       return this.notBuilt('too_large', error.message);
     }
-    this.deps.logger.error('feed build failed; the previous feed is still served', { tenantId, slot, error: error.message });
+    logger.error('feed build failed; the previous feed is still served', { slot, error: error.message });
     return this.notBuilt('failed', error.message);
   }
 

@@ -13,6 +13,7 @@ import { BodyError, readLimitedBody } from './body';
 import { readiness, type WorkerHealth } from './probes';
 
 export type { ActivityResponse };
+import { spanUntilFinished } from '../telemetry';
 
 export interface HttpDeps {
   /**
@@ -56,6 +57,7 @@ export interface LinkedInPushDeps {
  * The raw bytes of a POST body (Content-Encoding undone, within MAX_BODY_BYTES), read before any route runs: LinkedIn's
  * signature is checked over them, and the Bot Framework activity is parsed from them.
  */
+const PUSH_PATH = /^\/api\/linkedin\/push\/[^/]+\/?$/;
 const RAW_BODY = Symbol('rawBody');
 type RawRequest = restify.Request & { [RAW_BODY]?: Buffer };
 
@@ -68,6 +70,7 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
   const server = restify.createServer({ name: 'linkedin-jobs-bot', handleUncaughtExceptions: false });
   server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
     if (req.method !== 'POST') return next();
+    if (PUSH_PATH.test(req.path())) spanUntilFinished('linkedin.push', {}, res);
     readLimitedBody(req, deps.maxBodyBytes).then(
       (raw) => {
         (req as RawRequest)[RAW_BODY] = raw;

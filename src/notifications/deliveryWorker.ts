@@ -24,8 +24,10 @@ import type { Logger } from '../logger';
 import type { ConversationStore } from '../storage/conversationStore';
 import { OutboxConflictError, type FailureReason, type OutboxChange, type OutboxNotice, type OutboxStore } from '../storage/outboxStore';
 import { DeliveryError, type ChatSender, type RendererRegistry } from './chat';
-import type { TeamsRateLimiter } from './rateLimiter';
+import type { Permit, TeamsRateLimiter } from './rateLimiter';
 import { limiterKeyOf, resolveRecipient, storedIdOf, type Destination } from './recipients';
+import type { TenantLanes } from './tenantLanes';
+import { measure, traced } from '../telemetry';
 
 export interface DeliveryPolicy {
   /** Notices handled at once by this process. */
@@ -52,7 +54,7 @@ export interface DeliveryPolicy {
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
-  concurrency: 16,
+  concurrency: 32,
   pollMs: 1_000,
   claimLeaseMs: 2 * 60_000,
   sendLeaseMs: 5 * 60_000,
@@ -70,6 +72,11 @@ export interface DeliveryWorkerOptions {
   chat: ChatSender;
   renderers: RendererRegistry;
   limiter: TeamsRateLimiter;
+  /**
+   * With several processes on one storage account: only the holder of a tenant's lane sends its notices, so this
+   * process's limiter sees every send of the tenant. Without lanes every worker sends (one process, tests).
+   */
+  lanes?: TenantLanes;
   logger: Logger;
   policy?: Partial<DeliveryPolicy>;
   clock?: () => Date;
@@ -101,6 +108,7 @@ export class DeliveryWorker {
   private readonly destinations = new Map<string, { destination: Destination; until: number }>();
   /** When the loop last went round (for /readyz). */
   lastTickAt: number | undefined;
+  private measuredTenants = new Set<string>();
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
@@ -130,13 +138,15 @@ export class DeliveryWorker {
     this.nudge();
     await this.loopDone;
     await Promise.race([Promise.all(this.inFlight.values()), sleep(graceMs)]);
+    await this.options.lanes?.releaseAll();
   }
 
   /** One pass for tests and tools: handles every notice due now (and startable within the limits), waiting for them. */
   async drain(): Promise<number> {
     let handled = 0;
     for (;;) {
-      this.stale = true;
+      await this.refilling;
+      await this.refill();
       const started = await this.startDue(this.policy.concurrency);
       handled += started;
       await Promise.all(this.inFlight.values());
@@ -152,8 +162,8 @@ export class DeliveryWorker {
       } catch (error) {
         this.options.logger.warn('outbox: could not read due notices', { error: (error as Error).message });
       }
-      // Candidates held back by a rate limit are looked at again soon; an empty outbox at the next poll.
-      await this.idle(this.queue.length ? Math.min(100, this.policy.pollMs) : this.policy.pollMs);
+      // Candidates held back by a rate limit are looked at again as soon as one fits; an empty outbox at the next poll.
+      await this.idle(this.queue.length ? this.untilCapacity() : this.policy.pollMs);
     }
   }
 
@@ -187,8 +197,13 @@ export class DeliveryWorker {
    */
   private async startDue(free: number): Promise<number> {
     if (free <= 0) return 0;
-    if (this.stale || this.queue.length === 0 || Date.now() - this.queuedAt > this.policy.pollMs) await this.refill();
-    const { limiter } = this.options;
+    if (this.stale || this.queue.length === 0 || Date.now() - this.queuedAt > this.policy.pollMs) {
+      // With notices in hand the outbox is read again in the background: sending goes on meanwhile.
+      if (this.queue.length === 0) await this.refill();
+      else this.refillInBackground();
+    }
+    const { limiter, lanes } = this.options;
+    if (lanes) await this.maintainLanes(lanes);
     const kept: OutboxNotice[] = [];
     let started = 0;
     for (const row of this.queue) {
@@ -200,6 +215,7 @@ export class DeliveryWorker {
       }
       const conversation = `${row.tenantId}\u0000${limiterKeyOf(row.to)}`;
       const needsSend = row.state !== 'sending';
+      if (needsSend && lanes && !lanes.holds(row.tenantId)) continue; // another process sends this tenant's notices
       if (needsSend && ((this.lanesOf.get(conversation) ?? 0) >= limiter.capacity(row.tenantId, limiterKeyOf(row.to)) ||
         (this.lanesOf.get(row.tenantId) ?? 0) >= limiter.tenantCapacity(row.tenantId))) {
         kept.push(row);
@@ -212,6 +228,35 @@ export class DeliveryWorker {
     return started;
   }
 
+  /** Milliseconds until one of the waiting notices fits Teams' limits (polled at least every 100 ms). */
+  private untilCapacity(): number {
+    let wait = Math.min(100, this.policy.pollMs);
+    for (const row of this.queue.slice(0, 50)) wait = Math.min(wait, this.options.limiter.waitMs(row.tenantId, limiterKeyOf(row.to)));
+    return Math.max(2, wait);
+  }
+
+  private refilling: Promise<void> | undefined;
+  private maintaining: Promise<void> | undefined;
+
+  private refillInBackground(): void {
+    if (this.refilling) return;
+    this.refilling = this.refill()
+      .catch((error: Error) => this.options.logger.warn('outbox: could not read due notices', { error: error.message }))
+      .finally(() => {
+        this.refilling = undefined;
+        this.nudge();
+      });
+  }
+
+  /** Lane renewals and take-overs: awaited only while no lane is held yet, in the background afterwards. */
+  private async maintainLanes(lanes: TenantLanes): Promise<void> {
+    if (this.maintaining) return;
+    const tenants = new Set(this.queue.filter((row) => row.state !== 'sending').map((row) => row.tenantId));
+    const work = lanes.maintain(tenants).finally(() => (this.maintaining = undefined));
+    this.maintaining = work;
+    if (![...tenants].some((tenantId) => lanes.holds(tenantId))) await work;
+  }
+
   private async refill(): Promise<void> {
     this.stale = false;
     this.queuedAt = Date.now();
@@ -221,14 +266,19 @@ export class DeliveryWorker {
       if (rows.length >= this.policy.scanSize) break;
     }
     this.queue = rows;
+    const depth = new Map<string, number>();
+    for (const row of rows) depth.set(row.tenantId, (depth.get(row.tenantId) ?? 0) + 1);
+    for (const [tenantId, count] of depth) measure.outboxDepth(tenantId, count);
+    for (const tenantId of this.measuredTenants) if (!depth.has(tenantId)) measure.outboxDepth(tenantId, 0);
+    this.measuredTenants = new Set(depth.keys());
   }
 
   /** `counts`: the conversation and tenant this task will send to, counted until it ends (see startDue). */
   private startTask(row: OutboxNotice, counts: string[]): void {
     const id = rowId(row);
     for (const key of counts) this.lanesOf.set(key, (this.lanesOf.get(key) ?? 0) + 1);
-    const task = this.handle(row)
-      .catch((error: Error) => this.options.logger.error('outbox: notice handling failed', { tenantId: row.tenantId, key: row.key, error: error.message }))
+    const task = traced('outbox.deliver', { tenant: row.tenantId, 'outbox.notice_id': row.key, 'outbox.state': row.state }, () => this.handle(row))
+      .catch((error: Error) => this.options.logger.error('outbox: notice handling failed', { tenantId: row.tenantId, noticeId: row.key, error: error.message }))
       .finally(() => {
         this.inFlight.delete(id);
         for (const key of counts) {
@@ -258,34 +308,57 @@ export class DeliveryWorker {
 
   // ---- first delivery ----
 
+  /**
+   * Two writes per notice: "sending" (an ETag compare-and-swap on the row as read, which is also the claim: of two
+   * workers only one gets it) and "sent". What comes before "sending" (the conversation lookup, rendering) writes
+   * nothing, so whoever picks the row up next simply does it again.
+   */
   private async deliver(row: OutboxNotice): Promise<void> {
     const token = randomUUID();
-    let notice = await this.claim(row, { state: 'claimed', claimToken: token, leaseUntil: this.later(this.policy.claimLeaseMs) });
-    if (!notice) return;
-    const destination = await this.destinationOf(notice);
+    const claimThen = async (then: (claimed: OutboxNotice) => Promise<void>) => {
+      const claimed = await this.claim(row, { state: 'claimed', claimToken: token, leaseUntil: this.later(this.policy.claimLeaseMs) });
+      if (claimed) await then(claimed);
+    };
+    const destination = await this.destinationOf(row);
     if (!destination) {
-      return this.waitAndSee(notice, token, 'no_conversation', 'waiting for a conversation with the recipient (app not installed or removed)');
+      return claimThen((claimed) => this.waitAndSee(claimed, token, 'no_conversation', 'waiting for a conversation with the recipient (app not installed or removed)'));
     }
-    if (!this.options.renderers[notice.message.kind]) {
+    if (!this.options.renderers[row.message.kind]) {
       // Enqueued by a newer version of the bot (rolling deployment): leave it to a process that knows the kind.
-      return this.waitAndSee(notice, token, 'unrenderable', `no renderer registered for "${notice.message.kind}" in this process`);
+      return claimThen((claimed) => this.waitAndSee(claimed, token, 'unrenderable', `no renderer registered for "${row.message.kind}" in this process`));
     }
-    const firstRender = await this.render(notice, destination.language);
-    if (firstRender instanceof Error) return this.park(notice, token, 'unrenderable', firstRender.message);
+    const firstRender = await this.render(row, destination.language);
+    if (firstRender instanceof Error) return claimThen((claimed) => this.park(claimed, token, 'unrenderable', firstRender.message));
     let rendered: Rendered = firstRender;
+    let notice = row;
 
     const needsNewChat = !(destination.reference.conversation as { id?: string } | undefined)?.id;
-    for (let i = 0; i < (needsNewChat ? 2 : 1); i++) await this.options.limiter.acquire(notice.tenantId, destination.limiterKey);
+    // Opening the 1:1 chat is a request of its own, made before the message.
+    const permits: Permit[] = needsNewChat ? [await this.options.limiter.acquire(notice.tenantId, destination.limiterKey)] : [];
 
     // "sending" is recorded when the connector client is ready, right before the request: the unknowable window is
-    // that one request, not the SDK's setup.
+    // that one request, not the SDK's setup. The limiter counts the send from after that write until its answer (see
+    // TeamsRateLimiter.acquire); startDue started this task only with room in the windows, so the wait here is
+    // normally none.
     let sending: OutboxNotice | undefined;
+    let laneLost = false;
     const markSending = async (): Promise<Reply | undefined> => {
-      sending = await this.mine(notice!, token, () => ({ state: 'sending', leaseUntil: this.later(this.policy.sendLeaseMs) }));
-      if (!sending) return undefined; // the claim was taken over while we waited: the new holder sends it
+      if (this.options.lanes && !this.options.lanes.holds(notice.tenantId)) {
+        laneLost = true;
+        return undefined;
+      }
+      sending = await this.mine(notice, token, () => ({ state: 'sending', claimToken: token, leaseUntil: this.later(this.policy.sendLeaseMs) }));
+      if (!sending) return undefined; // another worker (or a thread update) changed the row first: it is due again
       if (sending.revision !== rendered.revision) {
         const again = await this.render(sending, destination.language);
         if (!(again instanceof Error)) rendered = again;
+      }
+      permits.push(await this.options.limiter.acquire(notice.tenantId, destination.limiterKey));
+      if (this.options.lanes && !this.options.lanes.holds(notice.tenantId)) {
+        // The lane ran out during the write or the wait: hand the notice back unsent.
+        laneLost = true;
+        await this.mine(sending, token, () => ({ state: 'pending', leaseUntil: undefined, claimToken: undefined }));
+        return undefined;
       }
       return rendered.reply;
     };
@@ -294,19 +367,22 @@ export class DeliveryWorker {
     try {
       delivered = await this.options.chat.send(destination.reference, markSending);
     } catch (error) {
+      for (const permit of permits) permit.done();
       if (sending) return this.afterFailedSend(sending, token, destination, asDeliveryError(error));
-      // Nothing was sent. A storage error while marking "sending": the claim runs out and is retried. A connector
+      // Nothing was sent. A storage error while marking "sending": the row is still due and is tried again. A connector
       // error before that (e.g. opening the 1:1 chat): certainly nothing shown, so retry it.
       if (!(error instanceof DeliveryError)) throw error;
       const notShown = error.outcome === 'uncertain' ? new DeliveryError('transient', error.message, error.details) : error;
       return this.afterFailedSend(notice, token, destination, notShown);
     }
-    if (!delivered || !sending) return;
+    for (const permit of permits) permit.done();
+    // Lane lost (another process may send for the tenant now): nothing was written, the row is still due.
+    if (laneLost || !delivered || !sending) return;
     notice = sending;
     const sentAt = this.clock().toISOString();
     const renderedRevision = rendered.revision;
     const recorded = await this.withStorageRetries(() =>
-      this.mine(notice!, token, (current) => ({
+      this.mine(notice, token, (current) => ({
         state: 'sent',
         sent: { activityId: delivered.activityId, reference: delivered.reference, language: destination.language, sentAt },
         sentRevision: renderedRevision,
@@ -321,7 +397,7 @@ export class DeliveryWorker {
     );
     if (!recorded) {
       // Stays "sending" and will be parked as unconfirmed: never sent twice.
-      this.options.logger.error('outbox: sent but could not record it', { tenantId: notice.tenantId, key: notice.key, activityId: delivered.activityId });
+      this.options.logger.error('outbox: sent but could not record it', { tenantId: notice.tenantId, noticeId: notice.key, activityId: delivered.activityId });
     }
     if (needsNewChat && notice.to.kind === 'user') await this.rememberOpenedChat(notice.tenantId, destination, delivered.reference);
   }
@@ -340,12 +416,15 @@ export class DeliveryWorker {
 
   private async afterFailedSend(notice: OutboxNotice, token: string, destination: Destination, error: DeliveryError): Promise<void> {
     const { tenantId, key } = notice;
-    this.options.logger.warn('outbox: send failed', { tenantId, key, outcome: error.outcome, status: error.details.status, code: error.details.code });
+    this.options.logger.warn('outbox: send failed', { tenantId, noticeId: key, outcome: error.outcome, status: error.details.status, code: error.details.code });
     switch (error.outcome) {
       case 'throttled':
       case 'transient': {
         const delay = error.details.retryAfterMs ?? this.backoff(notice.attempts);
-        if (error.outcome === 'throttled') this.options.limiter.pause(tenantId, destination.limiterKey, delay);
+        if (error.outcome === 'throttled') {
+          measure.teamsThrottled(tenantId);
+          this.options.limiter.pause(tenantId, destination.limiterKey, delay);
+        }
         return this.retryLater(notice, token, delay, error.message);
       }
       case 'gone':
@@ -389,7 +468,8 @@ export class DeliveryWorker {
   }
 
   private async park(notice: OutboxNotice, token: string, reason: FailureReason, detail: string): Promise<void> {
-    this.options.logger.warn('outbox: notice parked', { tenantId: notice.tenantId, key: notice.key, reason });
+    this.options.logger.warn('outbox: notice parked', { tenantId: notice.tenantId, noticeId: notice.key, reason });
+    measure.noticeParked(notice.tenantId, reason);
     await this.mine(notice, token, () => ({
       state: 'failed',
       failure: { reason, detail: detail.slice(0, 500), at: this.clock().toISOString() },
@@ -399,7 +479,8 @@ export class DeliveryWorker {
 
   /** The sender died (or hung) between "sending" and "sent": maybe delivered, so at most once. */
   private async parkUnconfirmed(row: OutboxNotice): Promise<void> {
-    this.options.logger.warn('outbox: send unconfirmed, not resending', { tenantId: row.tenantId, key: row.key });
+    this.options.logger.warn('outbox: send unconfirmed, not resending', { tenantId: row.tenantId, noticeId: row.key });
+    measure.noticeParked(row.tenantId, 'unconfirmed');
     try {
       // The claim token stays: should the original sender still record its success, that record wins.
       await this.options.outbox.update(row, {
@@ -424,20 +505,23 @@ export class DeliveryWorker {
     const rendered = await this.render(notice, sent.language as Language);
     if (rendered instanceof Error) return void (await done(() => ({ updatePending: false, lastError: rendered.message })));
 
-    await this.options.limiter.acquire(notice.tenantId, limiterKeyOf(notice.to));
+    if (this.options.lanes && !this.options.lanes.holds(notice.tenantId)) return void (await done(() => ({})));
+    const permit = await this.options.limiter.acquire(notice.tenantId, limiterKeyOf(notice.to));
     try {
       await this.options.chat.update(sent.reference, sent.activityId, rendered.reply);
     } catch (caught) {
+      permit.done();
       const error = asDeliveryError(caught);
       // An update is idempotent (PUT of the whole card): an uncertain one is simply tried again.
       const retry = error.outcome === 'throttled' || error.outcome === 'transient' || error.outcome === 'uncertain';
+      if (error.outcome === 'throttled') measure.teamsThrottled(notice.tenantId);
       if (error.outcome === 'throttled') this.options.limiter.pause(notice.tenantId, limiterKeyOf(notice.to), error.details.retryAfterMs ?? this.backoff(notice.attempts));
       if (error.outcome === 'gone') {
         this.destinations.delete(`${notice.tenantId}\u0000${limiterKeyOf(notice.to)}`);
         await this.options.conversations.markInactive(notice.tenantId, storedIdOf(notice.to));
       }
       const again = retry && notice.attempts + 1 < this.policy.maxAttempts;
-      this.options.logger.warn('outbox: card update failed', { tenantId: notice.tenantId, key: notice.key, outcome: error.outcome, retry: again });
+      this.options.logger.warn('outbox: card update failed', { tenantId: notice.tenantId, noticeId: notice.key, outcome: error.outcome, retry: again });
       await done(() => ({
         updatePending: again,
         attempts: again ? notice.attempts + 1 : 0,
@@ -446,6 +530,7 @@ export class DeliveryWorker {
       }));
       return;
     }
+    permit.done();
     await done((current) => ({ sentRevision: rendered.revision, updatePending: current.revision !== rendered.revision, attempts: 0, dueAt: this.clock().toISOString(), lastError: undefined }));
   }
 

@@ -2,15 +2,19 @@
  * Composition of proactive notifications: the durable outbox, the delivery worker and the Notifier, over a
  * botbuilder adapter. `src/index.ts` creates one per process and starts the worker.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { ConversationStore } from '../storage/conversationStore';
+import type { LeaseStore } from '../storage/leaseStore';
 import type { OutboxStore } from '../storage/outboxStore';
 import type { RendererRegistry } from './chat';
 import { DeliveryWorker, type DeliveryPolicy } from './deliveryWorker';
 import { OutboxNotifier } from './outboxNotifier';
 import { TeamsRateLimiter } from './rateLimiter';
 import { TeamsChatSender } from './teamsSender';
+import { TenantLanes } from './tenantLanes';
 
 export interface NotificationsOptions {
   adapter: CloudAdapter;
@@ -21,6 +25,9 @@ export interface NotificationsOptions {
   renderers: RendererRegistry;
   logger: Logger;
   policy?: Partial<DeliveryPolicy>;
+  /** Tenant lanes (one sending process per tenant); required when several processes share the storage account. */
+  leases?: LeaseStore;
+  laneTtlMs?: number;
 }
 
 export interface Notifications {
@@ -38,6 +45,9 @@ export function createNotifications(options: NotificationsOptions): Notification
     chat: new TeamsChatSender(options.adapter, options.botAppId),
     renderers: options.renderers,
     limiter,
+    lanes: options.leases
+      ? new TenantLanes({ leases: options.leases, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, ttlMs: options.laneTtlMs })
+      : undefined,
     logger: options.logger,
     policy: options.policy
   });

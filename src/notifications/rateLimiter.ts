@@ -6,8 +6,8 @@
  *   per app per tenant (global): 50 requests per second.
  * Over a limit Teams answers 429; the page asks for back-off with jitter and retries of 412, 502 and 504 too.
  *
- * The limiter is per process: bot processes sharing a storage account do not share it, so a 429 can still happen
- * when several send to one conversation at once; the outbox then waits for Retry-After and tries again.
+ * The limiter is per process. Bot processes sharing a storage account still keep within the limits because only one
+ * of them at a time sends a tenant's notices (tenantLanes.ts); a 429 that happens anyway is waited out (Retry-After).
  */
 
 export interface RateWindow {
@@ -27,8 +27,8 @@ export interface RateLimiterOptions {
   conversationWindows?: readonly RateWindow[];
   tenantWindows?: readonly RateWindow[];
   /**
-   * Added to every window: our clock starts a window when we decide to send, Teams' when the request arrives, and
-   * the two differ by network and storage latency.
+   * Added to every window, for operations counted from their start only (no `done()`): our clock starts a window
+   * when we decide to send, Teams' when the request arrives.
    */
   marginMs?: number;
   clock?: () => number;
@@ -76,6 +76,15 @@ class SlidingWindows {
     if (++this.recordsSinceSweep >= 1000) this.sweep(now);
   }
 
+  /** The operation recorded at `from` ended at `to` (later): it counts from `to` on. */
+  move(key: string, from: number, to: number): void {
+    const times = this.hits.get(key) ?? [];
+    const at = times.length - countAfter(times, from - 1);
+    if (times[at] === from) times.splice(at, 1);
+    times.splice(times.length - countAfter(times, to), 0, to);
+    this.hits.set(key, times);
+  }
+
   pause(key: string, until: number): void {
     this.pausedUntil.set(key, Math.max(until, this.pausedUntil.get(key) ?? 0));
   }
@@ -106,27 +115,47 @@ function countAfter(times: readonly number[], since: number): number {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+export interface Permit {
+  /** The request was answered (or failed): count it from now. */
+  done(): void;
+}
+
 export class TeamsRateLimiter {
   private readonly conversations: SlidingWindows;
   private readonly tenants: SlidingWindows;
   private readonly clock: () => number;
 
   constructor(options: RateLimiterOptions = {}) {
-    const margin = options.marginMs ?? 200;
+    const margin = options.marginMs ?? 20;
     this.conversations = new SlidingWindows(options.conversationWindows ?? TEAMS_CONVERSATION_WINDOWS, margin);
     this.tenants = new SlidingWindows(options.tenantWindows ?? TEAMS_TENANT_WINDOWS, margin);
     this.clock = options.clock ?? Date.now;
   }
 
-  /** Waits until one more operation fits both the conversation's and the tenant's windows, and counts it. */
-  async acquire(tenantId: string, conversation: string): Promise<void> {
+  /**
+   * Waits until one more operation fits both the conversation's and the tenant's windows, and counts it from now.
+   * Call the permit's `done()` when the request has been answered: the operation then counts from that moment, the
+   * latest Teams can have received it. So a slow or delayed request can never make two windows' worth arrive within
+   * one window at Teams, whatever the latency's spread, and no guessed margin is needed.
+   */
+  async acquire(tenantId: string, conversation: string): Promise<Permit> {
     for (;;) {
       const now = this.clock();
       const wait = this.waitFor(tenantId, conversation, now);
       if (wait === 0) {
-        this.conversations.record(conversationKey(tenantId, conversation), now);
+        const key = conversationKey(tenantId, conversation);
+        this.conversations.record(key, now);
         this.tenants.record(tenantId, now);
-        return;
+        let done = false;
+        return {
+          done: () => {
+            if (done) return;
+            done = true;
+            const end = Math.max(now, this.clock());
+            this.conversations.move(key, now, end);
+            this.tenants.move(tenantId, now, end);
+          }
+        };
       }
       // Jitter, so waiters released together do not all retry in the same millisecond.
       await sleep(wait + Math.floor(Math.random() * 20));
@@ -147,6 +176,11 @@ export class TeamsRateLimiter {
   /** After a 429: nothing more to this conversation for `ms`. */
   pause(tenantId: string, conversation: string, ms: number): void {
     this.conversations.pause(conversationKey(tenantId, conversation), this.clock() + ms);
+  }
+
+  /** Milliseconds until one more operation fits this conversation's and tenant's windows (0: now). */
+  waitMs(tenantId: string, conversation: string): number {
+    return this.waitFor(tenantId, conversation, this.clock());
   }
 
   private waitFor(tenantId: string, conversation: string, now: number): number {

@@ -3,10 +3,11 @@
  * Every state change is a compare-and-swap on the row's ETag, so several bot processes can share one outbox.
  *
  * Life of a notice:
- *   pending ──claim──▶ claimed ──▶ sending ──▶ sent ◀──▶ updating (re-render in place after updateThread)
- *      ▲                  │           │
- *      └── retry later ───┴───────────┤ (429, 412, 5xx, no conversation yet)
- *                                     └──▶ failed (parked with a reason, visible; never retried by itself)
+ *   pending ─────────────────▶ sending ──▶ sent ◀──▶ updating (re-render in place after updateThread)
+ *      │ ▲                        │
+ *      │ └── retry later ─────────┤ (429, 412, 5xx)
+ *      └──▶ claimed ─▶ retry later or failed (no conversation yet, no renderer)
+ *                                 └──▶ failed (parked with a reason, visible; never retried by itself)
  * `claimed` and `updating` rows whose lease ran out are taken over by another worker; a `sending` row whose lease ran
  * out is parked as `unconfirmed`, never sent again (see deliveryWorker.ts for why).
  */

@@ -1,6 +1,6 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
-import { createBotApp } from '../../src/bot/app';
+import { createBotApp, runTurn } from '../../src/bot/app';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
 import { silentLogger, type Logger } from '../../src/logger';
@@ -27,7 +27,7 @@ export class BotHarness {
     this.notifier = deps.notifier ?? new RecordingNotifier();
     const app = createBotApp(new TeamsAdapter({}), '', { ...deps, notifier: this.notifier }, logger);
     this.adapter = new TestAdapter(async (context) => {
-      await app.run(context);
+      await runTurn(app, context);
     });
   }
 

@@ -34,6 +34,9 @@ export interface BotHandle {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Every bot process this test run started, so a check at the end can read all their log lines. */
+export const startedBots: BotHandle[] = [];
+
 let sandbox: Sandbox | undefined;
 const tempDirs: string[] = [];
 let cleanupInstalled = false;
@@ -84,7 +87,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
       // cwd is the data folder: no env/.env.* files are read there, so the test controls the whole configuration.
       const bot = await startBotProcess({ port, env, cwd: dataDir, sandbox: box, echo: echoStream(), readyTimeoutMs: options.readyTimeoutMs });
       const child = bot.process;
-      return {
+      const handle: BotHandle = {
         port,
         url: bot.url,
         endpoint: bot.endpoint,
@@ -99,6 +102,8 @@ export async function startBot(options: StartBotOptions = {}): Promise<BotHandle
           await child.stop();
         }
       };
+      startedBots.push(handle);
+      return handle;
     } catch (error) {
       lastError = error as Error;
       // Another process took the port between freePort() and the bot's listen: try another one.

@@ -12,6 +12,7 @@ import { DeliveryWorker, type DeliveryPolicy } from '../../src/notifications/del
 import { OutboxNotifier } from '../../src/notifications/outboxNotifier';
 import { TeamsRateLimiter } from '../../src/notifications/rateLimiter';
 import { TeamsChatSender } from '../../src/notifications/teamsSender';
+import type { TenantLanes } from '../../src/notifications/tenantLanes';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableOutboxStore } from '../../src/storage/tableOutboxStore';
 import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
@@ -51,6 +52,7 @@ export async function notifyStack(options: {
   limiter?: TeamsRateLimiter;
   logger?: Logger;
   renderers?: RendererRegistry;
+  lanes?: TenantLanes;
 }): Promise<NotifyStack> {
   const renderers = options.renderers ?? testRenderers;
   const outboxClient = tableClient(options.connection, options.outboxTable);
@@ -66,6 +68,7 @@ export async function notifyStack(options: {
     chat: new TeamsChatSender(adapter as unknown as CloudAdapter, ''),
     renderers,
     limiter,
+    lanes: options.lanes,
     logger: options.logger ?? silentLogger,
     policy: { ...FAST_POLICY, ...options.policy }
   });

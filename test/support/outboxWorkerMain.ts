@@ -3,7 +3,7 @@
  * NOTIFY_CONNECTION_STRING, NOTIFY_ALLOW_INSECURE, NOTIFY_OUTBOX_TABLE, NOTIFY_CONVERSATIONS_TABLE and NOTIFY_LEASE_MS.
  * Prints "worker ready" once it runs; the test kills it with SIGKILL.
  */
-import { consoleLogger } from '../../src/logger';
+import { createLogger } from '../../src/logger';
 import { notifyStack } from './notifyStack';
 
 async function run(): Promise<void> {
@@ -14,7 +14,7 @@ async function run(): Promise<void> {
     outboxTable: env.NOTIFY_OUTBOX_TABLE ?? '',
     conversationsTable: env.NOTIFY_CONVERSATIONS_TABLE ?? '',
     policy: { claimLeaseMs: leaseMs, sendLeaseMs: leaseMs },
-    logger: consoleLogger()
+    logger: createLogger()
   });
   stack.worker.start();
   console.log('worker ready');

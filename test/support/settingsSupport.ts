@@ -33,10 +33,9 @@ export function settingsForm(overrides: Record<string, unknown> = {}): Record<st
 export { RecordingNotifier } from './recordingNotifier';
 
 /** Every line a component logs, as text, for asserting that secrets never reach a log. */
-export function capturingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
+export function capturingLogger(lines: string[] = [], bound: Record<string, unknown> = {}): Logger & { lines: string[] } {
   const write = (level: string) => (message: string, fields: Record<string, unknown> = {}) => {
-    lines.push(JSON.stringify({ level, message, ...fields }));
+    lines.push(JSON.stringify({ level, message, ...bound, ...fields }));
   };
-  return { lines, info: write('info'), warn: write('warn'), error: write('error') };
+  return { lines, info: write('info'), warn: write('warn'), error: write('error'), child: (fields) => capturingLogger(lines, { ...bound, ...fields }) };
 }
