@@ -75,7 +75,7 @@ describe('configuration', () => {
       const line = problem({ ...without('BOT_PASSWORD', 'AZURE_STORAGE_CONNECTION_STRING'), PUBLIC_BASE_URL: 'http://bot.contoso.com' });
       assert.match(line, /BOT_PASSWORD is required when BOT_ID is set/);
       assert.equal(line.match(/BOT_PASSWORD/g)?.length, 1, line);
-      assert.match(line, /AZURE_STORAGE_CONNECTION_STRING is required/);
+      assert.match(line, /AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL is required/);
       assert.match(line, /PUBLIC_BASE_URL must be https/);
     });
 
