@@ -26,10 +26,7 @@ export const TEAMS_TENANT_WINDOWS: readonly RateWindow[] = [{ limit: 50, ms: 1_0
 export interface RateLimiterOptions {
   conversationWindows?: readonly RateWindow[];
   tenantWindows?: readonly RateWindow[];
-  /**
-   * Added to every window, for operations counted from their start only (no `done()`): our clock starts a window
-   * when we decide to send, Teams' when the request arrives.
-   */
+  /** Added to every window: a little room for clocks and rounding (a send counts from its answer, see `acquire`). */
   marginMs?: number;
   clock?: () => number;
 }
