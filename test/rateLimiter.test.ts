@@ -8,25 +8,30 @@ function limiterAt(start = 1_000_000) {
   return { clock, limiter: new TeamsRateLimiter({ clock: () => clock.now, marginMs: 0 }) };
 }
 
+/** One request answered at once (its permit is taken synchronously when there is room). */
+async function answered(limiter: TeamsRateLimiter, tenantId: string, conversation: string): Promise<void> {
+  (await limiter.acquire(tenantId, conversation)).done();
+}
+
 describe('Teams rate limiter (Learn: rate limiting for bots)', () => {
-  it('allows 7 messages a second to one conversation, then 8 in 2 seconds', () => {
+  it('allows 7 messages a second to one conversation, then 8 in 2 seconds', async () => {
     const { clock, limiter } = limiterAt();
     assert.equal(limiter.capacity('t', 'c'), 7);
-    for (let i = 0; i < 7; i++) void limiter.acquire('t', 'c');
+    await Promise.all(Array.from({ length: 7 }, () => answered(limiter, 't', 'c')));
     assert.equal(limiter.capacity('t', 'c'), 0);
     clock.now += 1_000;
     assert.equal(limiter.capacity('t', 'c'), 1, 'the 8th fits once the first second is over');
-    void limiter.acquire('t', 'c');
+    await answered(limiter, 't', 'c');
     assert.equal(limiter.capacity('t', 'c'), 0, 'but 8 in 2 seconds is the limit');
     clock.now += 1_000;
     assert.equal(limiter.capacity('t', 'c'), 7);
   });
 
-  it('allows 60 in 30 seconds to one conversation', () => {
+  it('allows 60 in 30 seconds to one conversation', async () => {
     const { clock, limiter } = limiterAt();
     for (let sent = 0; sent < 60; ) {
       const room = limiter.capacity('t', 'c');
-      for (let i = 0; i < room && sent < 60; i++, sent++) void limiter.acquire('t', 'c');
+      for (let i = 0; i < room && sent < 60; i++, sent++) await answered(limiter, 't', 'c');
       clock.now += 250;
     }
     const elapsed = clock.now - 1_000_000;
@@ -37,9 +42,9 @@ describe('Teams rate limiter (Learn: rate limiting for bots)', () => {
     assert.ok(limiter.capacity('t', 'c') > 0);
   });
 
-  it('allows 50 a second per tenant across conversations, other tenants unaffected', () => {
+  it('allows 50 a second per tenant across conversations, other tenants unaffected', async () => {
     const { clock, limiter } = limiterAt();
-    for (let i = 0; i < 50; i++) void limiter.acquire('t', `c${i}`);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => answered(limiter, 't', `c${i}`)));
     assert.equal(limiter.capacity('t', 'another'), 0);
     assert.equal(limiter.tenantCapacity('t'), 0);
     assert.equal(limiter.capacity('u', 'c0'), 7);
@@ -58,16 +63,49 @@ describe('Teams rate limiter (Learn: rate limiting for bots)', () => {
     assert.equal(limiter.tenantCapacity('t'), 50);
   });
 
+  it('a request still on its way counts in every window until its answer, however long it takes', async () => {
+    const { clock, limiter } = limiterAt();
+    const permits = await Promise.all(Array.from({ length: 50 }, (_, i) => limiter.acquire('t', `c${i}`)));
+    const slow = await limiter.acquire('u', 'c');
+    clock.now += 60_000; // a stalled process or connection: Teams may receive them only now
+    assert.equal(limiter.tenantCapacity('t'), 0, 'open requests do not age out of the tenant window');
+    assert.equal(limiter.capacity('u', 'c'), 6, 'nor out of the conversation windows');
+    assert.ok(limiter.waitMs('t', 'c0') > 0);
+    for (const permit of permits) permit.done();
+    slow.done();
+    clock.now += 999;
+    assert.equal(limiter.tenantCapacity('t'), 0, 'then they count from their answers');
+    clock.now += 1;
+    assert.equal(limiter.tenantCapacity('t'), 50);
+    assert.equal(limiter.capacity('u', 'c'), 7);
+  });
+
+  it('a waiter gets its turn once an open request to a full conversation is answered', async () => {
+    const limiter = new TeamsRateLimiter({ conversationWindows: [{ limit: 1, ms: 100 }], marginMs: 0 });
+    const first = await limiter.acquire('t', 'c');
+    let second = false;
+    const waiting = limiter.acquire('t', 'c').then((permit) => {
+      second = true;
+      permit.done();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(second, false, 'still waiting: the first request has no answer yet');
+    const answeredAt = Date.now();
+    first.done();
+    await waiting;
+    assert.ok(Date.now() - answeredAt >= 99, 'the window counts from the answer');
+  });
+
   it('acquire waits for room, and a 429 pauses the conversation for Retry-After', async () => {
     const limiter = new TeamsRateLimiter({ conversationWindows: [{ limit: 1, ms: 150 }], marginMs: 0 });
     const started = Date.now();
-    await limiter.acquire('t', 'c');
-    await limiter.acquire('t', 'c');
+    await answered(limiter, 't', 'c');
+    await answered(limiter, 't', 'c');
     assert.ok(Date.now() - started >= 150);
     limiter.pause('t', 'c', 300);
     assert.equal(limiter.capacity('t', 'c'), 0);
     const paused = Date.now();
-    await limiter.acquire('t', 'c');
+    await answered(limiter, 't', 'c');
     assert.ok(Date.now() - paused >= 290);
   });
 });

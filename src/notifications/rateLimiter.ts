@@ -26,17 +26,19 @@ export const TEAMS_TENANT_WINDOWS: readonly RateWindow[] = [{ limit: 50, ms: 1_0
 export interface RateLimiterOptions {
   conversationWindows?: readonly RateWindow[];
   tenantWindows?: readonly RateWindow[];
-  /**
-   * Added to every window, for operations counted from their start only (no `done()`): our clock starts a window
-   * when we decide to send, Teams' when the request arrives.
-   */
+  /** Added to every window: a little room for clocks and rounding (a send counts from its answer, see `acquire`). */
   marginMs?: number;
   clock?: () => number;
 }
 
-/** Sliding-window log per key: the times of the operations of the last (longest window) milliseconds. */
+/**
+ * Sliding-window log per key: the times of the operations of the last (longest window) milliseconds, and how many are
+ * still open (started, not answered). An open operation is in every window until it ends, whenever it started: Teams
+ * may receive it at any moment before its answer, so it may not age out of a window while it is still on its way.
+ */
 class SlidingWindows {
   private readonly hits = new Map<string, number[]>();
+  private readonly open = new Map<string, number>();
   private readonly pausedUntil = new Map<string, number>();
   private readonly longest: number;
   private recordsSinceSweep = 0;
@@ -45,19 +47,24 @@ class SlidingWindows {
     this.longest = Math.max(...windows.map((w) => w.ms)) + marginMs;
   }
 
-  /** Milliseconds until one more operation for `key` fits every window (0: now). */
+  /**
+   * Milliseconds until one more operation for `key` fits every window (0: now). While open operations alone fill a
+   * window the time is not known (it depends on their answers): a short wait to look again.
+   */
   waitFor(key: string, now: number): number {
     let wait = Math.max(0, (this.pausedUntil.get(key) ?? 0) - now);
-    const times = this.hits.get(key);
-    if (!times) return wait;
+    const open = this.open.get(key) ?? 0;
+    const times = this.hits.get(key) ?? [];
     for (const window of this.windows) {
       const span = window.ms + this.marginMs;
-      const inWindow = countAfter(times, now - span);
-      if (inWindow >= window.limit) {
-        // The oldest operation that must leave the window before one more fits.
-        const leaving = times[times.length - window.limit];
-        wait = Math.max(wait, leaving + span - now + 1);
+      if (countAfter(times, now - span) + open < window.limit) continue;
+      if (open >= window.limit) {
+        wait = Math.max(wait, OPEN_RECHECK_MS);
+        continue;
       }
+      // The oldest ended operation that must leave the window before one more fits.
+      const leaving = times[times.length - (window.limit - open)];
+      wait = Math.max(wait, leaving + span - now + 1);
     }
     return wait;
   }
@@ -66,23 +73,24 @@ class SlidingWindows {
   capacity(key: string, now: number): number {
     if ((this.pausedUntil.get(key) ?? 0) > now) return 0;
     const times = this.hits.get(key) ?? [];
-    return Math.min(...this.windows.map((w) => Math.max(0, w.limit - countAfter(times, now - w.ms - this.marginMs))));
+    const open = this.open.get(key) ?? 0;
+    return Math.min(...this.windows.map((w) => Math.max(0, w.limit - open - countAfter(times, now - w.ms - this.marginMs))));
   }
 
-  record(key: string, now: number): void {
+  /** An operation starts: it counts in every window until `end`. */
+  start(key: string): void {
+    this.open.set(key, (this.open.get(key) ?? 0) + 1);
+  }
+
+  /** The operation was answered (or failed) at `now`: it counts from then on, like one made at that moment. */
+  end(key: string, now: number): void {
+    const open = (this.open.get(key) ?? 0) - 1;
+    if (open > 0) this.open.set(key, open);
+    else this.open.delete(key);
     const times = this.hits.get(key) ?? [];
-    times.push(now);
+    times.splice(times.length - countAfter(times, now), 0, now);
     this.hits.set(key, times);
     if (++this.recordsSinceSweep >= 1000) this.sweep(now);
-  }
-
-  /** The operation recorded at `from` ended at `to` (later): it counts from `to` on. */
-  move(key: string, from: number, to: number): void {
-    const times = this.hits.get(key) ?? [];
-    const at = times.length - countAfter(times, from - 1);
-    if (times[at] === from) times.splice(at, 1);
-    times.splice(times.length - countAfter(times, to), 0, to);
-    this.hits.set(key, times);
   }
 
   pause(key: string, until: number): void {
@@ -100,6 +108,9 @@ class SlidingWindows {
     for (const [key, until] of this.pausedUntil) if (until <= now) this.pausedUntil.delete(key);
   }
 }
+
+/** How soon to look again while only open operations fill a window. */
+const OPEN_RECHECK_MS = 5;
 
 /** Number of times (sorted ascending) strictly after `since`. */
 function countAfter(times: readonly number[], since: number): number {
@@ -134,9 +145,11 @@ export class TeamsRateLimiter {
 
   /**
    * Waits until one more operation fits both the conversation's and the tenant's windows, and counts it from now.
-   * Call the permit's `done()` when the request has been answered: the operation then counts from that moment, the
-   * latest Teams can have received it. So a slow or delayed request can never make two windows' worth arrive within
-   * one window at Teams, whatever the latency's spread, and no guessed margin is needed.
+   * Call the permit's `done()` when the request has been answered. Until then the operation counts in every window
+   * (Teams may receive it at any moment before the answer, however long it takes); from then on it counts from the
+   * answer, the latest Teams can have received it. So a slow or delayed request can never make two windows' worth
+   * arrive within one window at Teams, whatever the latency or the machine's load, and no guessed margin is needed.
+   * A permit never done stays open: call `done()` on every path.
    */
   async acquire(tenantId: string, conversation: string): Promise<Permit> {
     for (;;) {
@@ -144,16 +157,16 @@ export class TeamsRateLimiter {
       const wait = this.waitFor(tenantId, conversation, now);
       if (wait === 0) {
         const key = conversationKey(tenantId, conversation);
-        this.conversations.record(key, now);
-        this.tenants.record(tenantId, now);
+        this.conversations.start(key);
+        this.tenants.start(tenantId);
         let done = false;
         return {
           done: () => {
             if (done) return;
             done = true;
             const end = Math.max(now, this.clock());
-            this.conversations.move(key, now, end);
-            this.tenants.move(tenantId, now, end);
+            this.conversations.end(key, end);
+            this.tenants.end(tenantId, end);
           }
         };
       }

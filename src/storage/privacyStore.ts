@@ -3,7 +3,9 @@
  * the state of the daily check of LinkedIn's purge list, and one-time download tokens for data subject requests.
  *
  * One table, three kinds of rows:
- * - `audit:<tenant>` / `<inverted time>-<random>`: one line per erasure, retention pass, purge or access export.
+ * - `audit:<tenant>` / `<inverted time>-<inverted sequence>-<random>`: one line per erasure, retention pass, purge or access
+ *   export, newest first; lines with the same time (an injected clock, or one millisecond) keep this process's write
+ *   order, latest first.
  * - `state:<tenant>` / `purge`: first attempt, last success and last error of the purge check.
  * - `download` / `<sha256 of the token>`: which candidates a download link hands over, until when. The token itself is
  *   never stored, and the data is gathered only when the link is used, so no copy of it waits in storage.
@@ -50,6 +52,14 @@ const auditPartition = (tenantId: string) => `audit:${encodeKey(tenantId)}`;
 const statePartition = (tenantId: string) => `state:${encodeKey(tenantId)}`;
 const tokenKey = (token: string) => createHash('sha256').update(token).digest('hex');
 
+const SEQUENCE_SPAN = 1_000_000_000_000;
+let auditSequence = 0;
+/** Counts down within the process, so that of two lines with the same time the later one sorts first. */
+function nextInvertedSequence(): string {
+  auditSequence = (auditSequence + 1) % SEQUENCE_SPAN;
+  return (SEQUENCE_SPAN - 1 - auditSequence).toString().padStart(12, '0');
+}
+
 interface DownloadEntity {
   partitionKey: string;
   rowKey: string;
@@ -64,7 +74,7 @@ export class TablePrivacyStore implements PrivacyStore {
 
   async audit(tenantId: string, entry: PrivacyAuditEntry): Promise<void> {
     const inverted = (9_999_999_999_999 - new Date(entry.at).getTime()).toString().padStart(13, '0');
-    await this.table.createEntity({ partitionKey: auditPartition(tenantId), rowKey: `${inverted}-${randomBytes(4).toString('hex')}`, ...entry });
+    await this.table.createEntity({ partitionKey: auditPartition(tenantId), rowKey: `${inverted}-${nextInvertedSequence()}-${randomBytes(4).toString('hex')}`, ...entry });
   }
 
   async auditLog(tenantId: string, limit = 20): Promise<PrivacyAuditEntry[]> {
