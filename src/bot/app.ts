@@ -85,7 +85,8 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
       const tenantDeps = envSettingsApplyTo(tenancy, caller.tenantId) ? deps : { ...deps, bootstrapAdmins: [] };
       const settings = await deps.settings.get(caller.tenantId);
       const role = roleOf(settings, caller.aadObjectId, tenantDeps.bootstrapAdmins);
-      return { reply: await work(tenantDeps, { ...caller, timeZone: caller.timeZone ?? settings.timeZone, role }), failed: false };
+      const reply = await work(tenantDeps, { ...caller, timeZone: caller.timeZone ?? settings.timeZone, role });
+      return { reply, failed: reply.refused === true };
     } catch (error) {
       return { reply: { text: userMessageFor(error, caller, turnLogger(logger, context)) }, failed: true };
     }

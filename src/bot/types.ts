@@ -68,7 +68,10 @@ export interface PeopleDirectory {
   find(tenantId: string, emailUpnOrId: string): Promise<Person | undefined>;
 }
 
-export type Reply = { card: AdaptiveCardJson } | { text: string };
+export type Reply = ({ card: AdaptiveCardJson } | { text: string }) & {
+  /** The input was refused and nothing changed (e.g. a form shown again with its errors): not recorded as done. */
+  refused?: boolean;
+};
 
 export type MessageHandler = (deps: BotDeps, caller: Caller, match: RegExpMatchArray) => Promise<Reply>;
 export type CardHandler = (deps: BotDeps, caller: Caller, data: Record<string, unknown>) => Promise<Reply>;

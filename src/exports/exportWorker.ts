@@ -177,8 +177,9 @@ export class ExportWorker {
     if (item.type === INTEGRATION_STATUS_EVENT_TYPE) {
       const reported = reportedRscStatus(await linkedIn.integrationStatus(credentials, item.requestId), organizationUrn(organizationId));
       if (!reported) return { status: 'rejected', reason: `atsIntegrations named no integration of ${organizationUrn(organizationId)}` };
-      if (reported.status) await storeRscStatus(settingsReader, item.tenantId, reported.status, this.deps.bootstrapAdmins, now());
-      await tellAdmins(this.deps.notifier, rscStatusNotices(item.tenantId, item.eventId, settings, this.deps.bootstrapAdmins, reported));
+      const envAdmins = fromEnv ? this.deps.bootstrapAdmins : [];
+      if (reported.status) await storeRscStatus(settingsReader, item.tenantId, reported.status, envAdmins, now());
+      await tellAdmins(this.deps.notifier, rscStatusNotices(item.tenantId, item.eventId, settings, envAdmins, reported));
       return { status: 'done', reason: `LinkedIn reports ${reported.reported}` };
     }
     const [exported] = await linkedIn.exportedCandidates(credentials, item.requestId);

@@ -350,7 +350,8 @@ export class DeliveryWorker {
       sending = await this.mine(notice, token, () => ({ state: 'sending', claimToken: token, leaseUntil: this.later(this.policy.sendLeaseMs) }));
       if (!sending) return undefined; // another worker (or a thread update) changed the row first: it is due again
       if (sending.revision !== rendered.revision) {
-        const again = await this.render(sending, destination.language);
+        // Already "sending": a storage hiccup now keeps the earlier rendering rather than leave the row half-done.
+        const again = await this.render(sending, destination.language).catch((error: Error) => error);
         if (!(again instanceof Error)) rendered = again;
       }
       permits.push(await this.options.limiter.acquire(notice.tenantId, destination.limiterKey));
@@ -561,6 +562,9 @@ export class DeliveryWorker {
     try {
       return { reply: await renderer(language, notice.message.data), revision: notice.revision };
     } catch (error) {
+      // Storage down or busy (a renderer reads candidates and settings): not the notice's fault, so it is not parked;
+      // nothing is written before "sending", so the next pass renders it again.
+      if (isPassingStorageError(error)) throw error;
       return new Error(`renderer for "${notice.message.kind}" failed: ${(error as Error).message}`);
     }
   }
@@ -625,4 +629,15 @@ function asDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   // Anything else came from inside the send: we cannot tell whether Teams showed it.
   return new DeliveryError('uncertain', (error as Error)?.message ?? String(error));
+}
+
+const PASSING_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** A storage call that failed for a reason that passes (connection refused or reset, a timeout, a 5xx or a 429). */
+function isPassingStorageError(error: unknown): boolean {
+  const e = error as { code?: unknown; statusCode?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  if (code && PASSING_NETWORK_CODES.has(code)) return true;
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  return status !== undefined && (status >= 500 || status === 429 || status === 408);
 }

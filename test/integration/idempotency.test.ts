@@ -119,6 +119,15 @@ describe('the same card action twice is one action (real route table, Azurite)',
     const key = actionKey({ tenantId: TENANT, aadObjectId: MANAGER.aadObjectId, conversationId: `a:${MANAGER.aadObjectId}`, cardMessageId: 'close-card-2' }, 'job.close', notMine);
     assert.equal((await actions.claim(TENANT, key, 1000)).kind, 'first', 'released, not recorded');
   });
+
+  it('a refused form (shown again with its errors) stores no action record: the corrected repeat runs', async () => {
+    const refused = { ...validForm({ title: 'Warehouse lead' }), title: '' };
+    const answer = await bot.execute(MANAGER, 'job.submit', refused, { replyToId: 'form-9' });
+    assert.equal(jobIdIn(cardText(answer)), undefined, 'no job made');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const formKey = actionKey({ tenantId: TENANT, aadObjectId: MANAGER.aadObjectId, conversationId: `a:${MANAGER.aadObjectId}`, cardMessageId: 'form-9' }, 'job.submit', refused);
+    assert.equal((await actions.claim(TENANT, formKey, 1000)).kind, 'first', 'the refused form is not recorded');
+  });
 });
 
 describe('idempotency records in Table Storage', function () {

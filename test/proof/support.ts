@@ -153,14 +153,19 @@ export interface RowChange {
   after?: string;
 }
 
+/** Leases are the running process's own bookkeeping (which worker holds which background lane, renewed while it
+ * runs, e.g. the per-tenant outbox lanes): no input writes them, so they are not compared. */
+const isLease = (key: string) => key.startsWith('leases|');
+
 export function diffSnapshots(before: Snapshot, after: Snapshot): RowChange[] {
   const changes: RowChange[] = [];
   for (const [key, value] of after) {
+    if (isLease(key)) continue;
     const old = before.get(key);
     if (old === undefined) changes.push({ key, kind: 'added', after: value });
     else if (old !== value) changes.push({ key, kind: 'changed', after: value });
   }
-  for (const key of before.keys()) if (!after.has(key)) changes.push({ key, kind: 'removed' });
+  for (const key of before.keys()) if (!after.has(key) && !isLease(key)) changes.push({ key, kind: 'removed' });
   return changes;
 }
 

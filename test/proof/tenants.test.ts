@@ -169,8 +169,11 @@ describe('proof: tenants (two tenants on one bot, nothing crosses)', function ()
       await say(t.admin, 'build feed now');
       const status = await say(t.admin, 'feed status');
       t.feedUrl = /\/feeds\/linkedin\/[A-Za-z0-9_-]+\.xml/.exec(status)?.[0];
-      const settingsText = JSON.stringify(invokeCard(await press(t.admin, 'settings.open', {})));
-      t.pushKey = /\/api\/linkedin\/push\/([A-Za-z0-9_-]{16,})/.exec(settingsText)?.[1];
+      // Turning RSC on gives the tenant its own callback URL, shown whole once: in the answer to that save (later
+      // settings cards show only its last characters), which is where an admin copies it from.
+      // The card's text is Markdown with `_` escaped as `\_` (a JSON "\\_"); Teams shows it unescaped, so read it so.
+      const callbackIn = (text: string) => /\/api\/linkedin\/push\/([A-Za-z0-9_-]{16,})/.exec(text.replace(/\\\\([!-/:-@[-`{-~])/g, '$1'))?.[1];
+      t.pushKey = callbackIn(saved.body) ?? callbackIn(JSON.stringify(invokeCard(await press(t.admin, 'settings.open', {}))));
     }
     for (const t of [A, B]) {
       t.markers = [t.id, t.admin.aadObjectId, t.recruiter.aadObjectId, t.manager.aadObjectId, t.admin.name, t.recruiter.name, t.manager.name, t.companyName, t.companyId, t.posterEmail, t.organizationId, t.client.clientId, t.client.clientSecret, ...t.jobTitles, ...t.jobIds, ...t.candidates, t.tag === 'A' ? 'Alphadesc' : 'Betadesc'];
@@ -306,8 +309,16 @@ describe('proof: tenants (two tenants on one bot, nothing crosses)', function ()
       const t = tenantOf(activity.conversationId);
       if (!t) continue;
       // Replies to the attacks echo the id the attacker typed; anything else of the other tenant is a leak.
-      const markers = activity.replyToId !== undefined || activity.activityId === 'card-1' ? other(t).markers.filter((m) => !other(t).jobIds.includes(m)) : other(t).markers;
-      clean(t, `message to ${activity.conversationId}`, JSON.stringify(activity.activity), markers);
+      const attackerEcho = activity.replyToId !== undefined || activity.activityId === 'card-1';
+      // A reply is addressed to whoever asked (its recipient and conversation id carry their own id and name): when a
+      // person of the other tenant talks to the bot here (the intruder test), the answer naming them is no leak. A
+      // notice the bot sends on its own (no replyToId) into this tenant is still checked for them too.
+      const recipient = (activity.activity as { recipient?: { aadObjectId?: string; name?: string } }).recipient;
+      const self = (m: string) => attackerEcho && (m === recipient?.aadObjectId || m === recipient?.name);
+      const markers = other(t).markers.filter((m) => !self(m) && !(attackerEcho && other(t).jobIds.includes(m)));
+      const text = JSON.stringify(activity.activity);
+      clean(t, `message to ${activity.conversationId}`, text, markers);
+      if (process.env.PROOF_DEBUG && markers.some((m) => text.includes(m))) console.log(`LEAK? ${activity.conversationId} replyTo=${activity.replyToId}: ${text.slice(0, 1500)}`);
     }
     for (const t of [A, B]) {
       const cards = stub.sent.filter((a) => a.replyToId === undefined && JSON.stringify(a.activity).includes(t.candidates[0]));
@@ -324,8 +335,11 @@ describe('proof: tenants (two tenants on one bot, nothing crosses)', function ()
     const before = leaks.length;
     for (const line of bot.logs) {
       checks++;
-      const aMarkers = A.markers.filter((m) => line.includes(m));
-      const bMarkers = B.markers.filter((m) => line.includes(m));
+      // A refused request logs the id the requester typed (code JOB_NOT_FOUND, detail <id>): an attacker's echo, as in
+      // the replies above, not the other tenant's data.
+      const echo = (t: Tenant) => (m: string) => line.includes(m) && !(t.jobIds.includes(m) && line.includes('"message":"user error"'));
+      const aMarkers = A.markers.filter(echo(A));
+      const bMarkers = B.markers.filter(echo(B));
       if (aMarkers.length && bMarkers.length) leaks.push(`log line names both tenants (${aMarkers[0]} / ${bMarkers[0]}): ${line.slice(0, 240)}`);
       for (const secret of [A.client.clientSecret, B.client.clientSecret, FEED_TOKEN_A, PUSH_KEY_A, ...(B.pushKey ? [B.pushKey] : [])]) {
         if (line.includes(secret)) leaks.push(`log line carries a secret: ${line.slice(0, 240)}`);

@@ -34,7 +34,8 @@ export const markCandidateReviewed: CardHandler = async (deps, caller, data) => 
   const eventId = typeof data.eventId === 'string' ? data.eventId : '';
   const inbox = inboxOf(deps);
   const event = eventId ? await inbox.get(caller.tenantId, eventId) : undefined;
-  if (!event?.card) return { text: t(caller.language, 'export.notFound') };
+  // Thrown, not answered: an action that found nothing is not recorded as done, so a later retry can still succeed.
+  if (!event?.card) throw new AppError('EXPORT_NOT_FOUND');
   const told = event.recipients?.some((to) => to.kind === 'user' && to.aadObjectId === caller.aadObjectId) ?? false;
   if (!told && !seesAllJobs(caller.role)) throw new AppError('FORBIDDEN', caller.role);
   const reviewed = (await inbox.markReviewed(caller.tenantId, eventId, { aadObjectId: caller.aadObjectId, name: caller.name }, deps.now())) ?? event;

@@ -35,7 +35,7 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   const raw = existing && data.title === undefined ? { ...data, title: existing.title } : data;
   const validation = validateJobInput(raw, now);
   if (!validation.ok) {
-    return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now) }) };
+    return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now) }), refused: true };
   }
   if (!existing) {
     const author = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name };
@@ -44,7 +44,7 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   }
   const edit = applyEdit(existing, validation.value, now);
   if (!edit.ok) {
-    return { card: jobFormCard({ language: caller.language, values: raw, errors: edit.errors, job: existing, today: today(now) }) };
+    return { card: jobFormCard({ language: caller.language, values: raw, errors: edit.errors, job: existing, today: today(now) }), refused: true };
   }
   // A draft (a rejected job) is submitted again by its edit; other jobs keep their state.
   if (edit.job.state === 'draft') {

@@ -174,8 +174,10 @@ export const saveSettings: CardHandler = async (deps, caller, data) => {
   const cardEtag = typeof data.etag === 'string' && data.etag !== '' ? data.etag : undefined;
   if (cardEtag !== current.etag) throw new AppError('SETTINGS_CONFLICT', caller.tenantId);
 
-  const invalid = (errors: SettingsFieldErrors, errorParams?: Record<string, string>) =>
-    formReply(deps, caller, { settings: current, values: data, errors, errorParams });
+  const invalid = async (errors: SettingsFieldErrors, errorParams?: Record<string, string>): Promise<Reply> => ({
+    ...(await formReply(deps, caller, { settings: current, values: data, errors, errorParams })),
+    refused: true
+  });
   const validation = validateSettingsInput(data);
   if (!validation.ok) return invalid(validation.errors);
   const input = validation.value;
