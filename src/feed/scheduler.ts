@@ -9,6 +9,7 @@ import type { SettingsReader } from '../storage/settingsStore';
 import type { TenantRegistry } from '../storage/tenantRegistry';
 import type { BuildRequest, BuildResult } from './buildFeed';
 import { scheduleAt } from './schedule';
+import { IntervalPass } from '../intervalPass';
 
 export interface SchedulerDeps {
   tenants: TenantRegistry;
@@ -26,46 +27,19 @@ export interface SchedulerDeps {
   now?: () => Date;
 }
 
-export class FeedScheduler {
-  private timer?: NodeJS.Timeout;
-  private stopping = false;
-  private running?: Promise<void>;
+export class FeedScheduler extends IntervalPass {
   private readonly retryAt = new Map<string, number>();
   private readonly now: () => Date;
   /** When a pass last began, moved on to a tenant or ended (for /readyz). */
   lastTickAt: number | undefined;
 
   constructor(private readonly deps: SchedulerDeps) {
+    super(deps.intervalMs ?? 60_000);
     this.now = deps.now ?? (() => new Date());
   }
 
-  get intervalMs(): number {
-    return this.deps.intervalMs ?? 60_000;
-  }
-
-  /** Ticks now (catch-up) and then every interval; the timer never keeps the process alive. */
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    this.timer.unref();
-    void this.tick();
-  }
-
-  /** Stops ticking and waits for a tick under way (a build in progress finishes or fails cleanly). */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  /** One pass over every tenant; overlapping calls share the pass under way. */
-  tick(): Promise<void> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(): Promise<void> {
+  /** One pass over every tenant (a build in progress finishes or fails cleanly before stop() returns). */
+  protected async pass(): Promise<void> {
     this.lastTickAt = Date.now();
     try {
       await this.tenantsPass();

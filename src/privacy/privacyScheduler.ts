@@ -18,6 +18,7 @@ import type { PrivacyStore } from '../storage/privacyStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import type { TenantRegistry } from '../storage/tenantRegistry';
 import type { CandidateRemoval } from './candidateRemoval';
+import { IntervalPass } from '../intervalPass';
 
 /** Local time of the daily pass in the tenant's time zone: after the night's feed build. */
 export const PRIVACY_PASS_TIME = '03:30';
@@ -43,38 +44,17 @@ export interface PrivacySchedulerDeps {
   retryAfterMs?: number;
 }
 
-export class PrivacyScheduler {
-  private timer?: NodeJS.Timeout;
-  private stopping = false;
-  private running?: Promise<void>;
+export class PrivacyScheduler extends IntervalPass {
   private readonly retryAt = new Map<string, number>();
   private readonly holder = randomUUID();
   private readonly now: () => Date;
 
   constructor(private readonly deps: PrivacySchedulerDeps) {
+    super(deps.intervalMs ?? 60_000);
     this.now = deps.now ?? (() => new Date());
   }
 
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? 60_000);
-    this.timer.unref();
-    void this.tick();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  tick(): Promise<void> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     let tenants: string[];
     try {
       tenants = await this.deps.tenants.list();
