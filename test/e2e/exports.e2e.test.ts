@@ -4,20 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { createJob, validateJobInput } from '../../src/domain/job';
-import { TableConversationStore, CONVERSATIONS_TABLE } from '../../src/storage/conversationStore';
 import { TableJobStore, JOBS_TABLE } from '../../src/storage/tableJobStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite } from '../support/azurite';
 import { startBot, type BotHandle } from '../support/botProcess';
 import { cardText } from '../support/botHarness';
 import { startConnectorStub, type ConnectorStub } from '../support/connectorStub';
-import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, documentedPushBody, exportsBotEnv, pushBody, sign, stubProfileExport, tenantSettings, waitFor } from '../support/exportsRig';
+import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, documentedPushBody, exportsBotEnv, pushBody, seedJobAndChat, sign, stubProfileExport, tenantSettings, waitFor } from '../support/exportsRig';
 import { sendMessage, waitForCard, waitForText } from '../support/browser';
 import { PLAYGROUND_USER_AAD_ID, usePlaygroundStack } from '../support/e2eStack';
 import { SETTINGS_TABLE, TableSettingsStore } from '../../src/storage/tableSettingsStore';
 import { secretBoxFrom } from '../../src/storage/secretBox';
 import { FakeLinkedIn } from '../support/fakeLinkedIn';
-import { personalReference } from '../support/notifyStack';
 import { ALEX, validForm } from '../support/samples';
 
 describe('LinkedIn exports through the real bot process (fake LinkedIn, Bot Connector stub)', function () {
@@ -44,16 +42,8 @@ describe('LinkedIn exports through the real bot process (fake LinkedIn, Bot Conn
   before(async () => {
     linkedIn = await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start();
     connector = await startConnectorStub();
-    const jobs = tableClient(azurite().connection, JOBS_TABLE);
-    const conversations = tableClient(azurite().connection, CONVERSATIONS_TABLE);
-    await Promise.all([ensureTable(jobs), ensureTable(conversations)]);
-    const input = validateJobInput(validForm());
-    assert.ok(input.ok);
-    jobId = (await new TableJobStore(jobs).create(createJob(input.value, ALEX))).id;
     // Alex has talked to the bot before: his 1:1 conversation points at the connector stub.
-    await new TableConversationStore(conversations).save({
-      tenantId: TENANT, aadObjectId: ALEX.aadObjectId, reference: personalReference(connector.url, TENANT, ALEX.aadObjectId), language: 'en', active: true, updatedAt: new Date().toISOString()
-    });
+    jobId = await seedJobAndChat(azurite().connection, connector.url, ALEX);
     linkedIn.fallback = (requestId) => ({
       partnerJobId: jobId,
       exporter: { firstName: 'Rita', lastName: 'Recruiter' },

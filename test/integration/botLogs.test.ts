@@ -3,17 +3,12 @@
  * name none of them. A root-level check at the end does the same for every bot process the test run started.
  */
 import assert from 'node:assert/strict';
-import { createJob, validateJobInput } from '../../src/domain/job';
-import { CONVERSATIONS_TABLE, TableConversationStore } from '../../src/storage/conversationStore';
-import { JOBS_TABLE, TableJobStore } from '../../src/storage/tableJobStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite } from '../support/azurite';
 import { startBot, startedBots, type BotHandle } from '../support/botProcess';
 import { startConnectorStub, type ConnectorStub } from '../support/connectorStub';
-import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, exportsBotEnv, pushBody, sign, waitFor } from '../support/exportsRig';
+import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, exportsBotEnv, pushBody, seedJobAndChat, sign, waitFor } from '../support/exportsRig';
 import { FakeLinkedIn } from '../support/fakeLinkedIn';
-import { personalReference } from '../support/notifyStack';
-import { ALEX, validForm } from '../support/samples';
+import { ALEX } from '../support/samples';
 
 const FEED_TOKEN = 'logcheck_feed_token_0123456789ABCDEF';
 const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -44,15 +39,7 @@ describe('bot process logs: no secrets, no personal data (real process, fake Lin
   before(async () => {
     linkedIn = await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start();
     connector = await startConnectorStub();
-    const jobs = tableClient(azurite().connection, JOBS_TABLE);
-    const conversations = tableClient(azurite().connection, CONVERSATIONS_TABLE);
-    await Promise.all([ensureTable(jobs), ensureTable(conversations)]);
-    const input = validateJobInput(validForm());
-    assert.ok(input.ok);
-    const jobId = (await new TableJobStore(jobs).create(createJob(input.value, ALEX))).id;
-    await new TableConversationStore(conversations).save({
-      tenantId: TENANT, aadObjectId: ALEX.aadObjectId, reference: personalReference(connector.url, TENANT, ALEX.aadObjectId), language: 'en', active: true, updatedAt: new Date().toISOString()
-    });
+    const jobId = await seedJobAndChat(azurite().connection, connector.url, ALEX);
     linkedIn.fallback = (requestId) => ({
       partnerJobId: jobId,
       exporter: { ...EXPORTER },

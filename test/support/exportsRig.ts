@@ -16,10 +16,12 @@ import type { Notifier } from '../../src/notifications/notifier';
 import { TableCandidateStore } from '../../src/storage/candidateStore';
 import { TableExportInbox } from '../../src/storage/exportInbox';
 import type { SettingsReader } from '../../src/storage/settingsStore';
-import { TableJobStore } from '../../src/storage/tableJobStore';
+import { JOBS_TABLE, TableJobStore } from '../../src/storage/tableJobStore';
+import { CONVERSATIONS_TABLE, TableConversationStore } from '../../src/storage/conversationStore';
 import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
 import { uniqueTableName } from './azurite';
 import { FakeLinkedIn } from './fakeLinkedIn';
+import { personalReference } from './notifyStack';
 import { validForm } from './samples';
 
 export const TENANT = 'tenant-a';
@@ -60,6 +62,23 @@ export function exportsBotEnv(connectionString: string, linkedInUrl: string): Re
     LINKEDIN_OAUTH_BASE_URL: linkedInUrl,
     LINKEDIN_API_BASE_URL: linkedInUrl
   };
+}
+
+/**
+ * What a real bot process finds in shared storage before a push: a job by `author` and the author's 1:1 conversation,
+ * pointing at the Bot Connector stub. Returns the job's id.
+ */
+export async function seedJobAndChat(connection: TableConnection, connectorUrl: string, author: Author): Promise<string> {
+  const jobs = tableClient(connection, JOBS_TABLE);
+  const conversations = tableClient(connection, CONVERSATIONS_TABLE);
+  await Promise.all([ensureTable(jobs), ensureTable(conversations)]);
+  const input = validateJobInput(validForm());
+  if (!input.ok) throw new Error('the sample job form is not valid');
+  const jobId = (await new TableJobStore(jobs).create(createJob(input.value, author))).id;
+  await new TableConversationStore(conversations).save({
+    tenantId: TENANT, aadObjectId: author.aadObjectId, reference: personalReference(connectorUrl, TENANT, author.aadObjectId), language: 'en', active: true, updatedAt: new Date().toISOString()
+  });
+  return jobId;
 }
 
 export function sign(body: string, secret = CLIENT.clientSecret): string {
