@@ -147,11 +147,13 @@ export class ExportWorker {
       const retryable = !(error instanceof LinkedInError) || error.retryable;
       if (error instanceof LinkedInError) measure.linkedInError(item.tenantId, error.retryable);
       const reason = (error as Error).message;
-      if (retryable && item.attempts < this.options.maxAttempts && !this.expired(item)) {
+      // LinkedIn's request may run out while this attempt was under way: that is why it ends, not the error.
+      const expired = this.expired({ ...item, lastError: reason });
+      if (!expired && retryable && item.attempts < this.options.maxAttempts) {
         await this.retryLater(item, reason, error instanceof LinkedInError ? error.retryAfterMs : undefined);
         return undefined;
       }
-      outcome = { status: 'failed', reason: retryable ? `gave up after ${item.attempts} tries: ${reason}` : reason };
+      outcome = expired ?? { status: 'failed', reason: retryable ? `gave up after ${item.attempts} tries: ${reason}` : reason };
     }
     const settled = await this.deps.inbox.settle(item, outcome);
     this.deps.logger[settled.status === 'done' ? 'info' : 'warn']('export settled', { tenantId: item.tenantId, pushId: item.eventId, status: settled.status, attempts: item.attempts, reason: settled.reason });
