@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { ApiPosting, PostingChannel } from './jobPosting';
 
 /** Values LinkedIn accepts; the feed and the form both read from these lists. */
 export const WORKPLACE_TYPES = ['On-site', 'Hybrid', 'Remote'] as const;
@@ -160,6 +161,12 @@ export interface Job extends JobInput {
   closedAt?: string;
   /** Set when the tenant's posting policy sent the job to a recruiter for approval (see domain/approval.ts). */
   approval?: JobApproval;
+  /** Which channel carries the job to LinkedIn; absent means the daily feed. Never both. */
+  channel?: PostingChannel;
+  /** The job's life on LinkedIn's Job Posting API, once it has used that channel. */
+  api?: ApiPosting;
+  /** A recruiter chose "Promote" (API channel, tenant with a LinkedIn contract id): `listingType: PREMIUM`. */
+  promoted?: boolean;
   /** Storage concurrency token; absent on a job not yet stored. */
   etag?: string;
 }

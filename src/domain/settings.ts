@@ -3,6 +3,7 @@
  * Stored settings (the settings card) override the deployment's environment defaults field by field.
  */
 
+import type { ChannelSwitch, PostingChannel } from './jobPosting';
 import { DEFAULT_RETENTION_MONTHS } from './privacy';
 
 export const ROLES = ['admin', 'recruiter', 'hiring_manager'] as const;
@@ -50,6 +51,12 @@ export interface TenantSettings {
     clientSecretSetAt?: string;
     clientSecretSetBy?: string;
   };
+  /** How jobs reach LinkedIn: the daily feed (default) or the Job Posting API (needs RSC credentials and LinkedIn's approval). */
+  postingChannel: PostingChannel;
+  /** Set while the tenant's open jobs move between channels; cleared once every job is confirmed on the new one. */
+  channelSwitch?: ChannelSwitch;
+  /** LinkedIn contract id (`urn:li:contract:{id}`'s id): recruiters may promote API jobs (`listingType: PREMIUM`). */
+  linkedInContractId?: string;
   /** Team channel for candidate notifications. */
   notificationChannel?: { teamId?: string; channelId: string; name?: string };
   admins: Person[];
@@ -80,6 +87,7 @@ export function defaultSettings(tenantId: string, defaults: SettingsDefaults): T
     jobWrapping: false,
     applyWithLinkedIn: false,
     postingPolicy: 'direct',
+    postingChannel: 'feed',
     candidateRetentionMonths: DEFAULT_RETENTION_MONTHS,
     rsc: { status: 'not_connected' },
     admins: defaults.bootstrapAdmins.map((aadObjectId) => ({ aadObjectId })),

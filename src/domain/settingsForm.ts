@@ -114,6 +114,9 @@ export function applySettingsInput(
     jobWrapping: input.jobWrapping,
     applyWithLinkedIn: input.applyWithLinkedIn,
     postingPolicy: input.postingPolicy,
+    postingChannel: current.postingChannel,
+    channelSwitch: current.channelSwitch,
+    linkedInContractId: current.linkedInContractId,
     candidateRetentionMonths: input.retentionMonths ?? current.candidateRetentionMonths,
     rsc: {
       clientId: input.rscClientId,
