@@ -47,6 +47,8 @@ export interface ApiPosting {
   listingType: ListingType;
   /** `urn:li:simpleJobPostingTask:…` of the operation in flight. */
   taskUrn?: string;
+  /** When `version` was queued. */
+  queuedAt?: string;
   sentAt?: string;
   /** Why the operation waits (LinkedIn's throttles), for the card: an ISO time it may go out at. */
   waitingUntil?: string;
@@ -64,4 +66,33 @@ export interface ChannelSwitch {
   from: PostingChannel;
   to: PostingChannel;
   startedAt: string;
+}
+
+/**
+ * Queues an operation for a job on the API channel. The job row is the queue (`api.state` is `waiting`):
+ * storing the returned value on the job is all it takes, and nothing is held in memory.
+ * The API sender finds waiting jobs by their `apiState` column; `ApiPostingWaker.wake` only makes it look sooner.
+ */
+export function queueApiOperation(job: { api?: ApiPosting; promoted?: boolean }, operation: JobPostingOperation, now: Date): ApiPosting {
+  return {
+    state: 'waiting',
+    version: (job.api?.version ?? 0) + 1,
+    operation,
+    listingType: job.promoted ? 'PREMIUM' : 'BASIC',
+    queuedAt: now.toISOString(),
+    status: job.api?.status
+  };
+}
+
+export interface ApiPostingWaker {
+  wake(tenantId: string): void;
+}
+
+/** LinkedIn's reason ("Invalid Field: /city") as something to say: the field it names, or its own words. */
+export type LinkedInReason = { kind: 'field'; field: string } | { kind: 'text'; text: string };
+
+export function linkedInReason(error: string): LinkedInReason {
+  const field = /invalid field:\s*\/?([A-Za-z0-9_/.]+)/i.exec(error);
+  if (field) return { kind: 'field', field: field[1].split('/')[0] };
+  return { kind: 'text', text: error };
 }
