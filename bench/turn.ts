@@ -100,6 +100,9 @@ function activity(serviceUrl: string, turn: number, partial: Record<string, unkn
     id: `activity-${turn}`,
     timestamp: new Date().toISOString(),
     locale: 'en-US',
+    // As Teams sends them: the client's locale and time zone on every activity.
+    localTimezone: 'Europe/Oslo',
+    entities: [{ type: 'clientInfo', locale: 'en-US', country: 'NO', platform: 'Web', timezone: 'Europe/Oslo' }],
     from: USER,
     recipient: { id: '28:bot', name: 'Bot' },
     conversation: { id: `a:${USER.aadObjectId}`, tenantId: TENANT, conversationType: 'personal' },

@@ -2,12 +2,13 @@
 import type { HoldReason } from '../domain/feed';
 import type { BuildOutcome, FeedStatus } from '../feed/feedService';
 import { cardStrings, t, type Language } from '../i18n/strings';
+import { dateTimeFormat } from '../i18n/intlFormats';
 import { renderCard, type AdaptiveCardJson } from './cards';
 
 /** "Sat, 28 Nov 2026, 03:00 (Europe/Oslo)": the zone is named, since the reader and the feed may differ. */
 export function zonedTime(language: Language, at: Date | string, timeZone: string): string {
   const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  const text = new Intl.DateTimeFormat(locale, {
+  const text = dateTimeFormat(locale, {
     weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone
   }).format(new Date(at));
   return `${text} (${timeZone})`;

@@ -2,6 +2,7 @@ import { EMPLOYMENT_TYPES, EXPERIENCE_LEVELS, JOB_FUNCTIONS, SALARY_PERIODS, WOR
 import type { FieldErrors, Job, JobField, JobState } from '../domain/job';
 import { JOB_FUNCTION_NAMES } from '../i18n/jobFunctions';
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
+import { dateTimeFormat, numberFormat } from '../i18n/intlFormats';
 import { renderCard, type AdaptiveCardJson } from './cards';
 
 const FORM_FIELDS: JobField[] = [
@@ -83,13 +84,13 @@ export function locationText(job: Pick<Job, 'city' | 'region' | 'country' | 'pos
 
 export function dateText(language: Language, iso: string, timeZone = 'UTC'): string {
   const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
 function salaryText(language: Language, job: Job): string {
   if (job.salaryMin === undefined && job.salaryMax === undefined) return '';
   const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  const amount = (n: number | undefined) => (n === undefined ? '' : new Intl.NumberFormat(locale).format(n));
+  const amount = (n: number | undefined) => (n === undefined ? '' : numberFormat(locale).format(n));
   const range = [amount(job.salaryMin), amount(job.salaryMax)].filter(Boolean).join(' – ');
   const period = job.salaryPeriod ? ` / ${t(language, `period.${job.salaryPeriod}`).toLowerCase()}` : '';
   return `${range} ${job.salaryCurrency ?? ''}${period}`.trim();

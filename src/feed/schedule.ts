@@ -37,13 +37,22 @@ export function parseTimeOfDay(time: string): { hour: number; minute: number } {
   return { hour: Number(match[1]), minute: Number(match[2]) };
 }
 
+/**
+ * Zones found valid: every turn checks the one Teams reports for the client, and the check makes a formatter. Bounded,
+ * since Intl also accepts any mix of cases of a name.
+ */
+const validTimeZones = new Set<string>();
+const VALID_ZONES_KEPT = 1_000;
+
 export function isValidTimeZone(timeZone: string): boolean {
+  if (validTimeZones.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
   } catch {
     return false;
   }
+  if (validTimeZones.size < VALID_ZONES_KEPT) validTimeZones.add(timeZone);
+  return true;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
