@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
 import type { BotDeps, Caller, Reply } from './types';
 import { noticeCard } from './views';
-import { actionKey, once, type Attempt } from './once';
+import { actionKey, idReserver, once, type Attempt } from './once';
 import { channelConversationId, teamConversationId } from '../notifications/recipients';
 import { traced } from '../telemetry';
 
@@ -93,16 +93,16 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
   };
   const run = async (context: TurnContext, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Reply> => (await attempt(context, work)).reply;
 
+  const keyOf = (context: TurnContext, verb: string, data: Record<string, unknown>): string => {
+    const activity = context.activity;
+    return actionKey({ ...callerOf(context), conversationId: activity.conversation?.id ?? '', cardMessageId: activity.replyToId, activityId: activity.id }, verb, data);
+  };
+
   /** A card action that changes something runs once per action; a repeat gets the first answer. */
   const runOnce = async (context: TurnContext, verb: string, data: Record<string, unknown>, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Reply> => {
     const caller = callerOf(context);
     if (!deps.actions) return run(context, work);
-    const activity = context.activity;
-    const key = actionKey(
-      { ...caller, conversationId: activity.conversation?.id ?? '', cardMessageId: activity.replyToId, activityId: activity.id },
-      verb,
-      data
-    );
+    const key = keyOf(context, verb, data);
     try {
       return await once(
         {
@@ -133,7 +133,13 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
     app.adaptiveCards.actionExecute(route.verb, async (context, _state, data) => {
       const values = (data ?? {}) as Record<string, unknown>;
       const work = (tenantDeps: BotDeps, caller: Caller) => route.handler(tenantDeps, caller, values);
-      const reply = route.once ? await runOnce(context, route.verb, values, work) : await run(context, work);
+      let reply: Reply;
+      if (route.once && deps.actions && route.reservesId?.(values)) {
+        const reserveId = idReserver(deps.actions, callerOf(context).tenantId, keyOf(context, route.verb, values));
+        reply = await run(context, (tenantDeps, caller) => route.handler({ ...tenantDeps, reserveId }, caller, values));
+      } else {
+        reply = route.once ? await runOnce(context, route.verb, values, work) : await run(context, work);
+      }
       return 'card' in reply ? reply.card : noticeCard(reply.text);
     });
   }

@@ -74,6 +74,17 @@ export async function once(options: OnceOptions, work: () => Promise<Attempt>): 
   }
 }
 
+/**
+ * The other way to do an action once, for an action that creates a record (a new job): the id it creates the record
+ * under is reserved by the action's first attempt and kept KEEP_MS, so every attempt creates under the same id. A
+ * repeat's create then collides (409) instead of making a second record, whenever it comes and wherever an earlier
+ * attempt died (even after the create, before any answer), and the record it finds is its answer. That is one round
+ * trip before the create and none after it, where a recorded answer takes one on each side (claim, create, answer).
+ */
+export function idReserver(store: IdempotencyStore, tenantId: string, key: string): (proposed: string) => Promise<string> {
+  return (proposed) => store.reserve(tenantId, `id:${key}`, proposed, KEEP_MS);
+}
+
 /** Deletes expired action records now and then; the reader ignores them anyway, so this only keeps the table small. */
 export function purgeExpiredActions(store: IdempotencyStore, onError: (error: unknown) => void, everyMs = 3_600_000): () => void {
   const timer = setInterval(() => store.purgeExpired().catch(onError), everyMs);

@@ -63,7 +63,7 @@ export const fallbackRoute: MessageHandler = answerOrFallback;
 /** Adaptive Card `Action.Execute` verbs. */
 export const cardRoutes: CardRoute[] = [
   { verb: 'job.new', handler: showJobFormFromCard },
-  { verb: 'job.submit', handler: submitJob, once: true },
+  { verb: 'job.submit', handler: submitJob, once: true, reservesId: (data) => !data.jobId },
   { verb: 'job.show', handler: showJobFromCard },
   { verb: 'job.edit', handler: showEditFormFromCard },
   { verb: 'job.closeAsk', handler: askCloseJobFromCard },

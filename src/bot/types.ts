@@ -62,6 +62,11 @@ export interface BotDeps {
   privacy?: PrivacyService;
   /** Records of card actions already taken (routes marked `once`): a repeat gets the first answer. */
   actions?: IdempotencyStore;
+  /**
+   * Set for a card action that runs once by a reserved id (a route's `reservesId`): the id to create its record under,
+   * `proposed` on the action's first attempt and that same id on every repeat.
+   */
+  reserveId?: (proposed: string) => Promise<string>;
 }
 
 export interface PeopleDirectory {
@@ -87,4 +92,9 @@ export interface CardRoute {
   handler: CardHandler;
   /** The action changes something: the same action twice (a re-sent activity, a double click) is done once. */
   once?: true;
+  /**
+   * For a `once` action that creates a record, true when these values create one: the handler creates it under an id
+   * from `BotDeps.reserveId` and answers a collision with what is stored, instead of a recorded answer (see once.ts).
+   */
+  reservesId?: (data: Record<string, unknown>) => boolean;
 }

@@ -20,6 +20,11 @@ export interface IdempotencyStore {
   complete(tenantId: string, key: string, result: string, keepMs: number): Promise<void>;
   /** Gives a claim up (the action failed before doing anything), so that a repeat runs it again. */
   release(tenantId: string, key: string, etag: string): Promise<void>;
+  /**
+   * Keeps `proposed` under `key` for `keepMs` unless a live value is kept there already; returns the kept value (the
+   * first attempt's proposal, for every attempt).
+   */
+  reserve(tenantId: string, key: string, proposed: string, keepMs: number): Promise<string>;
   /** Deletes expired records; returns how many. */
   purgeExpired(): Promise<number>;
 }
@@ -27,9 +32,11 @@ export interface IdempotencyStore {
 interface IdempotencyEntity {
   partitionKey: string;
   rowKey: string;
-  state: 'running' | 'done';
+  state: 'running' | 'done' | 'reserved';
   /** ISO time: fixed width, so the purge can compare it in a filter. */
   expiresAt: string;
+  /** A reserved value (state `reserved`). */
+  value?: string;
   /** The answer, in chunks: a Table string property holds at most 32K characters. */
   chunks?: number;
   [chunk: `r${number}`]: string;
@@ -65,6 +72,30 @@ export class TableIdempotencyStore implements IdempotencyStore {
     } catch (error) {
       if (isStatus(error, 409) || isStatus(error, 412)) return { kind: 'running' };
       throw error;
+    }
+  }
+
+  async reserve(tenantId: string, key: string, proposed: string, keepMs: number): Promise<string> {
+    const entity: IdempotencyEntity = { partitionKey: encodeKey(tenantId), rowKey: encodeKey(key), state: 'reserved', value: proposed, expiresAt: this.at(keepMs) };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.table.createEntity(entity);
+        return proposed;
+      } catch (error) {
+        if (!isStatus(error, 409)) throw error;
+      }
+      const existing = await this.read(tenantId, key);
+      if (existing && existing.expiresAt > this.at(0) && existing.value) return existing.value;
+      if (existing) {
+        // Expired: the proposal replaces it, unless another attempt's does first (then that one is read next time).
+        try {
+          await this.table.updateEntity(entity, 'Replace', { etag: existing.etag });
+          return proposed;
+        } catch (error) {
+          if (!isStatus(error, 412)) throw error;
+        }
+      }
+      if (attempt >= 3) throw new Error(`could not reserve ${key}: other attempts kept changing it`);
     }
   }
 

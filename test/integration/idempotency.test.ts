@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { actionKey } from '../../src/bot/once';
+import { actionKey, idReserver } from '../../src/bot/once';
+import { createJob, newJobId, validateJobInput } from '../../src/domain/job';
 import type { BotDeps } from '../../src/bot/types';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableIdempotencyStore } from '../../src/storage/idempotencyStore';
@@ -82,6 +83,19 @@ describe('the same card action twice is one action (real route table, Azurite)',
     assert.equal(approvalRequests().length, 2);
   });
 
+  it('a submit that died after storing its job, before answering: the repeat answers with that job and makes no other', async () => {
+    const form = validForm({ title: 'Dock supervisor' });
+    const origin = { tenantId: TENANT, aadObjectId: MANAGER.aadObjectId, conversationId: `a:${MANAGER.aadObjectId}`, cardMessageId: 'form-crash' };
+    // The first attempt: its id reserved, its job stored, then the process died (no answer, no other record).
+    const id = await idReserver(actions, TENANT, actionKey(origin, 'job.submit', form))(newJobId());
+    const input = validateJobInput(form, new Date());
+    assert.ok(input.ok);
+    await jobs.create(createJob(input.value, { tenantId: TENANT, aadObjectId: MANAGER.aadObjectId, name: MANAGER.name }, new Date(), id));
+    const repeat = await bot.execute(MANAGER, 'job.submit', form, { replyToId: 'form-crash', id: 'activity-crash-2' });
+    assert.equal(jobIdIn(cardText(repeat)), id);
+    assert.deepEqual((await managersJobs()).map((job) => job.id), [id]);
+  });
+
   it('a re-sent activity without the card\'s message id is still one action; a new form is a new job', async () => {
     const form = validForm({ title: 'Forklift driver' });
     await bot.execute(MANAGER, 'job.submit', form, { replyToId: undefined, id: 'activity-4' });
@@ -160,6 +174,15 @@ describe('idempotency records in Table Storage', function () {
     assert.ok(first.kind === 'first' && other.kind === 'first');
     await store.release('t', 'failed', other.etag);
     assert.equal((await store.claim('t', 'failed', 60_000)).kind, 'first');
+  });
+
+  it('a reserved id is the first proposal for every attempt, until it expires', async () => {
+    assert.equal(await store.reserve('t', 'id:k', 'J-first', 60_000), 'J-first');
+    assert.equal(await store.reserve('t', 'id:k', 'J-second', 60_000), 'J-first');
+    const racing = await Promise.all([store.reserve('t', 'id:race', 'A', 60_000), store.reserve('t', 'id:race', 'B', 60_000)]);
+    assert.equal(racing[0], racing[1], 'two attempts at once agree on one id');
+    now += 60_001;
+    assert.equal(await store.reserve('t', 'id:k', 'J-third', 60_000), 'J-third');
   });
 
   it('purges expired records only', async () => {

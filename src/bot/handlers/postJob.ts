@@ -1,4 +1,4 @@
-import { applyEdit, createJob, validateJobInput, type Job } from '../../domain/job';
+import { applyEdit, createJob, newJobId, validateJobInput, type Job } from '../../domain/job';
 import { t } from '../../i18n/strings';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
 import { jobFormCard, jobFormValues } from '../views';
@@ -39,7 +39,15 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   }
   if (!existing) {
     const author = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name };
-    const job = await submitJobForPosting(deps, caller, createJob(validation.value, author, now), (j) => deps.jobs.create(j));
+    const reserved = deps.reserveId ? await deps.reserveId(newJobId(now)) : undefined;
+    const store = reserved ? (j: Job) => createUnlessStoredBefore(deps, j) : (j: Job) => deps.jobs.create(j);
+    let job: Job;
+    try {
+      job = await submitJobForPosting(deps, caller, createJob(validation.value, author, now, reserved), store);
+    } catch (error) {
+      if (!(error instanceof StoredBefore)) throw error;
+      job = error.job;
+    }
     return jobCardReply(deps, caller, job, submittedNotice(caller, job), true);
   }
   const edit = applyEdit(existing, validation.value, now);
@@ -54,6 +62,24 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   const job = await deps.jobs.update(edit.job);
   return jobCardReply(deps, caller, job, t(caller.language, 'job.updated', { id: job.id }));
 };
+
+/** An earlier attempt of this same submit stored the job: this one answers with it and does nothing more. */
+class StoredBefore extends Error {
+  constructor(readonly job: Job) {
+    super(`job ${job.id} was stored by an earlier attempt`);
+  }
+}
+
+/** Creates a job under its reserved id; the id taken by its own author's job means an earlier attempt made it. */
+async function createUnlessStoredBefore(deps: BotDeps, job: Job): Promise<Job> {
+  try {
+    return await deps.jobs.create(job);
+  } catch (error) {
+    const earlier = await deps.jobs.get(job.tenantId, job.id).catch(() => undefined);
+    if (earlier && earlier.author.aadObjectId === job.author.aadObjectId) throw new StoredBefore(earlier);
+    throw error;
+  }
+}
 
 function submittedNotice(caller: Caller, job: Job): string {
   return t(caller.language, job.state === 'awaiting_approval' ? 'approval.requested' : 'job.posted', { id: job.id });
