@@ -44,6 +44,45 @@ describe('what a turn costs in storage', () => {
     assert.equal(inner.reads, 3);
   });
 
+  it("a copy used near the end of its life is read again in the background: a busy tenant's turns never wait for settings", async () => {
+    let now = 0;
+    const inner = new CountingSettings();
+    const settings = new CachedSettingsStore(inner, 4_000, () => now);
+    await settings.get('t');
+    now = 3_000;
+    await settings.get('t');
+    assert.equal(inner.reads, 2, 'read again in the last quarter');
+    await new Promise((resolve) => setImmediate(resolve));
+    now = 6_500;
+    await settings.get('t');
+    assert.equal(inner.reads, 3, 'the refreshed copy (read at 3 s) serves at 6.5 s and is refreshed in turn');
+    await new Promise((resolve) => setImmediate(resolve));
+    now = 20_000;
+    await settings.get('t');
+    assert.equal(inner.reads, 4, 'an expired copy is never served');
+  });
+
+  it('a background read that a save overtook does not bring back the settings from before the save', async () => {
+    let now = 0;
+    let release: () => void = () => undefined;
+    const inner = new CountingSettings();
+    const slowGet = inner.get.bind(inner);
+    const settings = new CachedSettingsStore(inner, 4_000, () => now);
+    const before = await settings.get('t');
+    inner.get = async () => {
+      const old = { ...(await slowGet()) };
+      await new Promise<void>((resolve) => (release = resolve));
+      return old;
+    };
+    now = 3_500;
+    await settings.get('t');
+    inner.get = slowGet;
+    await settings.save({ tenantId: 't', settings: { ...before, companyName: 'Fabrikam' }, changes: [], by: { aadObjectId: 'a', name: 'A' }, at: new Date() } as unknown as SettingsSave);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal((await settings.get('t')).companyName, 'Fabrikam');
+  });
+
   it('a conversation reference is written when it changed, not at every message', async () => {
     const saved: StoredConversation[] = [];
     const conversations: ConversationStore = {
