@@ -162,11 +162,11 @@ async function main(): Promise<void> {
     { name: 'a card action (job.list)', body: (n) => cardAction('job.list', {}, `list-${n}`) }
   ];
 
-  const results: Array<{ name: string; ms: number[]; calls: number[]; rounds: number[]; last: Array<Call & { table: string }> }> = [];
+  const results: Array<{ name: string; ms: number[]; calls: number[]; rounds: number[]; last: Array<Call & { table: string }>; worst: Array<Call & { table: string }> }> = [];
   const echo: number[] = [];
   // Warm-up: the first turn stores the conversation reference and the tenant; JIT and connections settle.
   for (const turn of turns) await post(botPort, activity(stub.url, counter++, turn.body(counter)), 'warm');
-  for (const turn of turns) results.push({ name: turn.name, ms: [], calls: [], rounds: [], last: [] });
+  for (const turn of turns) results.push({ name: turn.name, ms: [], calls: [], rounds: [], last: [], worst: [] });
   for (let i = 0; i < TURNS; i++) {
     for (const [index, turn] of turns.entries()) {
       const n = counter++;
@@ -179,6 +179,7 @@ async function main(): Promise<void> {
       results[index].calls.push(calls.length);
       results[index].rounds.push(sequentialRounds(calls));
       results[index].last = calls as Array<Call & { table: string }>;
+      if (sequentialRounds(calls) > sequentialRounds(results[index].worst)) results[index].worst = calls as Array<Call & { table: string }>;
       const echoBody = index % 2 === 0 ? message('post job to LinkedIn') : cardAction('job.list', {}, `echo-${n}`);
       echo.push((await post(echoPort, activity(stub.url, n, echoBody), 'echo')).ms);
     }
@@ -194,9 +195,13 @@ async function main(): Promise<void> {
     );
   }
   if (process.argv.includes('--show-calls')) {
+    const list = (calls: Array<Call & { table: string }>) => {
+      const t0 = calls[0]?.start ?? 0;
+      return calls.map((c) => `${c.table.split('?')[0]} ${(c.start - t0).toFixed(0)}–${(c.end - t0).toFixed(0)} ms`).join('; ');
+    };
     for (const result of results) {
-      const t0 = result.last[0]?.start ?? 0;
-      console.log(`${result.name}, last turn: ${result.last.map((c) => `${c.table.split('?')[0]} ${(c.start - t0).toFixed(0)}–${(c.end - t0).toFixed(0)} ms`).join('; ')}`);
+      console.log(`${result.name}, last turn: ${list(result.last)}`);
+      console.log(`${result.name}, the turn with the most sequential round trips: ${list(result.worst)}`);
     }
   }
   const worst = Math.max(...results.map((result) => percentile(result.ms, 99)));

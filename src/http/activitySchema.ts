@@ -80,7 +80,21 @@ export interface InvokeRoutes {
   cardVerbs: readonly string[];
 }
 
+/** One schema per route table, made at the first activity rather than at every one. */
+const schemas = new WeakMap<InvokeRoutes, ReturnType<typeof makeActivitySchema>>();
+const anyInvokeSchema = makeActivitySchema(undefined);
+
 function activitySchema(invokes: InvokeRoutes | undefined) {
+  if (!invokes) return anyInvokeSchema;
+  let schema = schemas.get(invokes);
+  if (!schema) {
+    schema = makeActivitySchema(invokes);
+    schemas.set(invokes, schema);
+  }
+  return schema;
+}
+
+function makeActivitySchema(invokes: InvokeRoutes | undefined) {
   return baseActivity.superRefine((activity, ctx) => {
     if (activity.type !== 'invoke') return;
     if (!activity.name) return void ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required for an invoke' });
