@@ -202,6 +202,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
         await this.markWaiting(jobs.slice(i), taken.until);
         return taken.until;
       }
+      this.lastTickAt = Date.now();
       const sent = await this.sendBatch(context, batch);
       if (sent === 'retry') continue;
       if (sent === 'stop') return this.deps.now().getTime() + this.options.pollMs;
