@@ -36,6 +36,8 @@ import type { JobPostingApi, LinkedInStatus } from './jobPostingClient';
 
 export interface ApiJobStore extends Pick<JobStore, 'get' | 'update'> {
   streamApiState(tenantId: string, states: readonly ApiPostingState[]): AsyncIterable<Job>;
+  /** Up to 100 jobs of one tenant at once, each with its etag; undefined when any changed (then one by one). */
+  updateBatch?(jobs: readonly Job[]): Promise<Job[] | undefined>;
 }
 
 export interface ApiEngineDeps {
@@ -71,6 +73,8 @@ export interface ApiEngineOptions {
 export type NotificationResult = 'updated' | 'unchanged' | 'unknown_job';
 
 const PARALLEL_WRITES = 16;
+/** A mark older than this when its batch may go out is written again, so the in-doubt wait counts from the call. */
+const MARK_FRESH_MS = 30_000;
 
 export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
   /** When the loop last went round (for /readyz). */
@@ -189,34 +193,78 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
 
   // --- sending -------------------------------------------------------------------------------------------------------
 
+  /**
+   * Sends in batches as the budget allows. Tasks sent in this pass are followed up within it when they fall due, so a
+   * long backlog does not hold back the news of jobs sent minutes ago.
+   */
   private async send(context: TenantContext, jobs: Job[]): Promise<number> {
+    let followUps: Job[] = [];
+    let marked: Job[] | undefined;
+    let renewedAt = this.deps.now().getTime();
     for (let i = 0; i < jobs.length && !this.stopping; ) {
-      const batch = jobs.slice(i, i + BATCH_MAX);
-      const taken = await this.deps.budget.take(batch.length, 1, this.deps.now().getTime());
-      if (!taken.ok) {
-        const wait = taken.until - this.deps.now().getTime();
-        if (wait <= (this.options.inPassWaitMs ?? 15_000)) {
-          await this.sleep(Math.max(0, wait));
+      if (this.deps.now().getTime() - renewedAt > context.leaseMs / 3) {
+        if (!(await this.deps.leases.renew(context.lease, this.deps.holder, context.leaseMs))) {
+          if (marked) await this.unmark(marked);
+          return this.deps.now().getTime();
+        }
+        renewedAt = this.deps.now().getTime();
+      }
+      // Marked before the budget is asked: once it allows, the call goes out at once.
+      if (!marked) {
+        marked = await this.markAll(jobs.slice(i, i + BATCH_MAX));
+        if (marked.length === 0) {
+          marked = undefined;
+          i += BATCH_MAX;
           continue;
         }
+      }
+      const taken = await this.deps.budget.take(marked.length, 1, this.deps.now().getTime());
+      if (!taken.ok) {
+        if (taken.until - this.deps.now().getTime() <= (this.options.inPassWaitMs ?? 15_000)) {
+          // While the budget refills: tasks that fell due are followed up.
+          followUps = await this.followDue(context, followUps);
+          await this.sleep(Math.max(0, taken.until - this.deps.now().getTime()));
+          continue;
+        }
+        await this.unmark(marked);
         await this.markWaiting(jobs.slice(i), taken.until);
-        return taken.until;
+        return Math.min(taken.until, earliestCheck(followUps));
       }
       this.lastTickAt = Date.now();
-      const sent = await this.sendBatch(context, batch);
+      // An in-doubt send is settled `followUpMs` after its mark: a mark that waited long (429s) is renewed first.
+      if (this.deps.now().getTime() - (Date.parse(marked[0].api?.sendingAt ?? '') || 0) > MARK_FRESH_MS) marked = await this.remark(marked);
+      const sent = await this.sendMarked(context, marked);
       if (sent === 'retry') continue;
+      marked = undefined;
       if (sent === 'stop') return this.deps.now().getTime() + this.options.pollMs;
-      i += batch.length;
-      if (!(await this.deps.leases.renew(context.lease, this.deps.holder, context.leaseMs))) return this.deps.now().getTime();
+      followUps.push(...sent);
+      i += BATCH_MAX;
     }
-    return Number.POSITIVE_INFINITY;
+    return earliestCheck(followUps);
   }
 
-  /** Marks, sends, records. 'retry': LinkedIn took nothing (429), send the same batch again once the budget allows. */
-  private async sendBatch(context: TenantContext, batch: readonly Job[]): Promise<'done' | 'retry' | 'stop'> {
+  private async remark(marked: readonly Job[]): Promise<Job[]> {
+    const at = this.deps.now().toISOString();
+    const saved = await this.recordAll(marked, (fresh, index) => (sameSend(fresh, marked[index]) ? { job: { ...fresh, api: { ...fresh.api!, sendingAt: at } } } : undefined));
+    return saved.filter((job): job is Job => job !== undefined);
+  }
+
+  /** Follows up the tasks among `jobs` that are due; returns those still to follow. */
+  private async followDue(context: TenantContext, jobs: Job[]): Promise<Job[]> {
+    const now = this.deps.now().getTime();
+    const due = jobs.filter((job) => Date.parse(job.api?.nextCheckAt ?? '') <= now);
+    if (due.length === 0) return jobs;
+    const pending = jobs.filter((job) => !due.includes(job));
+    await this.followTasks(context, due, pending);
+    return pending;
+  }
+
+  /**
+   * Sends marked jobs and records the answer; returns the jobs now `sent` (to follow up). 'retry': LinkedIn took
+   * nothing (429); the jobs stay marked and go again once the budget allows.
+   */
+  private async sendMarked(context: TenantContext, marked: readonly Job[]): Promise<Job[] | 'retry' | 'stop'> {
     const { api, budget, logger } = this.deps;
-    const marked = (await mapParallel(batch, (job) => this.mark(job))).filter((job): job is Job => job !== undefined);
-    if (marked.length === 0) return 'done';
     const elements = marked.map((job) => jobPostingElement(job, job.api!, context.element));
     let outcomes;
     try {
@@ -227,7 +275,6 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
         const until = this.deps.now().getTime() + ((error as LinkedInError).retryAfterMs ?? 1000);
         logger.warn('api engine: LinkedIn throttled the batch (429), holding sends', { tenantId: context.tenantId, until: new Date(until).toISOString() });
         await budget.block(until);
-        await this.unmark(marked);
         return 'retry';
       }
       if (status !== undefined && status >= 400 && status < 500 && status !== 408) {
@@ -239,15 +286,26 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
           return 'stop';
         }
         const message = (error as LinkedInError).linkedInMessage ?? `HTTP ${status}`;
-        await mapParallel(marked, (job) => this.record(job, (fresh) => (sameSend(fresh, job) ? afterBatchAnswer(fresh, { kind: 'error', message, status }, this.deps.now(), this.options.followUpMs) : undefined)));
-        return 'done';
+        await this.recordAll(marked, (fresh, index) => (sameSend(fresh, marked[index]) ? afterBatchAnswer(fresh, { kind: 'error', message, status }, this.deps.now(), this.options.followUpMs) : undefined));
+        return [];
       }
       // A timeout, a 5xx, an answer we cannot read: LinkedIn may have the jobs. They stay marked, in doubt.
       logger.warn('api engine: batch outcome unknown, left in doubt', { tenantId: context.tenantId, jobs: marked.length, error: (error as Error).message });
       return 'stop';
     }
-    await mapParallel(marked, (job, index) => this.record(job, (fresh) => (sameSend(fresh, job) ? afterBatchAnswer(fresh, outcomes[index], this.deps.now(), this.options.followUpMs) : undefined)));
-    return 'done';
+    const recorded = await this.recordAll(marked, (fresh, index) => (sameSend(fresh, marked[index]) ? afterBatchAnswer(fresh, outcomes[index], this.deps.now(), this.options.followUpMs) : undefined));
+    return recorded.filter((job): job is Job => job?.api?.state === 'sent');
+  }
+
+  /** Marks the batch in one transaction; when a job changed since it was read, one by one. */
+  private async markAll(batch: readonly Job[]): Promise<Job[]> {
+    const at = this.deps.now().toISOString();
+    const eligible = batch.filter((job) => job.api?.state === 'waiting' && !isInDoubt(job.api));
+    if (this.deps.jobs.updateBatch && eligible.length > 1) {
+      const saved = await this.deps.jobs.updateBatch(eligible.map((job) => markedForSending(job, at)));
+      if (saved) return saved;
+    }
+    return (await mapParallel(batch, (job) => this.mark(job))).filter((job): job is Job => job !== undefined);
   }
 
   /** Writes "this version is on its way" with the job's ETag; a job changed meanwhile is read again once. */
@@ -255,9 +313,8 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
     for (let attempt = 0; attempt < 2; attempt++) {
       const api = job.api;
       if (!api || api.state !== 'waiting' || isInDoubt(api)) return undefined;
-      const { waitingUntil: _waiting, ...rest } = api;
       try {
-        return await this.deps.jobs.update({ ...job, api: { ...rest, sendingVersion: api.version, sendingAt: this.deps.now().toISOString() } });
+        return await this.deps.jobs.update(markedForSending(job, this.deps.now().toISOString()));
       } catch (error) {
         if (!isConflict(error)) throw error;
         const fresh = await this.deps.jobs.get(job.tenantId, job.id);
@@ -269,7 +326,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
   }
 
   private async unmark(jobs: readonly Job[]): Promise<void> {
-    await mapParallel(jobs, (job) => this.record(job, (fresh) => (sameSend(fresh, job) ? { job: { ...fresh, api: engineFieldsCleared(fresh.api!) } } : undefined)));
+    await this.recordAll(jobs, (fresh, index) => (sameSend(fresh, jobs[index]) ? { job: { ...fresh, api: engineFieldsCleared(fresh.api!) } } : undefined));
   }
 
   /** Long waits are written on the jobs, so their cards can say until when. */
@@ -280,7 +337,8 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
 
   // --- following tasks and settling doubts ---------------------------------------------------------------------------
 
-  private async followTasks(context: TenantContext, jobs: readonly Job[]): Promise<number> {
+  /** Looks at the jobs' tasks; jobs still in progress are added to `pending` when given. */
+  private async followTasks(context: TenantContext, jobs: readonly Job[], pending?: Job[]): Promise<number> {
     for (let i = 0; i < jobs.length && !this.stopping; i += BATCH_MAX) {
       const batch = jobs.slice(i, i + BATCH_MAX);
       const taken = await this.deps.budget.take(0, 1, this.deps.now().getTime());
@@ -293,11 +351,12 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
         this.deps.logger.warn('api engine: task look-up failed, will retry', { tenantId: context.tenantId, error: (error as Error).message });
         return this.deps.now().getTime() + this.options.recheckMs;
       }
-      await mapParallel(batch, (job) => {
-        const urn = job.api!.taskUrn!;
+      const recorded = await this.recordAll(batch, (fresh, index) => {
+        const urn = batch[index].api!.taskUrn!;
         const result = results.get(urn) ?? { status: 'IN_PROGRESS' };
-        return this.record(job, (fresh) => (fresh.api?.state === 'sent' && fresh.api.taskUrn === urn ? afterTaskResult(fresh, result, this.deps.now(), this.options.recheckMs) : undefined));
+        return fresh.api?.state === 'sent' && fresh.api.taskUrn === urn ? afterTaskResult(fresh, result, this.deps.now(), this.options.recheckMs) : undefined;
       });
+      pending?.push(...recorded.filter((job): job is Job => job?.api?.state === 'sent'));
     }
     return Number.POSITIVE_INFINITY;
   }
@@ -370,6 +429,23 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
   // --- storage ---------------------------------------------------------------------------------------------------------
 
   /**
+   * `record` for a batch of one tenant's jobs: in one transaction when every job still is as it was read (the usual
+   * case), else job by job. Notices go first, as in `record`.
+   */
+  private async recordAll(jobs: readonly Job[], change: (job: Job, index: number) => ApiChange | undefined): Promise<Array<Job | undefined>> {
+    if (this.deps.jobs.updateBatch && jobs.length > 1) {
+      const changes = jobs.map((job, index) => change(job, index));
+      if (changes.every((c) => c !== undefined)) {
+        const notices = changes.map((c) => apiNotice(c!)).filter((n): n is NonNullable<typeof n> => n !== undefined);
+        if (notices.length > 0) await this.deps.notifier.enqueue(notices);
+        const saved = await this.deps.jobs.updateBatch(changes.map((c, index) => ({ ...c!.job, etag: jobs[index].etag })));
+        if (saved) return saved;
+      }
+    }
+    return mapParallel(jobs, (job, index) => this.record(job, (fresh) => change(fresh, index)));
+  }
+
+  /**
    * Applies `change` to the job and stores it with the job's ETag; on a conflict, to the job as it is now (the change
    * says undefined when it no longer applies). The author's notice goes first: keyed per job version, a crash before
    * the write repeats it under the same key, and the outbox sends it once.
@@ -400,6 +476,15 @@ interface TenantContext {
   element: ElementContext;
   lease: string;
   leaseMs: number;
+}
+
+function markedForSending(job: Job, at: string): Job {
+  const { waitingUntil: _waiting, ...api } = job.api!;
+  return { ...job, api: { ...api, sendingVersion: api.version, sendingAt: at } };
+}
+
+function earliestCheck(jobs: readonly Job[]): number {
+  return jobs.reduce((earliest, job) => Math.min(earliest, Date.parse(job.api?.nextCheckAt ?? '') || Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY);
 }
 
 /** The row still holds the send we marked (same version, still marked). */

@@ -121,6 +121,24 @@ export class TableJobStore implements JobStore {
     }
   }
 
+  /**
+   * Replaces up to 100 jobs of one tenant in one transaction, each with its etag; undefined when any of them changed
+   * meanwhile (nothing is written then: the caller goes one by one).
+   */
+  async updateBatch(jobs: readonly Job[]): Promise<Job[] | undefined> {
+    if (jobs.length === 0) return [];
+    try {
+      const response = await this.table.submitTransaction(jobs.map((job): TransactionAction => ['update', { ...toEntity(job) }, 'Replace', { etag: job.etag }]));
+      const etags = new Map(response.subResponses.map((sub) => [sub.rowKey, sub.etag]));
+      return jobs.map((job, index) => ({ ...job, etag: etags.get(job.id) ?? response.subResponses[index]?.etag ?? job.etag }));
+    } catch (error) {
+      // A job changed (412) or gone (404), or a batch too large for one transaction (4 MB): the caller goes one by one.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== undefined && status >= 400 && status < 500) return undefined;
+      throw error;
+    }
+  }
+
   /** Stores up to 100 new jobs of one tenant in one transaction (seeding, imports). */
   async createBatch(jobs: readonly Job[]): Promise<void> {
     if (jobs.length === 0) return;
