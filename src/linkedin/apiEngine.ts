@@ -357,6 +357,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
         return fresh.api?.state === 'sent' && fresh.api.taskUrn === urn ? afterTaskResult(fresh, result, this.deps.now(), this.options.recheckMs) : undefined;
       });
       pending?.push(...recorded.filter((job): job is Job => job?.api?.state === 'sent'));
+      await this.refreshStatuses(context, recorded.filter((job): job is Job => job?.api?.state === 'on_linkedin'));
     }
     return Number.POSITIVE_INFINITY;
   }
@@ -393,6 +394,21 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
   }
 
   // --- status ----------------------------------------------------------------------------------------------------------
+
+  /** Jobs just on LinkedIn: what LinkedIn's status API says of them (listing, apply and promotion status) right away. */
+  private async refreshStatuses(context: TenantContext, jobs: readonly Job[]): Promise<void> {
+    if (jobs.length === 0 || !(await this.deps.budget.take(0, 1, this.deps.now().getTime())).ok) return;
+    try {
+      const found = await this.deps.api.statuses(context.credentials, context.element.organizationId, jobs.map((job) => job.id));
+      await mapParallel(jobs, (job) => {
+        const status = found.get(job.id);
+        return status ? this.record(job, (fresh) => afterStatus(fresh, status, this.deps.now())) : Promise.resolve(undefined);
+      });
+    } catch (error) {
+      // The daily poll fills it in.
+      this.deps.logger.info('api engine: status of new jobs not read, the poll will', { tenantId: context.tenantId, error: (error as Error).message });
+    }
+  }
 
   /** Open API jobs' status, once per `statusPollMs` slot per tenant (whichever process gets there first). */
   private async pollStatuses(context: TenantContext): Promise<number> {
