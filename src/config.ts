@@ -82,6 +82,14 @@ export const configSchema = z
     EXPORT_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
     /** How often idle workers look for due export events (a push wakes its own process at once). */
     EXPORT_POLL_MS: z.coerce.number().int().positive().default(2000),
+    /** Job Posting API: how often an idle engine looks for queued jobs (a queued job wakes its own process at once). */
+    LINKEDIN_API_POLL_MS: z.coerce.number().int().positive().default(30000),
+    /** Job Posting API: first look at a task after sending (LinkedIn: about five minutes); also the wait before an in-doubt send is settled. */
+    LINKEDIN_API_FOLLOW_UP_MS: z.coerce.number().int().positive().default(300000),
+    /** Job Posting API: a task still IN_PROGRESS is looked at again after this long. */
+    LINKEDIN_API_RECHECK_MS: z.coerce.number().int().positive().default(60000),
+    /** Job Posting API: open API jobs' status is polled this often (at most daily). */
+    LINKEDIN_API_STATUS_POLL_MS: z.coerce.number().int().positive().max(86_400_000, 'must be at most a day (LinkedIn asks for at least a daily check)').default(21_600_000),
     /** How long an outbox claim keeps other processes off a notice (after a crash: the wait before another takes it). */
     OUTBOX_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(120000),
     /** How long one send may take before a notice still "sending" (its process died) is parked as unconfirmed. */

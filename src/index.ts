@@ -45,6 +45,11 @@ import { PrivacyScheduler } from './privacy/privacyScheduler';
 import { envSettingsApplyTo } from './domain/tenancy';
 import { unreadableSecretListener } from './notifications/settingsNotices';
 import { startTelemetry } from './telemetry';
+import { randomUUID } from 'node:crypto';
+import { ApiPostingEngine } from './linkedin/apiEngine';
+import { JobPostingClient } from './linkedin/jobPostingClient';
+import { API_BUDGET_TABLE, TableApiBudget } from './storage/apiBudgetStore';
+import { apiNoticeRenderers } from './notifications/apiNotices';
 
 /**
  * Environment files (Teams Toolkit style) under the variables already set; the real environment wins. In production
@@ -74,8 +79,8 @@ export async function main(): Promise<void> {
     tenants: tableClient(connection, TENANTS_TABLE)
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  const [exportsTable, candidatesTable, outboxTable, privacyTable, actionsTable, pushKeysTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, IDEMPOTENCY_TABLE, PUSH_KEYS_TABLE].map((name) => tableClient(connection, name));
-  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, pushKeysTable, ...Object.values(feedTables)];
+  const [exportsTable, candidatesTable, outboxTable, privacyTable, actionsTable, pushKeysTable, apiBudgetTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, IDEMPOTENCY_TABLE, PUSH_KEYS_TABLE, API_BUDGET_TABLE].map((name) => tableClient(connection, name));
+  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, pushKeysTable, apiBudgetTable, ...Object.values(feedTables)];
   await Promise.all(allTables.map(ensureTable));
   // An in-memory Azurite comes back empty after a restart.
   embedded?.onRestart(async () => void (await Promise.all(allTables.map(ensureTable))));
@@ -116,7 +121,7 @@ export async function main(): Promise<void> {
     botAppId: config.BOT_ID ?? '',
     outbox,
     conversations,
-    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...removalRenderers },
+    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...removalRenderers, ...apiNoticeRenderers },
     leases,
     logger,
     policy: { claimLeaseMs: config.OUTBOX_CLAIM_LEASE_MS, sendLeaseMs: config.OUTBOX_SEND_LEASE_MS }
@@ -201,6 +206,12 @@ export async function main(): Promise<void> {
     { maxAttempts: config.EXPORT_MAX_ATTEMPTS, retryBaseMs: config.EXPORT_RETRY_BASE_MS, pollMs: config.EXPORT_POLL_MS, leaseMs: config.EXPORT_LEASE_MS }
   );
 
+  // LinkedIn's Job Posting API: the job rows are the queue; handlers that queue an operation wake the engine.
+  const apiEngine = new ApiPostingEngine(
+    { jobs, tenants, settings, api: new JobPostingClient(linkedIn), budget: new TableApiBudget(apiBudgetTable), leases, notifier, holder: `api-${randomUUID()}`, logger, now: () => new Date() },
+    { pollMs: config.LINKEDIN_API_POLL_MS, followUpMs: config.LINKEDIN_API_FOLLOW_UP_MS, recheckMs: config.LINKEDIN_API_RECHECK_MS, statusPollMs: config.LINKEDIN_API_STATUS_POLL_MS }
+  );
+
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
     jobs,
     conversations,
@@ -228,7 +239,8 @@ export async function main(): Promise<void> {
     workers: () => [
       { name: 'feedScheduler', lastTickAt: scheduler.lastTickAt, intervalMs: scheduler.intervalMs },
       { name: 'notifications', lastTickAt: notifications.worker.lastTickAt, intervalMs: notifications.worker.intervalMs },
-      { name: 'exports', lastTickAt: exportWorker.lastTickAt, intervalMs: exportWorker.intervalMs }
+      { name: 'exports', lastTickAt: exportWorker.lastTickAt, intervalMs: exportWorker.intervalMs },
+      { name: 'linkedInApi', lastTickAt: apiEngine.lastTickAt, intervalMs: apiEngine.intervalMs }
     ],
     stopping: () => stopping,
     maxBodyBytes: config.MAX_BODY_BYTES,
@@ -242,6 +254,12 @@ export async function main(): Promise<void> {
       inbox: exportInbox,
       accepted: () => exportWorker.kick(),
       now: () => new Date()
+    },
+    linkedInJobStatus: {
+      keys: new ChainedPushKeyResolver(pushKeys, new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config))),
+      parentCredentials: config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET } : undefined,
+      settings,
+      apply: (tenantId, jobId, status) => apiEngine.applyNotification(tenantId, jobId, status)
     }
   });
   const requests = trackRequests(server.server);
@@ -252,6 +270,7 @@ export async function main(): Promise<void> {
   privacyScheduler.start();
   notifications.worker.start();
   exportWorker.start();
+  apiEngine.start();
   logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
   });
@@ -263,7 +282,7 @@ export async function main(): Promise<void> {
     stopPurge();
     const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
     logger.info('stopping', { signal, requestsInFlight: requests.inFlight(), graceMs: config.SHUTDOWN_GRACE_MS });
-    const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);
+    const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), apiEngine.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);
     const [drained, workersDone] = await Promise.all([
       requests.drain(deadline),
       Promise.race([workersStopped.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)])

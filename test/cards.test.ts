@@ -86,6 +86,9 @@ function samples(language: Language): Record<string, AdaptiveCardJson> {
     'job-close-confirm': closeConfirmCard(language, job),
     help: helpCard(language),
     notice: noticeCard('Done', 'good'),
+    'job (on LinkedIn through the API)': jobCard({
+      language, job: { ...job, state: 'posted', channel: 'api', api: { state: 'on_linkedin', version: 1, operation: 'CREATE', listingType: 'BASIC', status: { jobPostingUrl: 'https://www.linkedin.com/jobs/view/123', listingStatus: 'LISTED', linkedInApplyStatus: 'OFFSITE_APPLY', promotionStatus: 'NOT_PROMOTED', checkedAt: '2026-11-27T09:00:00Z' } } }, canEdit: true
+    }),
     'job (held back)': jobCard({ language, job, canEdit: true, feed: { nextBuild: 'Sat, 28 Nov 2026, 03:00 (Europe/Oslo)', heldBack: ['One.', 'Two.'] } }),
     'feed-build': buildResultCard({
       language,

@@ -137,8 +137,18 @@ export function jobCard({ language, job, canEdit, notice, feed }: JobCardView): 
     stateStyle: STATE_STYLE[job.state].style,
     facts,
     heldBack: feed?.heldBack ?? [],
+    ...linkedInApiView(language, job),
     canEdit: canEdit && job.state !== 'closed'
   });
+}
+
+/** A job on LinkedIn's Job Posting API: "On LinkedIn", what LinkedIn says of it, and its link. */
+function linkedInApiView(language: Language, job: Job): { onLinkedIn: boolean; linkedInUrl: string; linkedInStatus: string } {
+  const api = job.api;
+  const onLinkedIn = api?.state === 'on_linkedin';
+  const status = api?.status;
+  const said = [status?.listingStatus, status?.linkedInApplyStatus, status?.promotionStatus].filter(Boolean).join(' · ');
+  return { onLinkedIn, linkedInUrl: onLinkedIn ? status?.jobPostingUrl ?? '' : '', linkedInStatus: onLinkedIn && said ? t(language, 'job.api.status', { status: said }) : '' };
 }
 
 export interface JobListView {

@@ -55,6 +55,15 @@ export interface ApiPosting {
   /** LinkedIn's reason, as it gave it (e.g. "Invalid Field: /city"); the card turns it into words. */
   error?: string;
   status?: LinkedInJobStatus;
+  /**
+   * Engine bookkeeping (the product side never sets these; `queueApiOperation` drops them with a new version).
+   * `sendingVersion` is written before the batch call: a version still marked after a crash is "in doubt" and is
+   * settled by LinkedIn's Job Posting Status API, never by sending blindly again.
+   */
+  sendingVersion?: number;
+  sendingAt?: string;
+  /** When the engine next looks at the task (state `sent`) or settles an in-doubt send. */
+  nextCheckAt?: string;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { LinkedInCredentials, SettingsReader } from '../storage/settingsSto
 import { activityProblem, type InvokeRoutes } from './activitySchema';
 import { BodyError, readLimitedBody } from './body';
 import { readiness, type WorkerHealth } from './probes';
+import { jobStatusRoutes, type JobStatusWebhookDeps } from './jobStatusRoute';
 
 export type { ActivityResponse };
 import { spanUntilFinished } from '../telemetry';
@@ -34,6 +35,8 @@ export interface HttpDeps {
   feed?: FeedEndpoint;
   /** LinkedIn Recruiter one-click export callback (issue 4); the routes answer 404 without it. */
   linkedInPush?: LinkedInPushDeps;
+  /** LinkedIn's Job Status Change Notifications (Job Posting API); absent, the route answers 404. */
+  linkedInJobStatus?: JobStatusWebhookDeps;
   /** One-time downloads of a data subject's data (`candidate data`); absent, the route answers 404. */
   privacyDownloads?: { takeDownload(token: string): Promise<{ fileName: string; body: string } | undefined> };
 }
@@ -99,6 +102,7 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
   });
 
   linkedInPushRoutes(server, deps);
+  jobStatusRoutes(server, deps.linkedInJobStatus, deps.logger);
   privacyDownloadRoute(server, deps);
 
   // Probes: /livez says the process serves HTTP; /readyz that it can do its work (storage and background workers).

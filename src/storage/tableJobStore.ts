@@ -1,6 +1,7 @@
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { AppError } from '../domain/errors';
 import type { Job, JobState } from '../domain/job';
+import type { ApiPostingState } from '../domain/jobPosting';
 import type { JobPage, JobStore, ListJobsQuery, StreamJobsOptions } from './jobStore';
 import type { TenantRegistry } from './tenantRegistry';
 import { encodeKey, isStatus, odataString } from './tables';
@@ -20,6 +21,8 @@ interface JobEntity {
   rowKey: string;
   state: JobState;
   authorAadObjectId: string;
+  /** `api.state`, for the Job Posting API engine's queries (absent on feed-only jobs). */
+  apiState?: string;
   document: string;
 }
 
@@ -30,6 +33,7 @@ function toEntity(job: Job): JobEntity {
     rowKey: job.id,
     state: job.state,
     authorAadObjectId: job.author.aadObjectId,
+    ...(job.api ? { apiState: job.api.state } : {}),
     document: JSON.stringify(document)
   };
 }
@@ -105,6 +109,33 @@ export class TableJobStore implements JobStore {
       }
     } finally {
       await pages.return?.(undefined);
+    }
+  }
+
+  /** The tenant's jobs whose `api.state` is one of `states` (the Job Posting API queue and the jobs it follows). */
+  async *streamApiState(tenantId: string, states: readonly ApiPostingState[], pageSize = 1000): AsyncIterable<Job> {
+    const anyState = states.map((state) => `apiState eq ${odataString(state)}`).join(' or ');
+    const filter = `PartitionKey eq ${odataString(encodeKey(tenantId))} and (${anyState})`;
+    for await (const page of this.table.listEntities<JobEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize })) {
+      for (const entity of page) yield fromEntity(entity);
+    }
+  }
+
+  /**
+   * Replaces up to 100 jobs of one tenant in one transaction, each with its etag; undefined when any of them changed
+   * meanwhile (nothing is written then: the caller goes one by one).
+   */
+  async updateBatch(jobs: readonly Job[]): Promise<Job[] | undefined> {
+    if (jobs.length === 0) return [];
+    try {
+      const response = await this.table.submitTransaction(jobs.map((job): TransactionAction => ['update', { ...toEntity(job) }, 'Replace', { etag: job.etag }]));
+      const etags = new Map(response.subResponses.map((sub) => [sub.rowKey, sub.etag]));
+      return jobs.map((job, index) => ({ ...job, etag: etags.get(job.id) ?? response.subResponses[index]?.etag ?? job.etag }));
+    } catch (error) {
+      // A job changed (412) or gone (404), or a batch too large for one transaction (4 MB): the caller goes one by one.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== undefined && status >= 400 && status < 500) return undefined;
+      throw error;
     }
   }
 
