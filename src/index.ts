@@ -42,6 +42,7 @@ import { PRIVACY_TABLE, TablePrivacyStore } from './storage/privacyStore';
 import { CandidateRemoval, removalRenderers } from './privacy/candidateRemoval';
 import { PrivacyService } from './privacy/privacyService';
 import { PrivacyScheduler } from './privacy/privacyScheduler';
+import { ChannelSwitchPass, ChannelSwitchService, idleWaker } from './posting/channelSwitch';
 import { envSettingsApplyTo } from './domain/tenancy';
 import { unreadableSecretListener } from './notifications/settingsNotices';
 import { startTelemetry } from './telemetry';
@@ -201,6 +202,13 @@ export async function main(): Promise<void> {
     { maxAttempts: config.EXPORT_MAX_ATTEMPTS, retryBaseMs: config.EXPORT_RETRY_BASE_MS, pollMs: config.EXPORT_POLL_MS, leaseMs: config.EXPORT_LEASE_MS }
   );
 
+  // Moving a tenant's open jobs between the feed and LinkedIn's Job Posting API after its posting channel changes.
+  const apiWaker = idleWaker;
+  const channelSwitch = new ChannelSwitchService({
+    jobs, settings, waker: apiWaker, notifier, bootstrapAdmins: adminsByEnv, logger: logger.child({ component: 'channelSwitch' })
+  });
+  const channelSwitchPass = new ChannelSwitchPass({ tenants, settings, service: channelSwitch, logger });
+
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
     jobs,
     conversations,
@@ -215,7 +223,9 @@ export async function main(): Promise<void> {
     privacy,
     actions,
     callbacks,
-    linkedInAdmin: linkedIn
+    linkedInAdmin: linkedIn,
+    apiWaker,
+    channelSwitch
   }, logger);
   const stopPurge = purgeExpiredActions(actions, (error) => logger.warn('could not purge expired action records', { error: (error as Error).message }));
 
@@ -252,6 +262,7 @@ export async function main(): Promise<void> {
   privacyScheduler.start();
   notifications.worker.start();
   exportWorker.start();
+  channelSwitchPass.start();
   logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
   });
@@ -263,7 +274,7 @@ export async function main(): Promise<void> {
     stopPurge();
     const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
     logger.info('stopping', { signal, requestsInFlight: requests.inFlight(), graceMs: config.SHUTDOWN_GRACE_MS });
-    const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);
+    const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), channelSwitchPass.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);
     const [drained, workersDone] = await Promise.all([
       requests.drain(deadline),
       Promise.race([workersStopped.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)])

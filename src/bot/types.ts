@@ -13,6 +13,7 @@ import type { SettingsReader } from '../storage/settingsStore';
 import type { AdaptiveCardJson } from './cards';
 import type { CallbackUrls } from '../linkedin/callbackUrls';
 import type { LinkedInAdminApi } from '../linkedin/client';
+import type { ApiPostingWaker } from '../domain/jobPosting';
 
 /** Who is speaking to the bot, read once from the Teams activity. */
 export interface Caller {
@@ -62,6 +63,10 @@ export interface BotDeps {
   privacy?: PrivacyService;
   /** Records of card actions already taken (routes marked `once`): a repeat gets the first answer. */
   actions?: IdempotencyStore;
+  /** Tells LinkedIn's Job Posting API sender that a job row has an operation waiting (the row itself is the queue). */
+  apiWaker?: ApiPostingWaker;
+  /** Moves a tenant's open jobs between the feed and the API after the posting channel changed (one pass). */
+  channelSwitch?: { advance(tenantId: string): Promise<unknown> };
 }
 
 export interface PeopleDirectory {

@@ -2,7 +2,8 @@ import { applyEdit, createJob, validateJobInput, type Job } from '../../domain/j
 import { t } from '../../i18n/strings';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
 import { jobFormCard, jobFormValues } from '../views';
-import { submitJobForPosting } from './approvals';
+import { submitJobForPosting, wakeApiSender } from './approvals';
+import { routeEdited, usesApi } from '../../domain/apiChannel';
 import { findChangeableJob, withCardEtag } from './jobAccess';
 import { jobCardReply } from './jobFeed';
 
@@ -51,8 +52,10 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
     const job = await submitJobForPosting(deps, caller, edit.job, (j) => deps.jobs.update(j));
     return jobCardReply(deps, caller, job, submittedNotice(caller, job));
   }
-  const job = await deps.jobs.update(edit.job);
-  return jobCardReply(deps, caller, job, t(caller.language, 'job.updated', { id: job.id }));
+  // On the API, the edit is sent to LinkedIn (UPDATE, or CREATE again for a job LinkedIn refused: "edit and resubmit").
+  const job = await deps.jobs.update(routeEdited(edit.job, now));
+  wakeApiSender(deps, job);
+  return jobCardReply(deps, caller, job, t(caller.language, usesApi(job) ? 'job.updatedApi' : 'job.updated', { id: job.id }));
 };
 
 function submittedNotice(caller: Caller, job: Job): string {
