@@ -62,13 +62,20 @@ export function apiStateView(language: Language, job: Job, timeZone = 'UTC'): Ap
   }
 }
 
+/** LinkedIn's enum values as a reader sees them: "NOT_PROMOTED" → "Not promoted". */
+export function statusWords(value: string | undefined): string {
+  if (!value) return '';
+  const words = value.replace(/_/g, ' ').trim().toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** What LinkedIn last reported of the job, as facts: only those it gave. */
 export function apiStatusFacts(language: Language, job: Job): Array<[string, string]> {
   const status = job.api?.status;
   const facts: Array<[string, string]> = [
-    [t(language, 'api.fact.listingStatus'), status?.listingStatus ?? ''],
-    [t(language, 'api.fact.linkedInApplyStatus'), status?.linkedInApplyStatus ?? ''],
-    [t(language, 'api.fact.promotionStatus'), status?.promotionStatus ?? '']
+    [t(language, 'api.fact.listingStatus'), statusWords(status?.listingStatus)],
+    [t(language, 'api.fact.linkedInApplyStatus'), statusWords(status?.linkedInApplyStatus)],
+    [t(language, 'api.fact.promotionStatus'), statusWords(status?.promotionStatus)]
   ];
   if (job.promoted) facts.push([t(language, 'api.fact.listingType'), t(language, 'api.promoted')]);
   return facts.filter(([, value]) => value);
