@@ -292,7 +292,8 @@ export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesAp
   /**
    * The settings card's "Test" for the Job Posting API: a fresh token with the credentials (wrong ones fail here), then
    * one harmless read, `GET /v2/simpleJobPostingTasks?ids=<a task that does not exist>`. 403 means the application is
-   * not approved for job posting; a 400 or 404 about the unknown task means the call itself was allowed.
+   * not approved for job posting; an answer about the unknown task (200 with an error inside, or 400) means the call
+   * itself was allowed.
    */
   async checkJobPostingAccess(credentials: LinkedInCredentials): Promise<void> {
     const { token } = await this.requestToken(credentials).catch((error: unknown) => {
@@ -306,7 +307,7 @@ export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesAp
       method: 'GET',
       headers: { authorization: `Bearer ${token}`, 'x-restli-protocol-version': '2.0.0', accept: 'application/json' }
     });
-    if (response.ok || response.status === 400 || response.status === 404) {
+    if (response.ok || response.status === 400) {
       await response.body?.cancel().catch(() => undefined);
       return;
     }
