@@ -3,6 +3,8 @@ import type { FieldErrors, Job, JobField, JobState } from '../domain/job';
 import { JOB_FUNCTION_NAMES } from '../i18n/jobFunctions';
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
 import { renderCard, type AdaptiveCardJson } from './cards';
+import { usesApi } from '../domain/apiChannel';
+import type { PostingChannel } from '../domain/jobPosting';
 import { apiStateView, apiStatusFacts, channelTimingText, jobPostingUrl, showsApiState } from './apiViews';
 
 const FORM_FIELDS: JobField[] = [
@@ -20,6 +22,8 @@ export interface JobFormView {
   /** Set when editing an existing job. */
   job?: Job;
   today: string;
+  /** The tenant's posting channel, for a new job's intro (an existing job's own channel wins). */
+  channel?: PostingChannel;
 }
 
 function choices(language: Language, prefix: 'workplace' | 'employment' | 'experience' | 'period', values: readonly string[]) {
@@ -44,8 +48,10 @@ export function jobFormCard(view: JobFormView): AdaptiveCardJson {
   const errors = Object.fromEntries(
     FORM_FIELDS.map((field) => [field, view.errors?.[field] ? errorText(language, field, view.errors[field]!, view.values) : ''])
   );
+  const onApi = job ? usesApi(job) : view.channel === 'api';
   return renderCard('job-form', {
     s: cardStrings(language),
+    intro: t(language, onApi ? 'form.introApi' : 'form.intro'),
     heading: job ? t(language, 'form.title.edit', { id: job.id }) : t(language, 'form.title.new'),
     submitTitle: t(language, job ? 'form.submit.edit' : 'form.submit.new'),
     values,

@@ -93,6 +93,10 @@ export const en = {
   'api.promote.notApi': 'Only open jobs on the Job Posting API can be promoted.',
   'api.promote.queued': 'Job {id} will be promoted on LinkedIn (premium listing).',
   'job.updatedApi': 'Job {id} updated; the change is on its way to LinkedIn.',
+  'approval.approvedApi': "Approved by {name} on {date}. The job is on its way to LinkedIn's Job Posting API.",
+  'approval.result.approvedApi': "Your job {title} ({id}) was approved by {name} and is on its way to LinkedIn's Job Posting API: usually live within minutes.",
+  'form.introApi': "The job is sent to LinkedIn's Job Posting API and is usually live within minutes. Fields marked * are required.",
+  'api.diagnosis': 'This job goes to LinkedIn through the Job Posting API, not the daily feed: here is where it stands.',
   'close.doneApi': 'Job {id} is closed. LinkedIn is told through the Job Posting API and takes it down within minutes.',
   'close.bodyApi': '"{title}" will be closed on LinkedIn through the Job Posting API, usually within minutes. This cannot be undone.'
 } as const;
@@ -191,6 +195,10 @@ export const nb: Record<keyof typeof en, string> = {
   'api.promote.notApi': 'Bare åpne jobber i Job Posting API kan fremheves.',
   'api.promote.queued': 'Jobb {id} fremheves på LinkedIn (premiumoppføring).',
   'job.updatedApi': 'Jobb {id} er oppdatert; endringen er på vei til LinkedIn.',
+  'approval.approvedApi': 'Godkjent av {name} {date}. Jobben er på vei til LinkedIns Job Posting API.',
+  'approval.result.approvedApi': 'Jobben din {title} ({id}) ble godkjent av {name} og er på vei til LinkedIns Job Posting API: vanligvis synlig i løpet av minutter.',
+  'form.introApi': 'Jobben sendes til LinkedIns Job Posting API og er vanligvis synlig i løpet av minutter. Felter merket * må fylles ut.',
+  'api.diagnosis': 'Denne jobben går til LinkedIn gjennom Job Posting API, ikke den daglige feeden: slik står den.',
   'close.doneApi': 'Jobb {id} er avsluttet. LinkedIn får beskjed gjennom Job Posting API og tar den ned i løpet av minutter.',
   'close.bodyApi': '«{title}» avsluttes på LinkedIn gjennom Job Posting API, vanligvis i løpet av minutter. Dette kan ikke angres.'
 };

@@ -16,6 +16,7 @@ import { feedStack } from '../support/feedStack';
 import { validForm } from '../support/samples';
 import { RecordingNotifier, settingsForm } from '../support/settingsSupport';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
+import { approvalRenderers } from '../../src/notifications/approvalNotices';
 
 const TENANT = 'tenant-api';
 const ADMIN: TestUser = { aadObjectId: 'aad-admin', name: 'Adele Vance', tenantId: TENANT };
@@ -141,6 +142,8 @@ describe('Job Posting API channel: settings, handlers and channel switching (rea
   it('on an API tenant a job goes by API only: CREATE queued, the sender woken, the card says so; approval comes first', async () => {
     await saveSettings(ADMIN, { postingChannel: 'api', postingPolicy: 'approval' });
     woken.length = 0;
+    const form = (await bot.say(RECRUITER, 'post job'))[0].attachments?.[0]?.content as AdaptiveCardJson;
+    assert.match(cardText(form), /The job is sent to LinkedIn's Job Posting API and is usually live within minutes/);
     const job = await post(RECRUITER, { title: 'API engineer' });
     assert.deepEqual([job.channel, job.api?.state, job.api?.operation, job.api?.listingType], ['api', 'waiting', 'CREATE', 'BASIC']);
     assert.deepEqual(woken, [TENANT]);
@@ -154,6 +157,11 @@ describe('Job Posting API channel: settings, handlers and channel switching (rea
     await bot.execute(RECRUITER, 'approval.decide', { jobId: managers.id, decision: 'approve', reason: '' });
     const approved = (await jobs.get(TENANT, managers.id))!;
     assert.deepEqual([approved.state, approved.channel, approved.api?.operation], ['queued', 'api', 'CREATE']);
+    const result = notifier.notices.find((n) => n.message.kind === 'approval.result')!;
+    const told = approvalRenderers['approval.result']('en', result.message.data);
+    assert.match('text' in told ? told.text : '', /was approved by Alex Wilber and is on its way to LinkedIn's Job Posting API/);
+    const why = (await bot.say(RECRUITER, `why isn't job ${job.id} on LinkedIn?`))[0].attachments?.[0]?.content as AdaptiveCardJson;
+    assert.match(cardText(why), /goes to LinkedIn through the Job Posting API, not the daily feed[\s\S]*Waiting to be sent/);
   });
 
   it('edit sends UPDATE (title locked), a refused job is edited and resubmitted, close sends CLOSE', async () => {

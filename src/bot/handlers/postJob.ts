@@ -11,8 +11,8 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
 
 /** A new job's form, with the company name from the tenant's settings. */
 async function emptyForm(deps: BotDeps, caller: Caller): Promise<Reply> {
-  const { companyName } = await deps.settings.get(caller.tenantId);
-  return { card: jobFormCard({ language: caller.language, values: { company: companyName }, today: today(deps.now()) }) };
+  const { companyName, postingChannel } = await deps.settings.get(caller.tenantId);
+  return { card: jobFormCard({ language: caller.language, values: { company: companyName }, today: today(deps.now()), channel: postingChannel }) };
 }
 
 export const showJobForm: MessageHandler = (deps, caller) => emptyForm(deps, caller);
@@ -36,7 +36,8 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   const raw = existing && data.title === undefined ? { ...data, title: existing.title } : data;
   const validation = validateJobInput(raw, now);
   if (!validation.ok) {
-    return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now) }), refused: true };
+    const channel = existing ? undefined : (await deps.settings.get(caller.tenantId)).postingChannel;
+    return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now), channel }), refused: true };
   }
   if (!existing) {
     const author = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name };
