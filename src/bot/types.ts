@@ -14,6 +14,7 @@ import type { AdaptiveCardJson } from './cards';
 import type { CallbackUrls } from '../linkedin/callbackUrls';
 import type { LinkedInAdminApi } from '../linkedin/client';
 import type { ApiPostingWaker } from '../domain/jobPosting';
+import type { SwitchProgress } from '../domain/apiChannel';
 
 /** Who is speaking to the bot, read once from the Teams activity. */
 export interface Caller {
@@ -66,7 +67,7 @@ export interface BotDeps {
   /** Tells LinkedIn's Job Posting API sender that a job row has an operation waiting (the row itself is the queue). */
   apiWaker?: ApiPostingWaker;
   /** Moves a tenant's open jobs between the feed and the API after the posting channel changed (one pass). */
-  channelSwitch?: { advance(tenantId: string): Promise<unknown> };
+  channelSwitch?: { advance(tenantId: string): Promise<SwitchProgress | undefined> };
 }
 
 export interface PeopleDirectory {

@@ -113,7 +113,7 @@ describe('Job Posting API channel: settings, handlers and channel switching (rea
     assert.equal((await settings.get(TENANT)).postingChannel, 'feed', 'nothing half-written');
 
     const saved = await saveSettings(ADMIN, { postingChannel: 'api', linkedInContractId: '778899' });
-    assert.match(cardText(saved), /Settings saved[\s\S]*Jobs now go to LinkedIn through the Job Posting API/);
+    assert.match(cardText(saved), /Settings saved[\s\S]*Jobs now go to LinkedIn through the Job Posting API; no open job had to move/);
     const stored = await settings.get(TENANT);
     assert.deepEqual([stored.postingChannel, stored.linkedInContractId], ['api', '778899']);
     assert.equal(stored.channelSwitch, undefined, 'no open job to move: the switch is over at once');
@@ -233,7 +233,8 @@ describe('Job Posting API channel: settings, handlers and channel switching (rea
     await bot.execute(RECRUITER, 'job.close', { jobId: gone.id, etag: gone.etag });
     assert.equal(await feedCount(), 3);
 
-    await saveSettings(ADMIN, { postingChannel: 'api' });
+    const switched = await saveSettings(ADMIN, { postingChannel: 'api' });
+    assert.match(cardText(switched), /Open jobs are being sent; each stays in the feed until LinkedIn confirms it/);
     for (const job of [a, b, c]) {
       const stored = (await jobs.get(TENANT, job.id))!;
       assert.deepEqual([stored.channel ?? 'feed', stored.api?.operation, stored.api?.state], ['feed', 'CREATE', 'waiting']);

@@ -67,8 +67,10 @@ export async function formReply(deps: BotDeps, caller: Caller, state: FormState)
  * fails, the channel switch pass finishes the work, since the switch is stored with the settings.
  */
 async function startChannelSwitch(deps: BotDeps, caller: Caller, saved: TenantSettings): Promise<string> {
-  await deps.channelSwitch?.advance(caller.tenantId).catch(() => undefined);
-  return t(caller.language, saved.postingChannel === 'api' ? 'settings.channelSwitch.startedApi' : 'settings.channelSwitch.startedFeed');
+  const progress = await deps.channelSwitch?.advance(caller.tenantId).catch(() => undefined);
+  const done = progress?.pending === 0;
+  if (saved.postingChannel === 'api') return t(caller.language, done ? 'settings.channelSwitch.doneApi' : 'settings.channelSwitch.startedApi');
+  return t(caller.language, done ? 'settings.channelSwitch.doneFeed' : 'settings.channelSwitch.startedFeed');
 }
 
 /** Turning Recruiter System Connect on gives the tenant its own callback URL, unless it has one (or the environment's). */
