@@ -4,7 +4,7 @@ import type { Job } from '../../src/domain/job';
 import type { ApiPosting } from '../../src/domain/jobPosting';
 import { LinkedInClient } from '../../src/linkedin/client';
 import { silentLogger } from '../../src/logger';
-import { ChannelSwitchService } from '../../src/posting/channelSwitch';
+import { ChannelSwitchPass, ChannelSwitchService } from '../../src/posting/channelSwitch';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { secretBoxFrom } from '../../src/storage/secretBox';
 import { TableJobStore } from '../../src/storage/tableJobStore';
@@ -291,5 +291,30 @@ describe('Job Posting API channel: settings, handlers and channel switching (rea
     assert.ok(notifier.notices.some((n) => n.message.data.key === 'channel.switchDone.feed'));
     const card = await bot.execute(RECRUITER, 'job.show', { jobId: live.id });
     assert.match(cardText(card), /Daily feed[\s\S]*LinkedIn reads the feed once a day/);
+  });
+
+  it('a switch stored but never started (the process died after the save) is finished by the pass; two processes at once queue each job once', async () => {
+    await saveSettings(ADMIN, {});
+    const posted = [await post(RECRUITER, { title: 'One' }), await post(RECRUITER, { title: 'Two' })];
+    // The save goes through a process whose switch service never ran: only the settings row knows.
+    const crashed = new BotHarness({ ...deps, channelSwitch: undefined });
+    await crashed.execute(ADMIN, 'settings.save', settingsForm({
+      etag: await etag(), recruiters: RECRUITER.aadObjectId, companyId: '1234', posterEmail: 'jobs@contoso.com', ...RSC, postingChannel: 'api'
+    }));
+    assert.equal((await jobs.get(TENANT, posted[0].id))!.api, undefined, 'nothing queued yet');
+    assert.equal((await settings.get(TENANT)).channelSwitch?.to, 'api', 'but the switch is stored');
+
+    // Two processes pick it up at the same moment: each job gets one CREATE, version 1.
+    const other = new ChannelSwitchService({ jobs, settings, waker: { wake: () => undefined }, notifier, bootstrapAdmins: () => [], logger: silentLogger });
+    const tenants = { add: async () => undefined, list: async () => [TENANT] };
+    await Promise.all([
+      new ChannelSwitchPass({ tenants, settings, service: switcher, logger: silentLogger }).tick(),
+      new ChannelSwitchPass({ tenants, settings, service: other, logger: silentLogger }).tick()
+    ]);
+    for (const job of posted) {
+      const stored = (await jobs.get(TENANT, job.id))!;
+      assert.deepEqual([stored.channel ?? 'feed', stored.api?.operation, stored.api?.version], ['feed', 'CREATE', 1]);
+    }
+    assert.deepEqual(await switcher.advance(TENANT), { pending: 2, refused: 0 });
   });
 });
