@@ -45,6 +45,9 @@ describe('API channel: what each change sends', () => {
     const unsent = routeClosed(job({ channel: 'api', api: api('waiting') }), NOW);
     assert.deepEqual([unsent.api?.state, unsent.api?.operation], ['closed', 'CREATE']);
     assert.equal(routeClosed(job(), NOW).api, undefined);
+    const backOnFeed = job({ channel: 'feed', api: api('closed', 'CLOSE', { version: 2 }) });
+    assert.deepEqual(routeClosed(backOnFeed, NOW).api, backOnFeed.api, 'closed on the API already: nothing more is sent');
+    assert.equal(isTitleLocked(backOnFeed), true, 'LinkedIn had it: the title stays locked');
   });
 
   it('the title is locked once LinkedIn has the job by API, not while LinkedIn refused its CREATE', () => {
@@ -126,7 +129,18 @@ describe('API channel: moving a tenant between channels', () => {
     assert.deepEqual(switchStep(closed, 'feed'), { kind: 'move', channel: 'feed' });
     const back = applySwitchStep(closed, { kind: 'move', channel: 'feed' }, NOW);
     assert.deepEqual([back.channel, back.state, isInFeedSnapshot(back, NOW)], ['feed', 'queued', true]);
-    assert.deepEqual(switchStep(job({ channel: 'api', api: api('rejected') }), 'feed'), { kind: 'move', channel: 'feed' });
+    const refused = job({ channel: 'api', api: api('rejected') });
+    assert.deepEqual(switchStep(refused, 'feed'), { kind: 'move', channel: 'feed' });
+    const refusedBack = applySwitchStep(refused, { kind: 'move', channel: 'feed' }, NOW);
+    assert.deepEqual([refusedBack.channel, refusedBack.api?.state], ['feed', 'closed']);
+    assert.equal(routeEdited(refusedBack, NOW).api?.state, 'closed', 'an edit on the feed sends nothing by API');
+    assert.deepEqual(switchStep(refusedBack, 'feed'), { kind: 'done' });
+    // A switch to the API reversed while LinkedIn refused a job's CREATE: the job stays on the feed, its API life over.
+    const abandoned = job({ state: 'posted', api: api('rejected') });
+    assert.deepEqual(switchStep(abandoned, 'feed'), { kind: 'move', channel: 'feed' });
+    const kept = applySwitchStep(abandoned, { kind: 'move', channel: 'feed' }, NOW);
+    assert.deepEqual([kept.channel, kept.state, kept.api?.state], ['feed', 'posted', 'closed']);
+    assert.deepEqual(switchStep(job({ state: 'posted', api: api('sent') }), 'feed'), { kind: 'wait' });
     assert.deepEqual(switchStep(job({ channel: 'api', api: api('waiting') }), 'feed'), { kind: 'wait' }, 'a CREATE on its way is followed first');
   });
 

@@ -20,16 +20,21 @@ export function channelOf(job: Pick<Job, 'channel'>): PostingChannel {
 const inFlight = (api: ApiPosting | undefined) => api?.state === 'waiting' || api?.state === 'sent';
 
 /**
- * LinkedIn has (or is being given) the job through the API: a task succeeded once, a request is on its way, or an
+ * LinkedIn has had (or is being given) the job through the API: a task succeeded once, a request is on its way, or an
  * operation other than CREATE was queued (those follow a CREATE that succeeded). A CREATE that LinkedIn refused or
  * that was never sent does not count: the author can still change everything.
  */
-export function apiHasJob(job: Pick<Job, 'api'>): boolean {
+function apiEverHadJob(job: Pick<Job, 'api'>): boolean {
   const api = job.api;
   if (!api) return false;
   if (api.state === 'on_linkedin' || api.status?.jobPostingUrn || api.status?.jobPostingUrl) return true;
   if (api.operation !== 'CREATE') return true;
   return api.state === 'sent';
+}
+
+/** LinkedIn has the job by API now: it had it, and it is not closed there. */
+export function apiHasJob(job: Pick<Job, 'api'>): boolean {
+  return apiEverHadJob(job) && job.api?.state !== 'closed';
 }
 
 /** The job travels by API now, or is being moved there (a CREATE queued, on its way or refused during a switch). */
@@ -106,7 +111,7 @@ export function promoteJob(job: Job, now: Date): Job {
 
 /** The title is fixed once LinkedIn has the job, by feed or by API. */
 export function titleLockedByApi(job: Pick<Job, 'api'>): boolean {
-  return apiHasJob(job);
+  return apiEverHadJob(job);
 }
 
 // ---- moving a tenant between channels --------------------------------------------------------------------------
@@ -149,17 +154,24 @@ export function switchStep(job: Job, to: PostingChannel): SwitchStep {
     if (api?.state === 'rejected' && api.operation === 'CREATE') return { kind: 'wait', refused: true };
     return { kind: 'queue', operation: 'CREATE' };
   }
-  if (channelOf(job) === 'feed') return inFlight(api) ? { kind: 'wait' } : { kind: 'done' };
   if (inFlight(api)) return { kind: 'wait' };
+  // A feed job whose move to the API LinkedIn refused (a switch reversed meanwhile): it simply stays on the feed.
+  if (channelOf(job) === 'feed') return usesApi(job) ? { kind: 'move', channel: 'feed' } : { kind: 'done' };
   if (!apiHasJob(job) || api?.state === 'closed') return { kind: 'move', channel: 'feed' };
   return { kind: 'queue', operation: 'CLOSE' };
 }
 
-/** The job after its step (unchanged for 'done' and 'wait'). */
+/**
+ * The job after its step (unchanged for 'done' and 'wait'). Back on the feed, the job's API life is over (its API state
+ * says closed, so nothing is sent for it any more) and a job coming from the API is queued for the next feed build.
+ */
 export function applySwitchStep(job: Job, step: SwitchStep, now: Date): Job {
   if (step.kind === 'queue') return withApiOperation(job, step.operation, now);
-  if (step.kind === 'move') return { ...job, channel: step.channel, state: 'queued', updatedAt: now.toISOString() };
-  return job;
+  if (step.kind !== 'move') return job;
+  const updatedAt = now.toISOString();
+  if (step.channel === 'api') return { ...job, channel: 'api', updatedAt };
+  const api = job.api && job.api.state !== 'closed' ? { ...job.api, state: 'closed' as const } : job.api;
+  return { ...job, channel: 'feed', state: channelOf(job) === 'api' ? 'queued' : job.state, ...(api ? { api } : {}), updatedAt };
 }
 
 export interface SwitchProgress {
