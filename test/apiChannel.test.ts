@@ -6,7 +6,8 @@ import {
 import { isInFeedSnapshot } from '../src/domain/feed';
 import { createJob, isTitleLocked, validateJobInput, type Job } from '../src/domain/job';
 import type { ApiPosting } from '../src/domain/jobPosting';
-import { validateSettingsInput } from '../src/domain/settingsForm';
+import { applySettingsInput, validateSettingsInput } from '../src/domain/settingsForm';
+import { defaultSettings } from '../src/domain/settings';
 import { linkedInReasonText } from '../src/bot/apiViews';
 import { settingsForm } from './support/settingsSupport';
 import { ALEX, validForm } from './support/samples';
@@ -166,5 +167,11 @@ describe('settings: posting channel and contract id', () => {
     assert.equal(forged.errors.postingChannel, 'posting_channel_invalid');
     const old = validateSettingsInput(settingsForm());
     assert.ok(old.ok && old.value.postingChannel === undefined, 'a card without the field keeps the stored channel');
+    const current = { ...defaultSettings('t', { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }), postingChannel: 'api' as const, linkedInContractId: '42' };
+    const kept = applySettingsInput(current, old.value, { admins: [], recruiters: [] }, undefined);
+    assert.deepEqual([kept.postingChannel, kept.linkedInContractId], ['api', '42']);
+    const blank = validateSettingsInput(settingsForm({ linkedInContractId: ' ' }));
+    assert.ok(blank.ok);
+    assert.equal(applySettingsInput(current, blank.value, { admins: [], recruiters: [] }, undefined).linkedInContractId, undefined, 'blank clears it');
   });
 });

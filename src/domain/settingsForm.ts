@@ -125,7 +125,8 @@ export function applySettingsInput(
     postingPolicy: input.postingPolicy,
     postingChannel: input.postingChannel ?? current.postingChannel,
     channelSwitch: current.channelSwitch,
-    linkedInContractId: input.linkedInContractId,
+    // A card from before the field existed does not carry it: keep the stored id (a blank field clears it).
+    linkedInContractId: 'linkedInContractId' in input ? input.linkedInContractId : current.linkedInContractId,
     candidateRetentionMonths: input.retentionMonths ?? current.candidateRetentionMonths,
     rsc: {
       clientId: input.rscClientId,
