@@ -42,6 +42,7 @@ import { PRIVACY_TABLE, TablePrivacyStore } from './storage/privacyStore';
 import { CandidateRemoval, removalRenderers } from './privacy/candidateRemoval';
 import { PrivacyService } from './privacy/privacyService';
 import { PrivacyScheduler } from './privacy/privacyScheduler';
+import { ChannelSwitchPass, ChannelSwitchService } from './posting/channelSwitch';
 import { envSettingsApplyTo } from './domain/tenancy';
 import { unreadableSecretListener } from './notifications/settingsNotices';
 import { startTelemetry } from './telemetry';
@@ -211,6 +212,12 @@ export async function main(): Promise<void> {
     { jobs, tenants, settings, api: new JobPostingClient(linkedIn), budget: new TableApiBudget(apiBudgetTable), leases, notifier, holder: `api-${randomUUID()}`, logger, now: () => new Date() },
     { pollMs: config.LINKEDIN_API_POLL_MS, followUpMs: config.LINKEDIN_API_FOLLOW_UP_MS, recheckMs: config.LINKEDIN_API_RECHECK_MS, statusPollMs: config.LINKEDIN_API_STATUS_POLL_MS }
   );
+  // Moving a tenant's open jobs between the feed and LinkedIn's Job Posting API after its posting channel changes.
+  const apiWaker = apiEngine;
+  const channelSwitch = new ChannelSwitchService({
+    jobs, settings, waker: apiWaker, notifier, bootstrapAdmins: adminsByEnv, logger: logger.child({ component: 'channelSwitch' })
+  });
+  const channelSwitchPass = new ChannelSwitchPass({ tenants, settings, service: channelSwitch, logger });
 
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
     jobs,
@@ -226,7 +233,9 @@ export async function main(): Promise<void> {
     privacy,
     actions,
     callbacks,
-    linkedInAdmin: linkedIn
+    linkedInAdmin: linkedIn,
+    apiWaker,
+    channelSwitch
   }, logger);
   const stopPurge = purgeExpiredActions(actions, (error) => logger.warn('could not purge expired action records', { error: (error as Error).message }));
 
@@ -271,6 +280,7 @@ export async function main(): Promise<void> {
   notifications.worker.start();
   exportWorker.start();
   apiEngine.start();
+  channelSwitchPass.start();
   logger.info(`bot listening on http://127.0.0.1:${port}/api/messages`, {
     auth: config.BOT_ID ? 'Bot Framework JWT required' : 'no BOT_ID: inbound auth off (local and Agents Playground only)'
   });
@@ -282,7 +292,7 @@ export async function main(): Promise<void> {
     stopPurge();
     const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
     logger.info('stopping', { signal, requestsInFlight: requests.inFlight(), graceMs: config.SHUTDOWN_GRACE_MS });
-    const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), apiEngine.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);
+    const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), apiEngine.stop(), channelSwitchPass.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);
     const [drained, workersDone] = await Promise.all([
       requests.drain(deadline),
       Promise.race([workersStopped.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)])

@@ -11,7 +11,8 @@ import { closeConfirmCard, helpCard, jobCard, jobFormCard, jobFormValues, jobLis
 import { buildResultCard, feedStatusCard } from '../src/bot/feedViews';
 import { feedNoticeRenderers } from '../src/bot/notices/feedNotices';
 import { FAQ_TOPIC_IDS } from '../src/domain/faq';
-import { createJob, validateJobInput } from '../src/domain/job';
+import { createJob, validateJobInput, type Job } from '../src/domain/job';
+import type { ApiPosting } from '../src/domain/jobPosting';
 import type { FeedStatus } from '../src/feed/feedService';
 import { candidateExportedCard, exportStatusCard } from '../src/exports/exportCards';
 import type { CandidateView, ExportCardData } from '../src/exports/exportNotice';
@@ -86,9 +87,7 @@ function samples(language: Language): Record<string, AdaptiveCardJson> {
     'job-close-confirm': closeConfirmCard(language, job),
     help: helpCard(language),
     notice: noticeCard('Done', 'good'),
-    'job (on LinkedIn through the API)': jobCard({
-      language, job: { ...job, state: 'posted', channel: 'api', api: { state: 'on_linkedin', version: 1, operation: 'CREATE', listingType: 'BASIC', status: { jobPostingUrl: 'https://www.linkedin.com/jobs/view/123', listingStatus: 'LISTED', linkedInApplyStatus: 'OFFSITE_APPLY', promotionStatus: 'NOT_PROMOTED', checkedAt: '2026-11-27T09:00:00Z' } } }, canEdit: true
-    }),
+    ...apiJobSamples(language, job),
     'job (held back)': jobCard({ language, job, canEdit: true, feed: { nextBuild: 'Sat, 28 Nov 2026, 03:00 (Europe/Oslo)', heldBack: ['One.', 'Two.'] } }),
     'feed-build': buildResultCard({
       language,
@@ -139,11 +138,50 @@ function samples(language: Language): Record<string, AdaptiveCardJson> {
   };
 }
 
+/** A job on LinkedIn's Job Posting API in each of its states (the engine moves it; the card says where it stands). */
+function apiJob(job: ReturnType<typeof sampleJob>, api: Partial<ApiPosting>, extra: Partial<Job> = {}): Job {
+  return { ...job, channel: 'api', api: { state: 'waiting', version: 1, operation: 'CREATE', listingType: 'BASIC', ...api }, ...extra };
+}
+
+const LIVE_STATUS = {
+  jobPostingUrn: 'urn:li:jobPosting:123', jobPostingUrl: 'https://www.linkedin.com/jobs/view/123', listingStatus: 'LISTED',
+  linkedInApplyStatus: 'ENABLED', promotionStatus: 'NOT_PROMOTED', checkedAt: '2026-11-27T09:00:00Z'
+};
+
+function apiJobSamples(language: Language, job: ReturnType<typeof sampleJob>): Record<string, AdaptiveCardJson> {
+  return {
+    'job (api waiting, held back by limits)': jobCard({ language, job: apiJob(job, { waitingUntil: '2026-11-27T11:00:00Z' }), canEdit: true, timeZone: 'Europe/Oslo' }),
+    'job (api sent)': jobCard({ language, job: apiJob(job, { state: 'sent', taskUrn: 'urn:li:simpleJobPostingTask:1' }), canEdit: true }),
+    'job (api on LinkedIn, renew and promote)': jobCard({
+      language, job: apiJob(job, { state: 'on_linkedin', status: LIVE_STATUS }), canEdit: true, api: { canRenew: true, canPromote: true }
+    }),
+    'job (api rejected)': jobCard({ language, job: apiJob(job, { state: 'rejected', error: 'Invalid Field: /city' }), canEdit: true }),
+    'job (api closed by LinkedIn)': jobCard({
+      language, job: apiJob(job, { state: 'closed', operation: 'UPDATE', status: { ...LIVE_STATUS, listingStatus: 'CLOSED', reason: 'Member reports' } }), canEdit: true
+    }),
+    'job (moving from the feed to the api)': jobCard({ language, job: { ...apiJob(job, { state: 'sent' }), channel: 'feed', state: 'posted' }, canEdit: true }),
+    'job-list (feed and api jobs)': jobListCard({
+      language, jobs: [job, { ...apiJob(job, { state: 'on_linkedin', status: LIVE_STATUS }), id: 'J0000000005' }], everyone: true
+    }),
+    'feed-status (api tenant, switching back to the feed)': feedStatusCard({
+      language, timeZone: 'UTC', status: STATUS, heldBack: { lines: [], total: 0, yoursOnly: false }, isAdmin: true, now: NOW,
+      channel: { postingChannel: 'api', switchingTo: 'feed' }
+    })
+  };
+}
+
 function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>): Record<string, AdaptiveCardJson> {
   const settings = sampleSettings();
   const values = settingsFormValues(settings, ['aad-boot']);
   return {
     settings: settingsCard({ language, settings, values, bootstrapAdmins: [{ aadObjectId: 'aad-boot', name: 'Adele Vance' }], callbackUrl: 'https://bot.contoso.com/api/linkedin/push/k1', linkedInActions: true, notice: 'Saved' }),
+    'settings (job posting api, switch under way, test)': settingsCard({
+      language,
+      settings: { ...settings, postingChannel: 'api', linkedInContractId: '778899', channelSwitch: { from: 'feed', to: 'api', startedAt: '2026-11-27T09:00:00Z' } },
+      values: { ...values, postingChannel: 'api', linkedInContractId: '778899' },
+      bootstrapAdmins: [],
+      jobPostingTest: true
+    }),
     'settings (callback URL masked)': settingsCard({ language, settings, values, bootstrapAdmins: [], callbackMasked: 'https://bot.contoso.com/api/linkedin/push/…abcd', linkedInActions: true }),
     'settings (errors, no callback URL)': settingsCard({
       language,
@@ -469,4 +507,77 @@ describe('card text is shown as typed, never as Markdown', () => {
       }
     });
   }
+});
+
+describe('job card on the Job Posting API', () => {
+  const job = sampleJob();
+  const text = (card: AdaptiveCardJson) => JSON.stringify(card);
+  const actions = (card: AdaptiveCardJson) => (card.actions as Array<Record<string, unknown>>).map((a) => a.verb ?? a.url);
+
+  it('says which channel a job uses and what it means for timing', () => {
+    assert.match(text(jobCard({ language: 'en', job, canEdit: true })), /Daily feed[\s\S]*LinkedIn reads the feed once a day; a job can take up to 48 hours to appear/);
+    assert.match(text(jobCard({ language: 'en', job: apiJob(job, {}), canEdit: true })), /Job Posting API[\s\S]*Sent to LinkedIn's Job Posting API: usually live within minutes/);
+    assert.match(text(jobCard({ language: 'nb', job: apiJob(job, {}), canEdit: true })), /Sendt til LinkedIns Job Posting API: vanligvis synlig i løpet av minutter/);
+  });
+
+  it('waiting says until when LinkedIn\'s limits hold it back, in the reader\'s time zone', () => {
+    const card = jobCard({ language: 'en', job: apiJob(job, { waitingUntil: '2026-11-27T11:00:00Z' }), canEdit: true, timeZone: 'Europe/Oslo' });
+    assert.match(text(card), /Waiting to be sent[\s\S]*Held back by LinkedIn's limits until 27 Nov 2026, 12:00/);
+  });
+
+  it('"On LinkedIn" with a "View on LinkedIn" link, and every status LinkedIn reported', () => {
+    const card = jobCard({ language: 'en', job: apiJob(job, { state: 'on_linkedin', status: LIVE_STATUS }), canEdit: true });
+    assert.match(text(card), /On LinkedIn/);
+    const view = (card.actions as Array<Record<string, unknown>>).find((a) => a.type === 'Action.OpenUrl');
+    assert.deepEqual(view, { type: 'Action.OpenUrl', title: 'View on LinkedIn', url: 'https://www.linkedin.com/jobs/view/123' });
+    assert.match(text(card), /Listing status[\s\S]*Listed[\s\S]*Apply on LinkedIn[\s\S]*Enabled[\s\S]*Promotion[\s\S]*Not promoted/);
+    assert.doesNotMatch(text(card), /job\.renew|job\.promote/, 'no Renew or Promote unless the handler allows them');
+    const nb = jobCard({ language: 'nb', job: apiJob(job, { state: 'on_linkedin', status: LIVE_STATUS }), canEdit: true });
+    assert.match(text(nb), /På LinkedIn[\s\S]*Vis på LinkedIn/);
+  });
+
+  it('a link that is not https is not offered', () => {
+    const card = jobCard({ language: 'en', job: apiJob(job, { state: 'on_linkedin', status: { ...LIVE_STATUS, jobPostingUrl: 'javascript:alert(1)' } }), canEdit: true });
+    assert.ok(!(card.actions as Array<Record<string, unknown>>).some((a) => a.type === 'Action.OpenUrl'));
+  });
+
+  it('rejected: LinkedIn\'s reason in words and "Edit and resubmit"', () => {
+    const card = jobCard({ language: 'en', job: apiJob(job, { state: 'rejected', error: 'Invalid Field: /city' }), canEdit: true });
+    assert.match(text(card), /Not accepted[\s\S]*LinkedIn did not accept the city\. Edit the job and save it to send it again/);
+    assert.deepEqual(actions(card), ['job.edit', 'job.closeAsk']);
+    assert.match(text(card), /"title":"Edit and resubmit"/);
+    const nb = jobCard({ language: 'nb', job: apiJob(job, { state: 'rejected', error: 'Invalid Field: /companyApplyUrl' }), canEdit: true });
+    assert.match(text(nb), /LinkedIn godtok ikke søknadsadressen/);
+    const words = jobCard({ language: 'en', job: apiJob(job, { state: 'rejected', error: 'Duplicate job posting' }), canEdit: true });
+    assert.match(text(words), /LinkedIn did not accept the job: \\"Duplicate job posting\\"/);
+  });
+
+  it('closed by LinkedIn says why; Renew and Promote show only when the handler allows them', () => {
+    const closed = jobCard({ language: 'en', job: apiJob(job, { state: 'closed', operation: 'UPDATE', status: { ...LIVE_STATUS, reason: 'Member reports' } }), canEdit: true });
+    assert.match(text(closed), /Closed on LinkedIn[\s\S]*LinkedIn closed it: Member reports/);
+    const live = apiJob(job, { state: 'on_linkedin', status: LIVE_STATUS });
+    assert.deepEqual(actions(jobCard({ language: 'en', job: live, canEdit: true, api: { canRenew: true, canPromote: true } })),
+      ['https://www.linkedin.com/jobs/view/123', 'job.edit', 'job.renew', 'job.promote', 'job.closeAsk']);
+  });
+
+  it('my jobs says each job\'s channel, and the API state in words', () => {
+    const card = jobListCard({ language: 'en', jobs: [job, { ...apiJob(job, { state: 'on_linkedin', status: LIVE_STATUS }), id: 'J0000000005' }], everyone: true });
+    assert.match(text(card), /Daily feed[\s\S]*Job Posting API[\s\S]*On LinkedIn/);
+    assert.match(text(card), /Daily feed: up to 48 hours to appear\. Job Posting API: usually live within minutes/);
+  });
+
+  it('feed status says how the tenant\'s jobs reach LinkedIn', () => {
+    const card = feedStatusCard({ language: 'en', timeZone: 'UTC', status: STATUS, heldBack: { lines: [], total: 0, yoursOnly: false }, isAdmin: true, now: NOW,
+      channel: { postingChannel: 'api', switchingTo: 'api' } });
+    assert.match(text(card), /Jobs reach LinkedIn through the Job Posting API, usually within minutes; they are not in this feed\. Open jobs are moving to the Job Posting API/);
+  });
+
+  it('the settings card offers the channel choice, the contract id and the test in one block', () => {
+    const settings = { ...sampleSettings(), postingChannel: 'api' as const, linkedInContractId: '778899' };
+    const card = settingsCard({ language: 'en', settings, values: settingsFormValues(settings, []), bootstrapAdmins: [], jobPostingTest: true });
+    assert.match(text(card), /How jobs reach LinkedIn[\s\S]*Daily feed: free, for any company[\s\S]*Job Posting API: usually live within minutes/);
+    assert.match(text(card), /"id":"postingChannel"[^}]*"value":"api"/);
+    assert.match(text(card), /"id":"linkedInContractId"[^}]*"value":"778899"/);
+    assert.match(text(card), /settings\.jobPostingTest/);
+  });
 });

@@ -16,6 +16,8 @@ export interface ApprovalCardData {
   deciderName?: string;
   decidedAt?: string;
   reason?: string;
+  /** Set when the job goes to LinkedIn's Job Posting API rather than the daily feed. */
+  channel?: 'api';
 }
 
 const DESCRIPTION_PREVIEW = 400;
@@ -29,6 +31,7 @@ export function approvalData(job: Job): ApprovalCardData {
     location: locationText(job),
     authorName: job.author.name,
     description: description.length > DESCRIPTION_PREVIEW ? `${description.slice(0, DESCRIPTION_PREVIEW)}…` : description,
+    ...(job.channel === 'api' ? { channel: 'api' as const } : {}),
     ...(job.approval?.decision
       ? { decision: job.approval.decision, deciderName: job.approval.decidedBy?.name, decidedAt: job.approval.decidedAt, reason: job.approval.reason }
       : {})
@@ -45,7 +48,7 @@ export interface ApprovalCardExtras {
 export function approvalCard(language: Language, data: ApprovalCardData, extras: ApprovalCardExtras = {}): AdaptiveCardJson {
   const decided = data.decision !== undefined;
   const params = { name: data.deciderName ?? '', date: data.decidedAt ? dateTimeText(language, data.decidedAt) : '', reason: data.reason ?? '' };
-  const outcome = decided ? t(language, data.decision === 'approved' ? 'approval.approved' : 'approval.rejected', params) : '';
+  const outcome = decided ? t(language, data.decision === 'approved' ? (data.channel === 'api' ? 'approval.approvedApi' : 'approval.approved') : 'approval.rejected', params) : '';
   return renderCard('approval', {
     s: cardStrings(language),
     heading: t(language, 'approval.title', { title: data.title }),

@@ -1,5 +1,6 @@
 /** LinkedIn's daily feed as people see it in Teams: times in their zone, held-back reasons in words, the feed cards. */
 import type { HoldReason } from '../domain/feed';
+import type { PostingChannel } from '../domain/jobPosting';
 import type { BuildOutcome, FeedStatus } from '../feed/feedService';
 import { cardStrings, t, type Language } from '../i18n/strings';
 import { dateTimeFormat } from '../i18n/intlFormats';
@@ -129,10 +130,19 @@ export interface StatusView {
   /** Admins only: the secret feed URL and the build button. */
   isAdmin: boolean;
   now: Date;
+  /** How the tenant's jobs reach LinkedIn, and where they are moving to during a switch. */
+  channel?: { postingChannel: PostingChannel; switchingTo?: PostingChannel };
+}
+
+function channelStatusText(language: Language, channel: StatusView['channel']): string {
+  if (!channel) return '';
+  const now = t(language, channel.postingChannel === 'api' ? 'channel.status.api' : 'channel.status.feed');
+  const moving = channel.switchingTo ? ` ${t(language, channel.switchingTo === 'api' ? 'channel.status.movingToApi' : 'channel.status.movingToFeed')}` : '';
+  return now + moving;
 }
 
 /** `feed status`: the snapshot LinkedIn reads, what is held back and why, and when things happen. */
-export function feedStatusCard({ language, timeZone, status, heldBack, isAdmin, now }: StatusView): AdaptiveCardJson {
+export function feedStatusCard({ language, timeZone, status, heldBack, isAdmin, now, channel }: StatusView): AdaptiveCardJson {
   const last = status.lastBuild;
   const facts = [
     [t(language, 'feed.jobCount'), last ? String(last.jobCount) : '0'],
@@ -153,6 +163,7 @@ export function feedStatusCard({ language, timeZone, status, heldBack, isAdmin, 
     previews,
     hasPreviews: previews.length > 0,
     noBuildYet: last ? '' : t(language, 'feed.status.noBuildYet'),
+    channelText: channelStatusText(language, channel),
     feedUrl: isAdmin ? status.feedUrl : '',
     isAdmin,
     ...heldBackData(language, heldBack)

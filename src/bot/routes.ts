@@ -10,7 +10,8 @@ import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
 import { rotateFeedUrl, saveSettings, showSettings, showSettingsFromCard, showSettingsHistory, showSettingsHistoryFromCard } from './handlers/settings';
 import { showJobFromCard } from './handlers/showJob';
-import { connectLinkedIn, rotateCallbackUrl, testLinkedInConnection } from './handlers/rscConnection';
+import { promoteApiJob, renewApiJob } from './handlers/apiJob';
+import { connectLinkedIn, rotateCallbackUrl, testJobPostingAccess, testLinkedInConnection } from './handlers/rscConnection';
 import { whyNotOnLinkedIn, whyNotOnLinkedInFromCard } from './handlers/whyNotOnLinkedIn';
 import type { CardRoute, MessageHandler, MessageRoute } from './types';
 
@@ -69,6 +70,8 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'job.closeAsk', handler: askCloseJobFromCard },
   { verb: 'job.close', handler: confirmCloseJob, once: true },
   { verb: 'job.list', handler: listJobsFromCard },
+  { verb: 'job.renew', handler: renewApiJob, once: true },
+  { verb: 'job.promote', handler: promoteApiJob, once: true },
   { verb: 'feed.build', handler: buildFeedNowFromCard },
   { verb: 'feed.status', handler: feedStatusFromCard },
   { verb: 'help', handler: showHelpFromCard },
@@ -82,6 +85,7 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'settings.linkedInConnect', handler: connectLinkedIn, once: true },
   { verb: 'settings.linkedInTest', handler: testLinkedInConnection },
   { verb: 'settings.callbackRotate', handler: rotateCallbackUrl, once: true },
+  { verb: 'settings.jobPostingTest', handler: testJobPostingAccess },
   { verb: 'approval.decide', handler: decideApproval, once: true },
   { verb: 'candidate.review', handler: markCandidateReviewed, once: true },
   { verb: 'privacy.forget', handler: confirmForgetCandidate, once: true }

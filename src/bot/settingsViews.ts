@@ -1,3 +1,4 @@
+import { POSTING_CHANNELS } from '../domain/jobPosting';
 import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from '../domain/settings';
 import { personName, type SettingsField, type SettingsFieldErrors } from '../domain/settingsForm';
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
@@ -8,7 +9,7 @@ import { renderCard, type AdaptiveCardJson } from './cards';
 const FORM_FIELDS: SettingsField[] = [
   'companyName', 'companyId', 'publisher', 'publisherUrl', 'posterEmail', 'buildTime', 'timeZone', 'postingEnabled',
   'jobWrapping', 'applyWithLinkedIn', 'postingPolicy', 'retentionMonths', 'rscClientId', 'rscClientSecret', 'rscOrganizationId', 'rscStatus',
-  'channelId', 'channelName', 'admins', 'recruiters', 'adminsAdd', 'recruitersAdd'
+  'channelId', 'channelName', 'admins', 'recruiters', 'adminsAdd', 'recruitersAdd', 'postingChannel', 'linkedInContractId'
 ];
 
 export type SettingsFormValues = Partial<Record<SettingsField, unknown>>;
@@ -44,7 +45,22 @@ export function settingsFormValues(settings: TenantSettings, bootstrapAdmins: re
     channelId: settings.notificationChannel?.channelId,
     channelName: settings.notificationChannel?.name,
     admins: storedAdmins(settings, bootstrapAdmins).map((p) => p.aadObjectId).join(','),
-    recruiters: settings.recruiters.map((p) => p.aadObjectId).join(',')
+    recruiters: settings.recruiters.map((p) => p.aadObjectId).join(','),
+    postingChannel: settings.postingChannel,
+    linkedInContractId: settings.linkedInContractId
+  };
+}
+
+/** The "How jobs reach LinkedIn" block: the channel choice, its test, the contract id and any switch under way. */
+function postingChannelView(language: Language, settings: TenantSettings) {
+  const change = settings.channelSwitch;
+  return {
+    choices: POSTING_CHANNELS.map((value) => ({ value, title: t(language, `settings.channel.${value}`) })),
+    switchText: change
+      ? t(language, change.to === 'api' ? 'settings.channelSwitch.underwayApi' : 'settings.channelSwitch.underwayFeed', {
+          date: dateTimeText(language, change.startedAt, settings.timeZone)
+        })
+      : ''
   };
 }
 
@@ -64,6 +80,8 @@ export interface SettingsCardView {
   callbackMasked?: string;
   /** Offer "New callback URL", "Connect to LinkedIn" and "Test connection". */
   linkedInActions?: boolean;
+  /** Offer "Test" for the Job Posting API channel. */
+  jobPostingTest?: boolean;
 }
 
 function asText(value: unknown): string {
@@ -117,6 +135,7 @@ export function settingsCard(view: SettingsCardView): AdaptiveCardJson {
         : t(language, 'settings.callbackUrlMissing'),
     callbackUrl: view.callbackUrl ?? '',
     linkedInActions: view.linkedInActions === true,
+    channel: { ...postingChannelView(language, settings), test: view.jobPostingTest === true },
     bootstrapText: bootstrapNames.length ? t(language, 'settings.bootstrapAdmins', { names: bootstrapNames.join(', ') }) : '',
     people: { admins: peopleChoices(values.admins, known), recruiters: peopleChoices(values.recruiters, known) },
     choices: {

@@ -13,6 +13,8 @@ import type { SettingsReader } from '../storage/settingsStore';
 import type { AdaptiveCardJson } from './cards';
 import type { CallbackUrls } from '../linkedin/callbackUrls';
 import type { LinkedInAdminApi } from '../linkedin/client';
+import type { ApiPostingWaker } from '../domain/jobPosting';
+import type { SwitchProgress } from '../domain/apiChannel';
 
 /** Who is speaking to the bot, read once from the Teams activity. */
 export interface Caller {
@@ -67,6 +69,10 @@ export interface BotDeps {
    * `proposed` on the action's first attempt and that same id on every repeat.
    */
   reserveId?: (proposed: string) => Promise<string>;
+  /** Tells LinkedIn's Job Posting API sender that a job row has an operation waiting (the row itself is the queue). */
+  apiWaker?: ApiPostingWaker;
+  /** Moves a tenant's open jobs between the feed and the API after the posting channel changed (one pass). */
+  channelSwitch?: { advance(tenantId: string): Promise<SwitchProgress | undefined> };
 }
 
 export interface PeopleDirectory {

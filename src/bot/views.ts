@@ -4,6 +4,9 @@ import { JOB_FUNCTION_NAMES } from '../i18n/jobFunctions';
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
 import { dateTimeFormat, numberFormat } from '../i18n/intlFormats';
 import { renderCard, type AdaptiveCardJson } from './cards';
+import { usesApi } from '../domain/apiChannel';
+import type { PostingChannel } from '../domain/jobPosting';
+import { apiStateView, apiStatusFacts, channelTimingText, jobPostingUrl, showsApiState } from './apiViews';
 
 const FORM_FIELDS: JobField[] = [
   'title', 'company', 'city', 'country', 'region', 'postalCode', 'workplaceType', 'employmentType', 'experienceLevel',
@@ -20,6 +23,8 @@ export interface JobFormView {
   /** Set when editing an existing job. */
   job?: Job;
   today: string;
+  /** The tenant's posting channel, for a new job's intro (an existing job's own channel wins). */
+  channel?: PostingChannel;
 }
 
 function choices(language: Language, prefix: 'workplace' | 'employment' | 'experience' | 'period', values: readonly string[]) {
@@ -44,8 +49,10 @@ export function jobFormCard(view: JobFormView): AdaptiveCardJson {
   const errors = Object.fromEntries(
     FORM_FIELDS.map((field) => [field, view.errors?.[field] ? errorText(language, field, view.errors[field]!, view.values) : ''])
   );
+  const onApi = job ? usesApi(job) : view.channel === 'api';
   return renderCard('job-form', {
     s: cardStrings(language),
+    intro: t(language, onApi ? 'form.introApi' : 'form.intro'),
     heading: job ? t(language, 'form.title.edit', { id: job.id }) : t(language, 'form.title.new'),
     submitTitle: t(language, job ? 'form.submit.edit' : 'form.submit.new'),
     values,
@@ -104,15 +111,25 @@ export interface JobFeedView {
   heldBack?: string[];
 }
 
+/** The API actions the caller may take on this job now (decided by the handler from settings and role). */
+export interface JobApiActions {
+  canRenew?: boolean;
+  canPromote?: boolean;
+}
+
 export interface JobCardView {
   language: Language;
   job: Job;
   canEdit: boolean;
   notice?: string;
   feed?: JobFeedView;
+  api?: JobApiActions;
+  /** For times on the card (e.g. until when LinkedIn's limits hold a job back). */
+  timeZone?: string;
 }
 
-export function jobCard({ language, job, canEdit, notice, feed }: JobCardView): AdaptiveCardJson {
+export function jobCard({ language, job, canEdit, notice, feed, api, timeZone }: JobCardView): AdaptiveCardJson {
+  const onApi = showsApiState(job);
   const facts = [
     [t(language, 'job.id'), job.id],
     [t(language, 'job.workplaceType'), t(language, `workplace.${job.workplaceType}`)],
@@ -124,31 +141,32 @@ export function jobCard({ language, job, canEdit, notice, feed }: JobCardView): 
     [t(language, 'job.applyUrl'), job.applyUrl],
     [t(language, 'job.author'), job.author.name],
     [t(language, 'job.created'), dateText(language, job.createdAt)],
-    [t(language, 'job.nextBuild'), feed?.nextBuild ?? '']
+    [t(language, 'job.nextBuild'), onApi ? '' : feed?.nextBuild ?? ''],
+    ...apiStatusFacts(language, job)
   ]
     .filter(([, value]) => value)
     .map(([title, value]) => ({ title, value }));
+  const apiState = onApi ? apiStateView(language, job, timeZone) : undefined;
+  const open = canEdit && job.state !== 'closed';
   return renderCard('job', {
     s: cardStrings(language),
     notice: notice ?? '',
     job: { id: job.id, title: job.title, company: job.company, location: locationText(job) },
-    stateShort: t(language, `stateShort.${job.state}`),
-    stateText: t(language, `state.${job.state}`),
-    stateStyle: STATE_STYLE[job.state].style,
+    stateShort: job.state === 'closed' || !apiState ? t(language, `stateShort.${job.state}`) : apiState.short,
+    stateText: apiState ? apiState.text : t(language, `state.${job.state}`),
+    stateStyle: apiState && job.state !== 'closed' ? apiState.style : STATE_STYLE[job.state].style,
     facts,
-    heldBack: feed?.heldBack ?? [],
-    ...linkedInApiView(language, job),
-    canEdit: canEdit && job.state !== 'closed'
+    heldBack: onApi ? [] : feed?.heldBack ?? [],
+    timing: channelTimingText(language, job),
+    channel: t(language, onApi ? 'channel.name.api' : 'channel.name.feed'),
+    linkedInUrl: jobPostingUrl(job),
+    resubmit: open && job.api?.state === 'rejected',
+    canEdit: open && job.api?.state !== 'rejected',
+    canClose: open,
+    canRenew: open && api?.canRenew === true,
+    canPromote: open && api?.canPromote === true,
+    etag: job.etag ?? ''
   });
-}
-
-/** A job on LinkedIn's Job Posting API: "On LinkedIn", what LinkedIn says of it, and its link. */
-function linkedInApiView(language: Language, job: Job): { onLinkedIn: boolean; linkedInUrl: string; linkedInStatus: string } {
-  const api = job.api;
-  const onLinkedIn = api?.state === 'on_linkedin';
-  const status = api?.status;
-  const said = [status?.listingStatus, status?.linkedInApplyStatus, status?.promotionStatus].filter(Boolean).join(' · ');
-  return { onLinkedIn, linkedInUrl: onLinkedIn ? status?.jobPostingUrl ?? '' : '', linkedInStatus: onLinkedIn && said ? t(language, 'job.api.status', { status: said }) : '' };
 }
 
 export interface JobListView {
@@ -167,17 +185,20 @@ export function jobListCard({ language, jobs, everyone, next, nextBuild, heldBac
     s: cardStrings(language),
     heading: t(language, everyone ? 'list.titleAll' : 'list.title'),
     jobs: jobs.map((job) => {
-      const held = heldBack?.has(job.id) ?? false;
+      const apiState = showsApiState(job) && job.state !== 'closed' ? apiStateView(language, job) : undefined;
+      const held = !apiState && (heldBack?.has(job.id) ?? false);
       return {
         id: job.id,
         title: job.title,
         location: locationText(job),
         created: dateText(language, job.createdAt),
-        state: held ? t(language, 'stateShort.heldBack') : t(language, `stateShort.${job.state}`),
-        stateColor: held ? 'Attention' : STATE_STYLE[job.state].color
+        channel: t(language, showsApiState(job) ? 'channel.name.api' : 'channel.name.feed'),
+        state: apiState ? apiState.short : held ? t(language, 'stateShort.heldBack') : t(language, `stateShort.${job.state}`),
+        stateColor: apiState ? apiState.color : held ? 'Attention' : STATE_STYLE[job.state].color
       };
     }),
     nextBuild: nextBuild ? t(language, 'list.nextBuild', { time: nextBuild }) : '',
+    channelTimes: jobs.some((job) => showsApiState(job)) ? t(language, 'channel.listHint') : '',
     next: next ?? ''
   });
 }
@@ -186,7 +207,7 @@ export function closeConfirmCard(language: Language, job: Job): AdaptiveCardJson
   return renderCard('job-close-confirm', {
     s: cardStrings(language),
     heading: t(language, 'close.title', { id: job.id }),
-    body: t(language, 'close.body', { title: job.title }),
+    body: t(language, showsApiState(job) ? 'close.bodyApi' : 'close.body', { title: job.title }),
     jobId: job.id,
     etag: job.etag ?? ''
   });

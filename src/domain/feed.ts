@@ -123,9 +123,12 @@ function isExpired(job: Job, now: Date): boolean {
   return job.expirationDate !== undefined && job.expirationDate < utcDay(now);
 }
 
-/** Open and not expired: the jobs LinkedIn should see. The feed is a full snapshot, so anything else gets closed there. */
+/**
+ * Open, not expired and on the feed channel: the jobs LinkedIn should see in the feed. The feed is a full snapshot,
+ * so anything else gets closed there. A job on the Job Posting API is never in the feed: never both channels.
+ */
 export function isInFeedSnapshot(job: Job, now: Date): boolean {
-  return SNAPSHOT_STATES.has(job.state) && job.closedAt === undefined && !isExpired(job, now);
+  return job.channel !== 'api' && SNAPSHOT_STATES.has(job.state) && job.closedAt === undefined && !isExpired(job, now);
 }
 
 let countryNames: Intl.DisplayNames | undefined;
@@ -395,7 +398,7 @@ export async function writeFeedBody(
 
   for await (const job of jobs) {
     if (!isInFeedSnapshot(job, options.now)) {
-      if (isExpired(job, options.now) && SNAPSHOT_STATES.has(job.state) && !job.closedAt) result.expiredJobIds.push(job.id);
+      if (job.channel !== 'api' && isExpired(job, options.now) && SNAPSHOT_STATES.has(job.state) && !job.closedAt) result.expiredJobIds.push(job.id);
       else result.notOpenCount++;
       continue;
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ApiPosting, PostingChannel } from './jobPosting';
+import { titleLockedByApi } from './apiChannel';
 
 /** Values LinkedIn accepts; the feed and the form both read from these lists. */
 export const WORKPLACE_TYPES = ['On-site', 'Hybrid', 'Remote'] as const;
@@ -167,6 +168,8 @@ export interface Job extends JobInput {
   api?: ApiPosting;
   /** A recruiter chose "Promote" (API channel, tenant with a LinkedIn contract id): `listingType: PREMIUM`. */
   promoted?: boolean;
+  /** When "Renew" last extended the job's LinkedIn listing (API channel): its listing runs 30 days from then. */
+  renewedAt?: string;
   /** Storage concurrency token; absent on a job not yet stored. */
   etag?: string;
 }
@@ -209,8 +212,9 @@ export function createJob(input: JobInput, author: Author, now: Date = new Date(
   return { ...input, id, tenantId: author.tenantId, state: 'queued', author, createdAt: stamp, updatedAt: stamp };
 }
 
+/** LinkedIn forbids title changes once it has the job: fed once, or given by the Job Posting API. */
 export function isTitleLocked(job: Job): boolean {
-  return job.firstFedAt !== undefined;
+  return job.firstFedAt !== undefined || titleLockedByApi(job);
 }
 
 export function isOpen(job: Job): boolean {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldErrorCodes, isAbsoluteHttps } from './job';
 import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS } from './privacy';
+import { POSTING_CHANNELS } from './jobPosting';
 import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from './settings';
 
 /**
@@ -68,6 +69,10 @@ export const settingsInputSchema = z
     /** Teams channel ids look like 19:…@thread.tacv2. */
     channelId: optional(z.string().max(200).regex(/^19:[^\s]+@thread\.[a-z0-9]+$/, 'channel_id_invalid')),
     channelName: optional(z.string().max(100, 'channel_name_too_long')),
+    /** How jobs reach LinkedIn; absent (a card from before the field existed) keeps the stored value. */
+    postingChannel: z.enum(POSTING_CHANNELS, { errorMap: () => ({ message: 'posting_channel_invalid' }) }).optional(),
+    /** The id of LinkedIn's `urn:li:contract:{id}`: with one, recruiters may promote API jobs. */
+    linkedInContractId: optional(z.string().regex(/^\d{1,20}$/, 'contract_id_invalid')),
     admins: idList,
     recruiters: idList,
     adminsAdd: peopleText,
@@ -76,6 +81,10 @@ export const settingsInputSchema = z
   .superRefine((input, ctx) => {
     if (input.rscStatus === 'enabled' && (!input.rscClientId || !input.rscOrganizationId)) {
       ctx.addIssue({ code: 'custom', path: ['rscStatus'], message: 'rsc_incomplete' });
+    }
+    // The Job Posting API takes a token with the tenant's own LinkedIn application and posts for its organization.
+    if (input.postingChannel === 'api' && (!input.rscClientId || !input.rscOrganizationId)) {
+      ctx.addIssue({ code: 'custom', path: ['postingChannel'], message: 'api_needs_rsc' });
     }
   });
 
@@ -114,9 +123,10 @@ export function applySettingsInput(
     jobWrapping: input.jobWrapping,
     applyWithLinkedIn: input.applyWithLinkedIn,
     postingPolicy: input.postingPolicy,
-    postingChannel: current.postingChannel,
+    postingChannel: input.postingChannel ?? current.postingChannel,
     channelSwitch: current.channelSwitch,
-    linkedInContractId: current.linkedInContractId,
+    // A card from before the field existed does not carry it: keep the stored id (a blank field clears it).
+    linkedInContractId: 'linkedInContractId' in input ? input.linkedInContractId : current.linkedInContractId,
     candidateRetentionMonths: input.retentionMonths ?? current.candidateRetentionMonths,
     rsc: {
       clientId: input.rscClientId,
@@ -161,6 +171,8 @@ export function settingsChanges(before: TenantSettings, after: StoredSettings, s
     jobWrapping: String(s.jobWrapping),
     applyWithLinkedIn: String(s.applyWithLinkedIn),
     postingPolicy: s.postingPolicy,
+    postingChannel: s.postingChannel,
+    linkedInContractId: s.linkedInContractId ?? '',
     candidateRetentionMonths: String(s.candidateRetentionMonths),
     'rsc.clientId': s.rsc.clientId ?? '',
     'rsc.organizationId': s.rsc.organizationId ?? '',

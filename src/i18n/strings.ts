@@ -5,6 +5,7 @@ import { en as tenancyEn, nb as tenancyNb } from './tenancyStrings';
 import { en as exportEn, nb as exportNb } from './exportStrings';
 import { en as privacyEn, nb as privacyNb } from './privacyStrings';
 import { en as apiEngineEn, nb as apiEngineNb } from './apiEngineStrings';
+import { en as apiEn, nb as apiNb } from './apiStrings';
 
 /** Every sentence the bot says, in English and Norwegian (bokmål). Keys are shared; `{name}` marks a parameter. */
 const coreEn = {
@@ -307,8 +308,8 @@ const coreNb: Record<keyof typeof coreEn, string> = {
  * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
  * they are joined here, so a key missing in one language is a compile error.
  */
-const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn, ...apiEngineEn } as const;
-const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb, ...apiEngineNb };
+const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn, ...apiEngineEn, ...apiEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb, ...apiEngineNb, ...apiNb };
 
 export type StringKey = keyof typeof en;
 export type Language = 'en' | 'nb';

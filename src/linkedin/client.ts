@@ -192,7 +192,12 @@ export interface AtsIntegrationsApi {
 export interface LinkedInAdminApi {
   registerCallbackUrl(credentials: LinkedInCredentials, organizationId: string, callbackUrl: string): Promise<void>;
   checkCredentials(credentials: LinkedInCredentials): Promise<void>;
+  /** Whether the credentials may use the Job Posting API; throws LinkedInError with LinkedIn's answer when not. */
+  checkJobPostingAccess?(credentials: LinkedInCredentials): Promise<void>;
 }
+
+/** A task id no job has: reading it changes nothing, and LinkedIn's answer says whether we may use the API. */
+const PROBE_TASK = 'urn:li:simpleJobPostingTask:0';
 
 /** One call to LinkedIn's API with the tenant's token (see `LinkedInClient.authorized`). */
 export interface LinkedInRequest {
@@ -282,6 +287,31 @@ export class LinkedInClient implements ExportedCandidatesApi, PurgedCandidatesAp
   /** Takes a token with the credentials (not the cached one): proves they work. */
   async checkCredentials(credentials: LinkedInCredentials): Promise<void> {
     await this.requestToken(credentials);
+  }
+
+  /**
+   * The settings card's "Test" for the Job Posting API: a fresh token with the credentials (wrong ones fail here), then
+   * one harmless read, `GET /v2/simpleJobPostingTasks?ids=<a task that does not exist>`. 403 means the application is
+   * not approved for job posting; an answer about the unknown task (200 with an error inside, or 400) means the call
+   * itself was allowed.
+   */
+  async checkJobPostingAccess(credentials: LinkedInCredentials): Promise<void> {
+    const { token } = await this.requestToken(credentials).catch((error: unknown) => {
+      // OAuth answers invalid_client with 400 or 401: either way, the client id or secret is wrong.
+      if (error instanceof LinkedInError && error.status === 400) throw new LinkedInError(error.message, false, 401, undefined, error.linkedInMessage);
+      throw error;
+    });
+    const url = new URL('/v2/simpleJobPostingTasks', this.options.apiBaseUrl);
+    url.searchParams.set('ids', PROBE_TASK);
+    const response = await this.call(url, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${token}`, 'x-restli-protocol-version': '2.0.0', accept: 'application/json' }
+    });
+    if (response.ok || response.status === 400) {
+      await response.body?.cancel().catch(() => undefined);
+      return;
+    }
+    await this.json(response, 'simpleJobPostingTasks');
   }
 
   /**

@@ -49,7 +49,8 @@ export const approvalRenderers: Record<string, NoticeRenderer> = {
   [APPROVAL_KINDS.decided]: (language, data) => ({ card: approvalCard(language, asData(data)) }),
   [APPROVAL_KINDS.result]: (language, data) => {
     const d = asData(data);
-    const key = d.decision === 'approved' ? 'approval.result.approved' : 'approval.result.rejected';
+    const approved = d.channel === 'api' ? 'approval.result.approvedApi' : 'approval.result.approved';
+    const key = d.decision === 'approved' ? approved : 'approval.result.rejected';
     // Teams reads a bot's text message as Markdown too.
     const params = { title: d.title, id: d.jobId, name: d.deciderName ?? '', reason: d.reason ?? '' };
     return { text: t(language, key, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, escapeMarkdown(v)]))) };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { approvalThread, decide, needsApproval, submitted, type Decision } from '../../domain/approval';
 import type { Job } from '../../domain/job';
+import { routeSubmitted } from '../../domain/apiChannel';
 import type { Person, TenantSettings } from '../../domain/settings';
 import { t } from '../../i18n/strings';
 import { approvalDecidedMessage, approvalRequestNotices, approvalResultNotice } from '../../notifications/approvalNotices';
@@ -23,11 +24,19 @@ function approvers(settings: TenantSettings, bootstrapAdmins: readonly string[],
 export async function submitJobForPosting(deps: BotDeps, caller: Caller, job: Job, store: (job: Job) => Promise<Job>): Promise<Job> {
   const settings = await deps.settings.get(caller.tenantId);
   const needs = needsApproval(settings.postingPolicy, caller.role);
-  const saved = await store(submitted(job, needs, deps.now()));
+  const now = deps.now();
+  // On a tenant that posts through the API, a job that needs no approval goes there at once, and only there.
+  const saved = await store(routeSubmitted(submitted(job, needs, now), settings.postingChannel, now));
+  wakeApiSender(deps, saved);
   if (needs && deps.notifier) {
     await deps.notifier.enqueue(approvalRequestNotices(saved, approvalData(saved), approvers(settings, deps.bootstrapAdmins, saved.author.aadObjectId)));
   }
   return saved;
+}
+
+/** A job row with an API operation waiting: the sender may look at once instead of at its next round. */
+export function wakeApiSender(deps: BotDeps, job: Job): void {
+  if (job.api?.state === 'waiting') deps.apiWaker?.wake(job.tenantId);
 }
 
 const decisionInput = z.object({
@@ -54,7 +63,11 @@ export const decideApproval: CardHandler = async (deps, caller, data) => {
   for (let attempt = 1; ; attempt++) {
     if (job.state !== 'awaiting_approval') return alreadyDecided(caller, job);
     try {
-      const decided = await deps.jobs.update(decide(job, decision as Decision, caller, reason || undefined, deps.now()));
+      const now = deps.now();
+      const { postingChannel } = await deps.settings.get(caller.tenantId);
+      // Approved: only now is the job sent to LinkedIn (by API on an API tenant).
+      const decided = await deps.jobs.update(routeSubmitted(decide(job, decision as Decision, caller, reason || undefined, now), postingChannel, now));
+      wakeApiSender(deps, decided);
       await announce(deps, decided);
       return { card: approvalCard(caller.language, approvalData(decided)) };
     } catch (error) {

@@ -1,4 +1,6 @@
 import { closeJob } from '../../domain/job';
+import { routeClosed, usesApi } from '../../domain/apiChannel';
+import { wakeApiSender } from './approvals';
 import { t } from '../../i18n/strings';
 import type { BotDeps, CardHandler, Caller, MessageHandler, Reply } from '../types';
 import { closeConfirmCard } from '../views';
@@ -21,6 +23,8 @@ export const confirmCloseJob: CardHandler = async (deps, caller, data) => {
   const current = await findJob(deps, caller, data.jobId);
   if (current.state === 'closed') return { text: t(caller.language, 'close.already', { id: current.id }) };
   const job = withCardEtag(await findChangeableJob(deps, caller, current.id), data.etag);
-  const closed = await deps.jobs.update(closeJob(job, deps.now()));
-  return jobCardReply(deps, caller, closed, t(caller.language, 'close.done', { id: closed.id }));
+  const now = deps.now();
+  const closed = await deps.jobs.update(routeClosed(closeJob(job, now), now));
+  wakeApiSender(deps, closed);
+  return jobCardReply(deps, caller, closed, t(caller.language, usesApi(job) ? 'close.doneApi' : 'close.done', { id: closed.id }));
 };

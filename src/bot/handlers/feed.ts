@@ -75,9 +75,10 @@ async function buildNow(deps: BotDeps, caller: Caller): Promise<Reply> {
 }
 
 async function showStatus(deps: BotDeps, caller: Caller): Promise<Reply> {
-  const status = await deps.feed.status(caller.tenantId);
+  const [status, settings] = await Promise.all([deps.feed.status(caller.tenantId), deps.settings.get(caller.tenantId)]);
   return {
     card: feedStatusCard({
+      channel: { postingChannel: settings.postingChannel, switchingTo: settings.channelSwitch?.to },
       language: caller.language,
       timeZone: caller.timeZone ?? status.timeZone,
       status,

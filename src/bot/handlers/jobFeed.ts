@@ -4,6 +4,7 @@ import { holdReasonTexts, zonedTime } from '../feedViews';
 import type { BotDeps, Caller, Reply } from '../types';
 import { jobCard, type JobFeedView } from '../views';
 import { canChange } from './jobAccess';
+import { canPromote, canRenew, channelOf } from '../../domain/apiChannel';
 
 /** States the next build concerns: it feeds queued jobs, refreshes fed ones and drops closed ones. */
 const BUILD_MATTERS: ReadonlySet<JobState> = new Set<JobState>(['queued', 'in_feed', 'posted', 'closed']);
@@ -38,13 +39,19 @@ export async function jobFeedView(deps: BotDeps, caller: Caller, job: Job, justC
 }
 
 export async function jobCardReply(deps: BotDeps, caller: Caller, job: Job, notice?: string, justCreated = false): Promise<Reply> {
-  const feed = await jobFeedView(deps, caller, job, justCreated);
-  return { card: jobCard({ language: caller.language, job, canEdit: canChange(caller, job), notice, feed }) };
+  const onApi = channelOf(job) === 'api';
+  const [feed, settings] = await Promise.all([
+    onApi ? {} : jobFeedView(deps, caller, job, justCreated),
+    onApi ? deps.settings.get(caller.tenantId) : undefined
+  ]);
+  const mayChange = canChange(caller, job);
+  const api = settings && mayChange ? { canRenew: canRenew(job, deps.now()), canPromote: canPromote(job, settings, caller.role) } : undefined;
+  return { card: jobCard({ language: caller.language, job, canEdit: mayChange, notice, feed, api, timeZone: caller.timeZone }) };
 }
 
 /** For `my jobs`: the next build time, and which listed jobs the current feed holds back. */
 export async function jobListFeedView(deps: BotDeps, caller: Caller, jobs: readonly Job[]): Promise<{ nextBuild?: string; heldBack: Set<string> }> {
-  const feedable = jobs.filter((job) => FEEDABLE.has(job.state));
+  const feedable = jobs.filter((job) => FEEDABLE.has(job.state) && channelOf(job) === 'feed');
   const [nextBuild, reasons] = await Promise.all([
     nextBuildText(deps, caller),
     Promise.all(feedable.map((job) => bestEffort(deps.feed.heldBackReasons(caller.tenantId, job.id))))

@@ -2,7 +2,8 @@ import { applyEdit, createJob, newJobId, validateJobInput, type Job } from '../.
 import { t } from '../../i18n/strings';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
 import { jobFormCard, jobFormValues } from '../views';
-import { submitJobForPosting } from './approvals';
+import { submitJobForPosting, wakeApiSender } from './approvals';
+import { routeEdited, usesApi } from '../../domain/apiChannel';
 import { findChangeableJob, withCardEtag } from './jobAccess';
 import { jobCardReply } from './jobFeed';
 
@@ -10,8 +11,8 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
 
 /** A new job's form, with the company name from the tenant's settings. */
 async function emptyForm(deps: BotDeps, caller: Caller): Promise<Reply> {
-  const { companyName } = await deps.settings.get(caller.tenantId);
-  return { card: jobFormCard({ language: caller.language, values: { company: companyName }, today: today(deps.now()) }) };
+  const { companyName, postingChannel } = await deps.settings.get(caller.tenantId);
+  return { card: jobFormCard({ language: caller.language, values: { company: companyName }, today: today(deps.now()), channel: postingChannel }) };
 }
 
 export const showJobForm: MessageHandler = (deps, caller) => emptyForm(deps, caller);
@@ -35,7 +36,8 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   const raw = existing && data.title === undefined ? { ...data, title: existing.title } : data;
   const validation = validateJobInput(raw, now);
   if (!validation.ok) {
-    return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now) }), refused: true };
+    const channel = existing ? undefined : (await deps.settings.get(caller.tenantId)).postingChannel;
+    return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now), channel }), refused: true };
   }
   if (!existing) {
     const author = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name };
@@ -59,8 +61,10 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
     const job = await submitJobForPosting(deps, caller, edit.job, (j) => deps.jobs.update(j));
     return jobCardReply(deps, caller, job, submittedNotice(caller, job));
   }
-  const job = await deps.jobs.update(edit.job);
-  return jobCardReply(deps, caller, job, t(caller.language, 'job.updated', { id: job.id }));
+  // On the API, the edit is sent to LinkedIn (UPDATE, or CREATE again for a job LinkedIn refused: "edit and resubmit").
+  const job = await deps.jobs.update(routeEdited(edit.job, now));
+  wakeApiSender(deps, job);
+  return jobCardReply(deps, caller, job, t(caller.language, usesApi(job) ? 'job.updatedApi' : 'job.updated', { id: job.id }));
 };
 
 /** An earlier attempt of this same submit stored the job: this one answers with it and does nothing more. */

@@ -84,3 +84,28 @@ export const rotateCallbackUrl: CardHandler = async (deps, caller) => {
     return adminCard(deps, caller, `${done} ${t(caller.language, 'settings.rotate.notRegistered', { error: linkedInErrorText(caller.language, error) })}`, callback);
   }
 };
+
+/**
+ * "Test" for the Job Posting API channel: a token with the tenant's credentials and one harmless Job Posting API
+ * read, and what LinkedIn answered in words (ok, wrong credentials, not approved for job posting, unreachable).
+ */
+export const testJobPostingAccess: CardHandler = async (deps, caller) => {
+  await requireAdmin(deps, caller, await deps.settings.get(caller.tenantId));
+  requirePersonalChat(caller);
+  const credentials = await deps.settings.linkedInCredentials(caller.tenantId);
+  if (!credentials || !deps.linkedInAdmin?.checkJobPostingAccess) return adminCard(deps, caller, t(caller.language, 'settings.jobPostingTest.incomplete'));
+  try {
+    await deps.linkedInAdmin.checkJobPostingAccess(credentials);
+  } catch (error) {
+    return adminCard(deps, caller, t(caller.language, 'settings.jobPostingTest.refused', { error: jobPostingErrorText(caller.language, error) }));
+  }
+  return adminCard(deps, caller, t(caller.language, 'settings.jobPostingTest.ok'));
+};
+
+function jobPostingErrorText(language: Language, error: unknown): string {
+  if (error instanceof LinkedInError && error.status === 403) {
+    const words = t(language, 'settings.jobPostingTest.notApproved');
+    return error.linkedInMessage ? `${words}: “${error.linkedInMessage}”` : words;
+  }
+  return linkedInErrorText(language, error);
+}

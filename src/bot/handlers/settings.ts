@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/errors';
+import { channelSwitchAfterSave } from '../../domain/apiChannel';
 import type { Person, TenantSettings } from '../../domain/settings';
 import {
   GUID, applySettingsInput, personName, hasAnAdmin, settingsChanges, validateSettingsInput,
@@ -56,9 +57,20 @@ export async function formReply(deps: BotDeps, caller: Caller, state: FormState)
   return {
     card: settingsCard({
       language: caller.language, bootstrapAdmins: bootstrap, callbackUrl: callback?.url, callbackMasked: callback?.masked,
-      linkedInActions: deps.callbacks !== undefined, ...state
+      linkedInActions: deps.callbacks !== undefined, jobPostingTest: deps.linkedInAdmin?.checkJobPostingAccess !== undefined, ...state
     })
   };
+}
+
+/**
+ * A new posting channel: the first pass of the switch runs now (queues CREATE or CLOSE for the open jobs); if it
+ * fails, the channel switch pass finishes the work, since the switch is stored with the settings.
+ */
+async function startChannelSwitch(deps: BotDeps, caller: Caller, saved: TenantSettings): Promise<string> {
+  const progress = await deps.channelSwitch?.advance(caller.tenantId).catch(() => undefined);
+  const done = progress?.pending === 0;
+  if (saved.postingChannel === 'api') return t(caller.language, done ? 'settings.channelSwitch.doneApi' : 'settings.channelSwitch.startedApi');
+  return t(caller.language, done ? 'settings.channelSwitch.doneFeed' : 'settings.channelSwitch.startedFeed');
 }
 
 /** Turning Recruiter System Connect on gives the tenant its own callback URL, unless it has one (or the environment's). */
@@ -184,12 +196,16 @@ export const saveSettings: CardHandler = async (deps, caller, data) => {
   if (input.rscStatus === 'enabled' && !input.rscClientSecret && !current.rsc.clientSecretSetAt) {
     return invalid({ rscClientSecret: 'rsc_incomplete' });
   }
+  if (input.postingChannel === 'api' && !input.rscClientSecret && !current.rsc.clientSecretSetAt) {
+    return invalid({ postingChannel: 'api_needs_rsc' });
+  }
   const people = await resolvePeople(deps, caller, current, input);
   if (!people.ok) return invalid(people.errors, people.params);
 
   const now = deps.now();
   const secret = input.rscClientSecret ? { setAt: now.toISOString(), setBy: caller.name } : undefined;
   const next = applySettingsInput(current, input, people, secret);
+  next.channelSwitch = channelSwitchAfterSave(current, next.postingChannel, now);
   const before = { ...current, admins: storedAdmins(current, deps.bootstrapAdmins) };
   const changes = settingsChanges(before, next, secret !== undefined);
   if (changes.length === 0) {
@@ -205,7 +221,8 @@ export const saveSettings: CardHandler = async (deps, caller, data) => {
     at: now
   });
   const callback = await callbackForNewRsc(deps, caller.tenantId, saved);
-  const saidSaved = t(caller.language, 'settings.saved', { count: changes.length });
+  const switched = saved.postingChannel !== current.postingChannel ? await startChannelSwitch(deps, caller, saved) : '';
+  const saidSaved = [t(caller.language, 'settings.saved', { count: changes.length }), switched].filter(Boolean).join(' ');
   return formReply(deps, caller, {
     settings: saved,
     values: settingsFormValues(saved, deps.bootstrapAdmins),

@@ -9,6 +9,8 @@ import type { JobStore } from '../../storage/jobStore';
 import { diagnosisCard } from '../faqViews';
 import type { BotDeps, CardHandler, Caller, MessageHandler, Reply } from '../types';
 import { canChange, findJob } from './jobAccess';
+import { showsApiState } from '../apiViews';
+import { jobCardReply } from './jobFeed';
 
 /** The part of the feed service the diagnosis reads. */
 export type FeedFactsSource = Pick<FeedService, 'status' | 'heldBackReasons'>;
@@ -32,6 +34,8 @@ async function diagnoseJob(deps: BotDeps, caller: Caller, rawId: unknown): Promi
   const job = await findJob(deps, caller, rawId);
   // The card names other jobs and the tenant's settings: for the job's author, recruiters and admins only.
   if (!canChange(caller, job)) throw new AppError('NOT_YOUR_JOB', job.id);
+  // The feed's causes do not apply to a job on the Job Posting API: its card says where it stands with LinkedIn.
+  if (showsApiState(job)) return jobCardReply(deps, caller, job, t(caller.language, 'api.diagnosis'));
   const now = deps.now();
   const settings = await deps.settings.get(caller.tenantId);
   const [feed, otherOpenJobs] = await Promise.all([feedFacts(deps.feed, settings, job, now), possibleDuplicates(deps.jobs, job)]);
