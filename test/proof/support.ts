@@ -153,9 +153,12 @@ export interface RowChange {
   after?: string;
 }
 
-/** Leases are the running process's own bookkeeping (which worker holds which background lane, renewed while it
- * runs, e.g. the per-tenant outbox lanes): no input writes them, so they are not compared. */
-const isLease = (key: string) => key.startsWith('leases|');
+/**
+ * The running process's own bookkeeping is not compared: leases (which worker holds which background lane, renewed
+ * while it runs) and the daily purge check's state (`privacy|state:<tenant>|purge`, written by the scheduled pass
+ * whenever it is due, whatever the inputs). No input writes either.
+ */
+const isLease = (key: string) => key.startsWith('leases|') || /^privacy\|state:[^|]*\|purge$/.test(key);
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): RowChange[] {
   const changes: RowChange[] = [];
