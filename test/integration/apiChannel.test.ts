@@ -150,6 +150,9 @@ describe('Job Posting API channel: settings, handlers and channel switching (rea
     const card = await bot.execute(RECRUITER, 'job.show', { jobId: job.id });
     assert.match(cardText(card), /Waiting to be sent[\s\S]*Job Posting API[\s\S]*Sent to LinkedIn's Job Posting API: usually live within minutes/);
     assert.equal(await feedCount(), 0, 'never in the feed');
+    const list = cardText((await bot.say(RECRUITER, 'my jobs'))[0].attachments?.[0]?.content as AdaptiveCardJson);
+    assert.match(list, /API engineer[\s\S]*Job Posting API[\s\S]*Waiting to be sent/);
+    assert.doesNotMatch(list, /next feed build/i, 'only API jobs listed: no feed build time');
 
     const managers = await post(MANAGER, { title: 'Lagerleder' });
     assert.equal(managers.state, 'awaiting_approval');

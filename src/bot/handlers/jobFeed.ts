@@ -52,8 +52,10 @@ export async function jobCardReply(deps: BotDeps, caller: Caller, job: Job, noti
 /** For `my jobs`: the next build time, and which listed jobs the current feed holds back. */
 export async function jobListFeedView(deps: BotDeps, caller: Caller, jobs: readonly Job[]): Promise<{ nextBuild?: string; heldBack: Set<string> }> {
   const feedable = jobs.filter((job) => FEEDABLE.has(job.state) && channelOf(job) === 'feed');
+  // A page of jobs all on the Job Posting API has nothing to do with the next feed build.
+  const onlyApi = jobs.length > 0 && jobs.every((job) => channelOf(job) === 'api');
   const [nextBuild, reasons] = await Promise.all([
-    nextBuildText(deps, caller),
+    onlyApi ? undefined : nextBuildText(deps, caller),
     Promise.all(feedable.map((job) => bestEffort(deps.feed.heldBackReasons(caller.tenantId, job.id))))
   ]);
   return { nextBuild, heldBack: new Set(feedable.filter((_, i) => reasons[i]?.length).map((job) => job.id)) };
