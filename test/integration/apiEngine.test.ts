@@ -242,6 +242,18 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
     assert.equal(rig.postings.statusCalls, statusCalls, 'one poll per day and tenant');
   });
 
+  it('a batch written in one transaction writes nothing when one of its jobs changed meanwhile', async () => {
+    const [a, b] = await storeJobs(rig, jobs(rig, 2));
+    await rig.jobs.update({ ...b, title: 'Changed by its author' });
+    const result = await rig.jobs.updateBatch([{ ...a, title: 'x' }, { ...b, title: 'y' }]);
+    assert.equal(result, undefined);
+    assert.equal((await stored(rig, a)).title, a.title);
+    assert.equal((await stored(rig, b)).title, 'Changed by its author');
+    const saved = await rig.jobs.updateBatch([{ ...(await stored(rig, a)), title: 'x' }, { ...(await stored(rig, b)), title: 'y' }]);
+    assert.deepEqual(saved?.map((job) => job.title), ['x', 'y']);
+    assert.equal((await rig.jobs.update({ ...saved![0], title: 'z' })).title, 'z', 'the etags it returns are current');
+  });
+
   it('over the daily record budget, jobs wait and say until when', async () => {
     await rig.tables.budget.upsertEntity({ partitionKey: 'budget', rowKey: 'jobPostingApi', tat: 0, day: '2026-12-01', dayRecords: 60_000, dayRequests: 10, blockedUntil: 0 }, 'Replace');
     const [job] = await storeJobs(rig, jobs(rig, 1));
