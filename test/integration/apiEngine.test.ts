@@ -67,6 +67,21 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
     assert.equal(rig.postings.taskCalls, 2);
   });
 
+  it('a task LinkedIn no longer knows (after its lifetime) is settled by whether LinkedIn has the job, not sent again', async () => {
+    const [job] = await storeJobs(rig, jobs(rig, 1));
+    const engine = rig.engine('p1');
+    await engine.tick();
+    const urn = (await stored(rig, job)).api!.taskUrn!;
+    rig.postings['settle'](rig.postings.tasks.get(urn)!);
+    rig.postings.tasks.delete(urn);
+    rig.clock.advance(25 * 3600_000);
+    await engine.tick();
+    rig.clock.advance(FOLLOW_UP_MS);
+    await engine.tick();
+    assert.equal((await stored(rig, job)).api!.state, 'on_linkedin');
+    assert.deepEqual(rig.postings.countsFor(job.id), { CREATE: 1 });
+  });
+
   it('LinkedIn refuses a city (FAILED task) or a field (per-element 422): rejected, the job back to a draft, the author told in words', async () => {
     rig.postings.rejectCities.add('Atlantis');
     const [badCity] = await storeJobs(rig, jobs(rig, 1, { city: 'Atlantis' }));
