@@ -127,7 +127,8 @@ export function delivered(job: Job, jobPostingUrn: string | undefined, now: Date
     return { job: { ...job, state: 'closed', closedAt: job.closedAt ?? at, api: { ...rest, state: 'closed', status: { ...merged, listingStatus: merged.listingStatus ?? 'CLOSED' } } } };
   }
   const live: Job = { ...job, channel: 'api', state: job.state === 'closed' ? 'closed' : 'posted', postedAt: job.postedAt ?? at, api: { ...rest, state: 'on_linkedin', status: merged } };
-  return { job: live, notice: 'live' };
+  // The author hears when the job goes live; an update or renewal of a live job shows on its card.
+  return { job: live, notice: api.operation === 'CREATE' ? 'live' : undefined };
 }
 
 /**

@@ -75,6 +75,8 @@ export type NotificationResult = 'updated' | 'unchanged' | 'unknown_job';
 const PARALLEL_WRITES = 16;
 /** A mark older than this when its batch may go out is written again, so the in-doubt wait counts from the call. */
 const MARK_FRESH_MS = 30_000;
+/** LinkedIn keeps a task for at least a day ("The task IDs returned will have a lifespan of 24 hours"). */
+const TASK_LIFETIME_MS = 24 * 3600_000;
 
 export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
   /** When the loop last went round (for /readyz). */
@@ -150,6 +152,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
     const { leases, holder, settings: settingsReader } = this.deps;
     const lease = `api-engine:${tenantId}`;
     const leaseMs = this.options.leaseMs ?? 60_000;
+    if (!(await this.hasWork(tenantId))) return Number.POSITIVE_INFINITY;
     if (!(await leases.tryAcquire(lease, holder, leaseMs))) return this.deps.now().getTime() + leaseMs / 3;
     try {
       const [settings, credentials] = await Promise.all([settingsReader.get(tenantId), settingsReader.linkedInCredentials(tenantId)]);
@@ -162,6 +165,17 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
     } finally {
       await leases.release(lease, holder).catch(() => undefined);
     }
+  }
+
+  /** Cheap look before the lease: a job queued or followed, or the status poll due (most tenants use the feed). */
+  private async hasWork(tenantId: string): Promise<boolean> {
+    for await (const _ of this.deps.jobs.streamApiState(tenantId, ['waiting', 'sent'])) return true;
+    return !(await this.deps.leases.isSlotDone(tenantId, this.statusSlot().slot));
+  }
+
+  private statusSlot(): { slot: string; start: number; next: number } {
+    const start = Math.floor(this.deps.now().getTime() / this.options.statusPollMs) * this.options.statusPollMs;
+    return { slot: `api-status:${new Date(start).toISOString()}`, start, next: start + this.options.statusPollMs };
   }
 
   private async work(context: TenantContext): Promise<number> {
@@ -353,8 +367,14 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
       }
       const recorded = await this.recordAll(batch, (fresh, index) => {
         const urn = batch[index].api!.taskUrn!;
-        const result = results.get(urn) ?? { status: 'IN_PROGRESS' };
-        return fresh.api?.state === 'sent' && fresh.api.taskUrn === urn ? afterTaskResult(fresh, result, this.deps.now(), this.options.recheckMs) : undefined;
+        if (fresh.api?.state !== 'sent' || fresh.api.taskUrn !== urn) return undefined;
+        const result = results.get(urn);
+        if (!result && this.deps.now().getTime() - (Date.parse(fresh.api.sentAt ?? '') || 0) > TASK_LIFETIME_MS) {
+          // LinkedIn forgot the task: settled like an in-doubt send, by whether LinkedIn has the job.
+          const { taskUrn: _task, ...api } = engineFieldsCleared(fresh.api);
+          return { job: { ...fresh, api: { ...api, state: 'waiting', sendingVersion: api.version, sendingAt: fresh.api.sentAt } } };
+        }
+        return afterTaskResult(fresh, result ?? { status: 'IN_PROGRESS' }, this.deps.now(), this.options.recheckMs);
       });
       pending?.push(...recorded.filter((job): job is Job => job?.api?.state === 'sent'));
       await this.refreshStatuses(context, recorded.filter((job): job is Job => job?.api?.state === 'on_linkedin'));
@@ -413,9 +433,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
   /** Open API jobs' status, once per `statusPollMs` slot per tenant (whichever process gets there first). */
   private async pollStatuses(context: TenantContext): Promise<number> {
     const now = this.deps.now().getTime();
-    const slotStart = Math.floor(now / this.options.statusPollMs) * this.options.statusPollMs;
-    const slot = `api-status:${new Date(slotStart).toISOString()}`;
-    const nextSlot = slotStart + this.options.statusPollMs;
+    const { slot, next: nextSlot } = this.statusSlot();
     if (await this.deps.leases.isSlotDone(context.tenantId, slot)) return nextSlot;
     const open: Job[] = [];
     for await (const job of this.deps.jobs.streamApiState(context.tenantId, ['on_linkedin'])) open.push(job);

@@ -67,6 +67,21 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
     assert.equal(rig.postings.taskCalls, 2);
   });
 
+  it('a task LinkedIn no longer knows (after its lifetime) is settled by whether LinkedIn has the job, not sent again', async () => {
+    const [job] = await storeJobs(rig, jobs(rig, 1));
+    const engine = rig.engine('p1');
+    await engine.tick();
+    const urn = (await stored(rig, job)).api!.taskUrn!;
+    rig.postings['settle'](rig.postings.tasks.get(urn)!);
+    rig.postings.tasks.delete(urn);
+    rig.clock.advance(25 * 3600_000);
+    await engine.tick();
+    rig.clock.advance(FOLLOW_UP_MS);
+    await engine.tick();
+    assert.equal((await stored(rig, job)).api!.state, 'on_linkedin');
+    assert.deepEqual(rig.postings.countsFor(job.id), { CREATE: 1 });
+  });
+
   it('LinkedIn refuses a city (FAILED task) or a field (per-element 422): rejected, the job back to a draft, the author told in words', async () => {
     rig.postings.rejectCities.add('Atlantis');
     const [badCity] = await storeJobs(rig, jobs(rig, 1, { city: 'Atlantis' }));
@@ -240,6 +255,18 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
     const statusCalls = rig.postings.statusCalls;
     await engine.tick();
     assert.equal(rig.postings.statusCalls, statusCalls, 'one poll per day and tenant');
+  });
+
+  it('a batch written in one transaction writes nothing when one of its jobs changed meanwhile', async () => {
+    const [a, b] = await storeJobs(rig, jobs(rig, 2));
+    await rig.jobs.update({ ...b, title: 'Changed by its author' });
+    const result = await rig.jobs.updateBatch([{ ...a, title: 'x' }, { ...b, title: 'y' }]);
+    assert.equal(result, undefined);
+    assert.equal((await stored(rig, a)).title, a.title);
+    assert.equal((await stored(rig, b)).title, 'Changed by its author');
+    const saved = await rig.jobs.updateBatch([{ ...(await stored(rig, a)), title: 'x' }, { ...(await stored(rig, b)), title: 'y' }]);
+    assert.deepEqual(saved?.map((job) => job.title), ['x', 'y']);
+    assert.equal((await rig.jobs.update({ ...saved![0], title: 'z' })).title, 'z', 'the etags it returns are current');
   });
 
   it('over the daily record budget, jobs wait and say until when', async () => {
