@@ -203,7 +203,7 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
         await deps.conversations.markInactive(caller.tenantId, caller.aadObjectId);
       } else if (activity.from?.aadObjectId) {
         const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-        const stored = referenceFingerprint(reference, caller.language);
+        const stored = referenceFingerprint(reference, `${caller.language}|${caller.timeZone ?? ''}`);
         if (known.get(key) !== stored) {
           await deps.conversations.save({ ...caller, reference, active: true, updatedAt: deps.now().toISOString() });
           known.set(key, stored);

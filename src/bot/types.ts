@@ -13,6 +13,7 @@ import type { SettingsReader } from '../storage/settingsStore';
 import type { AdaptiveCardJson } from './cards';
 import type { CallbackUrls } from '../linkedin/callbackUrls';
 import type { LinkedInAdminApi } from '../linkedin/client';
+import type { PreferenceStore } from '../storage/preferenceStore';
 
 /** Who is speaking to the bot, read once from the Teams activity. */
 export interface Caller {
@@ -62,6 +63,8 @@ export interface BotDeps {
   privacy?: PrivacyService;
   /** Records of card actions already taken (routes marked `once`): a repeat gets the first answer. */
   actions?: IdempotencyStore;
+  /** Each person's own choices (`digest on` / `digest off`). */
+  preferences?: PreferenceStore;
 }
 
 export interface PeopleDirectory {

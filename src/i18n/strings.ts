@@ -4,6 +4,7 @@ import { en as settingsEn, nb as settingsNb } from './settingsStrings';
 import { en as tenancyEn, nb as tenancyNb } from './tenancyStrings';
 import { en as exportEn, nb as exportNb } from './exportStrings';
 import { en as privacyEn, nb as privacyNb } from './privacyStrings';
+import { en as morningEn, nb as morningNb } from './morningStrings';
 
 /** Every sentence the bot says, in English and Norwegian (bokmål). Keys are shared; `{name}` marks a parameter. */
 const coreEn = {
@@ -306,8 +307,8 @@ const coreNb: Record<keyof typeof coreEn, string> = {
  * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
  * they are joined here, so a key missing in one language is a compile error.
  */
-const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn } as const;
-const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb };
+const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn, ...morningEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb, ...morningNb };
 
 export type StringKey = keyof typeof en;
 export type Language = 'en' | 'nb';

@@ -2,7 +2,7 @@ import { applyEdit, createJob, validateJobInput, type Job } from '../../domain/j
 import { t } from '../../i18n/strings';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
 import { jobFormCard, jobFormValues } from '../views';
-import { submitJobForPosting } from './approvals';
+import { announceChange, submitJobForPosting } from './approvals';
 import { findChangeableJob, withCardEtag } from './jobAccess';
 import { jobCardReply } from './jobFeed';
 
@@ -52,6 +52,7 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
     return jobCardReply(deps, caller, job, submittedNotice(caller, job));
   }
   const job = await deps.jobs.update(edit.job);
+  if (job.state === 'awaiting_approval') await announceChange(deps, caller, job);
   return jobCardReply(deps, caller, job, t(caller.language, 'job.updated', { id: job.id }));
 };
 
