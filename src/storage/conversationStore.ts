@@ -47,7 +47,8 @@ export class TableConversationStore implements ConversationStore {
         active: conversation.active,
         updatedAt: conversation.updatedAt
       },
-      'Replace'
+      // Merge: an activity that carries no time zone keeps the one stored (every other column is always written).
+      'Merge'
     );
   }
 

@@ -2,7 +2,7 @@
 import { AppError } from '../../domain/errors';
 import { approvalThread } from '../../domain/approval';
 import type { Job } from '../../domain/job';
-import { approversOf, daysWaiting, localDate, nudgeKey, nudgeRefusal, type DigestChoice } from '../../domain/morning';
+import { approversOf, daysWaiting, localDate, nudgeKey, nudgeRefusal, timeZoneOf, type DigestChoice } from '../../domain/morning';
 import { t } from '../../i18n/strings';
 import { APPROVAL_KINDS } from '../../notifications/approvalNotices';
 import { approvalData } from '../approvalViews';
@@ -53,6 +53,8 @@ export const setDigest: MessageHandler = async (deps, caller, match) => {
   if (caller.role === 'hiring_manager') return { text: t(caller.language, 'digest.notForYou') };
   if (!deps.preferences || !choice) throw new Error('digest preferences are not available in this process');
   await deps.preferences.setDigest(caller.tenantId, caller.aadObjectId, choice, deps.now());
-  const timeZone = caller.timeZone ?? (await deps.settings.get(caller.tenantId)).timeZone;
+  // The zone the morning pass will use: the one stored with the person's conversation, else the tenant's.
+  const stored = (await deps.conversations.get(caller.tenantId, caller.aadObjectId))?.timeZone;
+  const timeZone = timeZoneOf(stored, await deps.settings.get(caller.tenantId));
   return { text: t(caller.language, choice === 'on' ? 'digest.on' : 'digest.off', { timeZone }) };
 };
