@@ -5,6 +5,7 @@ import {
 } from '../src/domain/morning';
 import { defaultSettings, type TenantSettings } from '../src/domain/settings';
 import { digestFor, type TenantFacts } from '../src/morning/digest';
+import { messageRoutes } from '../src/bot/routes';
 import type { SettledExport } from '../src/storage/exportInbox';
 import { ALEX, validForm } from './support/samples';
 
@@ -153,5 +154,23 @@ describe('a person\'s morning (pure rules, fixed clocks)', () => {
       assert.deepEqual(digestFor(rita, morning, since, held, settings(), [], now)?.heldBack.map((h) => h.reasons), [['location_incomplete']]);
       assert.equal(digestFor(rita, morning, since, { ...held, feed: undefined }, settings(), [], now), undefined, 'an API tenant has no feed section');
     });
+  });
+});
+
+describe('morning commands in the route table (anchored)', () => {
+  const routeOf = (text: string) => messageRoutes.find((route) => route.pattern.test(text));
+
+  it('remind approvers and digest on/off, in English and Norwegian, only as whole messages', () => {
+    for (const text of ['remind approvers J0ABCDEFGHJ', 'Remind the approvers j0abcdefghj', 'påminn godkjennere J0ABCDEFGHJ', 'paminn godkjennerne J0ABCDEFGHJ', 'remind approvers']) {
+      assert.equal(routeOf(text)?.name, 'remind approvers', text);
+    }
+    assert.equal('J0ABCDEFGHJ', 'påminn godkjennere J0ABCDEFGHJ'.match(routeOf('påminn godkjennere J0ABCDEFGHJ')!.pattern)?.groups?.id);
+    for (const text of ['digest off', 'Digest on', 'morning digest off', 'sammendrag av', 'sammendrag på', 'morgensammendrag av']) {
+      assert.equal(routeOf(text)?.name, 'digest on/off', text);
+    }
+    for (const text of ['please remind approvers J0ABCDEFGHJ', 'digest offline', 'turn the digest off please']) {
+      assert.notEqual(routeOf(text)?.name ?? '', 'remind approvers', text);
+      assert.notEqual(routeOf(text)?.name ?? '', 'digest on/off', text);
+    }
   });
 });

@@ -106,6 +106,7 @@ export class MorningScheduler extends IntervalPass {
         const batch = await this.noticesFor(person, timeZone, morning, settings, bootstrap, facts, now);
         await this.deps.notifier.enqueue(batch);
         await this.deps.leases.markSlotDone(tenantId, { slot, doneAt: now.toISOString(), outcome: `${batch.length} notice(s)` });
+        if (this.done.size > 50_000) this.done.clear(); // only a cache: the slot marks in storage are the record
         this.done.add(`${tenantId}|${slot}`);
         notices += batch.length;
       }
