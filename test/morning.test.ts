@@ -174,3 +174,12 @@ describe('morning commands in the route table (anchored)', () => {
     }
   });
 });
+
+describe('whose time zone', () => {
+  it('the person\'s from Teams, else the tenant\'s; an unknown zone never stops anyone\'s morning', async () => {
+    const { timeZoneOf } = await import('../src/domain/morning');
+    assert.equal(timeZoneOf('America/New_York', { timeZone: 'Europe/Oslo' }), 'America/New_York');
+    assert.equal(timeZoneOf(undefined, { timeZone: 'Europe/Oslo' }), 'Europe/Oslo');
+    assert.equal(timeZoneOf('Mars/Olympus_Mons', { timeZone: 'Europe/Oslo' }), 'Europe/Oslo');
+  });
+});

@@ -6,7 +6,7 @@
  * reminders are due; a process that was down at 08:00 still sends them until noon, later nobody wants a "morning"
  * card. The slot is the local date, so a clock change (DST) never makes a morning happen twice or not at all.
  */
-import { zonedInstant } from '../feed/schedule';
+import { isValidTimeZone, zonedInstant } from '../feed/schedule';
 import type { Job } from './job';
 import type { Person, Role, TenantSettings } from './settings';
 
@@ -27,11 +27,17 @@ export interface Morning {
 }
 
 /** Local wall clock as if it were UTC, and the weekday (0 Sunday). */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 function localReading(now: Date, timeZone: string): { wall: number; weekday: number } {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
+    });
+    formats.set(timeZone, format);
+  }
   const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
-  });
   for (const part of format.formatToParts(now)) parts[part.type] = part.value;
   const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return { wall, weekday: new Date(wall).getUTCDay() };
@@ -68,9 +74,9 @@ export function localDate(now: Date, timeZone: string): string {
   return new Date(localReading(now, timeZone).wall).toISOString().slice(0, 10);
 }
 
-/** The person's own time zone when Teams told us one, else the tenant's. */
+/** The person's own time zone when Teams told us one (and this Node knows it), else the tenant's. */
 export function timeZoneOf(personZone: string | undefined, settings: Pick<TenantSettings, 'timeZone'>): string {
-  return personZone || settings.timeZone;
+  return personZone && isValidTimeZone(personZone) ? personZone : settings.timeZone;
 }
 
 /** Admins: named in settings plus the deployment's ADMIN_AAD_IDS. */

@@ -2,7 +2,7 @@
  * Each person's morning (domain/morning.ts): approval reminders and the digest, at 08:00 in the person's own time
  * zone on working days. Scheduled like the feed and privacy passes (IntervalPass): every process looks once a
  * minute; a per-tenant lease keeps two processes from doing the same tenant's work at once, a "slot done" mark per
- * person and morning makes the next look cheap, and every notice is keyed by person and date in the outbox, so a
+ * person and morning (written when something was sent) makes the next look cheap, and every notice is keyed by person and date in the outbox, so a
  * restart or a second instance never sends anything twice. The clock is injected (tests, and a test clock file
  * outside production).
  */
@@ -104,8 +104,11 @@ export class MorningScheduler extends IntervalPass {
         if (this.stopping) break;
         const slot = `morning:${person.aadObjectId}:${morning.date}`;
         const batch = await this.noticesFor(person, timeZone, morning, settings, bootstrap, facts, now);
-        await this.deps.notifier.enqueue(batch);
-        await this.deps.leases.markSlotDone(tenantId, { slot, doneAt: now.toISOString(), outcome: `${batch.length} notice(s)` });
+        // A morning with nothing to send writes nothing: this process remembers it; another one recomputes it once.
+        if (batch.length) {
+          await this.deps.notifier.enqueue(batch);
+          await this.deps.leases.markSlotDone(tenantId, { slot, doneAt: now.toISOString(), outcome: `${batch.length} notice(s)` });
+        }
         if (this.done.size > 50_000) this.done.clear(); // only a cache: the slot marks in storage are the record
         this.done.add(`${tenantId}|${slot}`);
         notices += batch.length;
