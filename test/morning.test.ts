@@ -183,3 +183,11 @@ describe('whose time zone', () => {
     assert.equal(timeZoneOf('Mars/Olympus_Mons', { timeZone: 'Europe/Oslo' }), 'Europe/Oslo');
   });
 });
+
+describe('the morning pass\'s test clock', () => {
+  it('is refused in production', async () => {
+    const { productionProblems } = await import('../src/config');
+    const problems = productionProblems({ MORNING_TEST_CLOCK_FILE: '/tmp/now', BOT_ID: 'x', BOT_PASSWORD: 'y', PUBLIC_BASE_URL: 'https://bot.example.com', AZURE_STORAGE_CONNECTION_STRING: 'z' });
+    assert.deepEqual(problems, ['MORNING_TEST_CLOCK_FILE must not be set (a test clock for the morning pass)']);
+  });
+});
