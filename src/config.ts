@@ -93,7 +93,11 @@ export const configSchema = z
     /** How long an outbox claim keeps other processes off a notice (after a crash: the wait before another takes it). */
     OUTBOX_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(120000),
     /** How long one send may take before a notice still "sending" (its process died) is parked as unconfirmed. */
-    OUTBOX_SEND_LEASE_MS: z.coerce.number().int().min(1000).default(300000)
+    OUTBOX_SEND_LEASE_MS: z.coerce.number().int().min(1000).default(300000),
+    /** How often the morning pass (approval reminders, digests) looks whose 08:00 has come. */
+    MORNING_POLL_MS: z.coerce.number().int().min(100).default(60000),
+    /** Tests only (refused in production): a file holding the ISO instant the morning pass takes as "now". */
+    MORNING_TEST_CLOCK_FILE: optional
   })
   .superRefine((config, ctx) => {
     if (config.BOT_TYPE === 'SingleTenant' && !config.BOT_TENANT_ID) {
@@ -211,6 +215,7 @@ export function productionProblems(config: Partial<Config>): string[] {
   if (!config.BOT_ID) problems.push('BOT_ID is required (the Azure Bot app id: without it anyone can post activities)');
   if (!config.BOT_PASSWORD && config.BOT_TYPE !== 'UserAssignedMSI') problems.push('BOT_PASSWORD is required (unless BOT_TYPE=UserAssignedMSI)');
   if (!STORAGE_VARIABLES.some(set)) problems.push(`${STORAGE_VARIABLES.join(' or ')} is required (embedded Azurite is for local runs only)`);
+  if (config.MORNING_TEST_CLOCK_FILE) problems.push('MORNING_TEST_CLOCK_FILE must not be set (a test clock for the morning pass)');
   if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required (https)');
   else if (!/^https:\/\/[^/]/i.test(config.PUBLIC_BASE_URL)) problems.push('PUBLIC_BASE_URL must be https');
   const tenantScoped = DEPLOYMENT_TENANT_VARIABLES.filter((name) => {

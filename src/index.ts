@@ -51,6 +51,10 @@ import { ApiPostingEngine } from './linkedin/apiEngine';
 import { JobPostingClient } from './linkedin/jobPostingClient';
 import { API_BUDGET_TABLE, TableApiBudget } from './storage/apiBudgetStore';
 import { apiNoticeRenderers } from './notifications/apiNotices';
+import { PREFERENCES_TABLE, TablePreferenceStore } from './storage/preferenceStore';
+import { MorningScheduler } from './morning/morningScheduler';
+import { digestRenderers } from './morning/digest';
+import { readFileSync } from 'node:fs';
 
 /**
  * Environment files (Teams Toolkit style) under the variables already set; the real environment wins. In production
@@ -80,8 +84,8 @@ export async function main(): Promise<void> {
     tenants: tableClient(connection, TENANTS_TABLE)
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
-  const [exportsTable, candidatesTable, outboxTable, privacyTable, actionsTable, pushKeysTable, apiBudgetTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, IDEMPOTENCY_TABLE, PUSH_KEYS_TABLE, API_BUDGET_TABLE].map((name) => tableClient(connection, name));
-  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, pushKeysTable, apiBudgetTable, ...Object.values(feedTables)];
+  const [exportsTable, candidatesTable, outboxTable, privacyTable, actionsTable, pushKeysTable, apiBudgetTable, preferencesTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, IDEMPOTENCY_TABLE, PUSH_KEYS_TABLE, API_BUDGET_TABLE, PREFERENCES_TABLE].map((name) => tableClient(connection, name));
+  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, pushKeysTable, apiBudgetTable, preferencesTable, ...Object.values(feedTables)];
   await Promise.all(allTables.map(ensureTable));
   // An in-memory Azurite comes back empty after a restart.
   embedded?.onRestart(async () => void (await Promise.all(allTables.map(ensureTable))));
@@ -122,7 +126,7 @@ export async function main(): Promise<void> {
     botAppId: config.BOT_ID ?? '',
     outbox,
     conversations,
-    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...removalRenderers, ...apiNoticeRenderers },
+    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...removalRenderers, ...apiNoticeRenderers, ...digestRenderers(candidates) },
     leases,
     logger,
     policy: { claimLeaseMs: config.OUTBOX_CLAIM_LEASE_MS, sendLeaseMs: config.OUTBOX_SEND_LEASE_MS }
@@ -219,6 +223,16 @@ export async function main(): Promise<void> {
   });
   const channelSwitchPass = new ChannelSwitchPass({ tenants, settings, service: channelSwitch, logger });
 
+  // Approval reminders and morning digests, at 08:00 in each person's time zone.
+  const preferences = new TablePreferenceStore(preferencesTable);
+  const morning = new MorningScheduler({
+    tenants, settings, leases, jobs, conversations, preferences, exportInbox, feed, notifier, logger,
+    bootstrapAdmins: config.ADMIN_AAD_IDS,
+    envAppliesTo: (tenantId) => envSettingsApplyTo(tenancy, tenantId),
+    intervalMs: config.MORNING_POLL_MS,
+    now: config.MORNING_TEST_CLOCK_FILE ? fileClock(config.MORNING_TEST_CLOCK_FILE) : undefined
+  });
+
   const app = createBotApp(adapter, config.BOT_ID ?? '', {
     jobs,
     conversations,
@@ -235,7 +249,8 @@ export async function main(): Promise<void> {
     callbacks,
     linkedInAdmin: linkedIn,
     apiWaker,
-    channelSwitch
+    channelSwitch,
+    preferences
   }, logger);
   const stopPurge = purgeExpiredActions(actions, (error) => logger.warn('could not purge expired action records', { error: (error as Error).message }));
 
@@ -249,7 +264,8 @@ export async function main(): Promise<void> {
       { name: 'feedScheduler', lastTickAt: scheduler.lastTickAt, intervalMs: scheduler.intervalMs },
       { name: 'notifications', lastTickAt: notifications.worker.lastTickAt, intervalMs: notifications.worker.intervalMs },
       { name: 'exports', lastTickAt: exportWorker.lastTickAt, intervalMs: exportWorker.intervalMs },
-      { name: 'linkedInApi', lastTickAt: apiEngine.lastTickAt, intervalMs: apiEngine.intervalMs }
+      { name: 'linkedInApi', lastTickAt: apiEngine.lastTickAt, intervalMs: apiEngine.intervalMs },
+      { name: 'morning', lastTickAt: morning.lastTickAt, intervalMs: morning.intervalMs }
     ],
     stopping: () => stopping,
     maxBodyBytes: config.MAX_BODY_BYTES,
@@ -277,6 +293,7 @@ export async function main(): Promise<void> {
   listeningPort = port;
   scheduler.start();
   privacyScheduler.start();
+  morning.start();
   notifications.worker.start();
   exportWorker.start();
   apiEngine.start();
@@ -292,7 +309,7 @@ export async function main(): Promise<void> {
     stopPurge();
     const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
     logger.info('stopping', { signal, requestsInFlight: requests.inFlight(), graceMs: config.SHUTDOWN_GRACE_MS });
-    const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), exportWorker.stop(), apiEngine.stop(), channelSwitchPass.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);
+    const workersStopped = Promise.all([scheduler.stop(), privacyScheduler.stop(), morning.stop(), exportWorker.stop(), apiEngine.stop(), channelSwitchPass.stop(), notifications.worker.stop(config.SHUTDOWN_GRACE_MS)]);
     const [drained, workersDone] = await Promise.all([
       requests.drain(deadline),
       Promise.race([workersStopped.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)])
@@ -307,6 +324,18 @@ export async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Tests only: "now" is the instant written in the file (read at every look), else the real time. */
+function fileClock(path: string): () => Date {
+  return () => {
+    try {
+      const at = new Date(readFileSync(path, 'utf8').trim());
+      return Number.isNaN(at.getTime()) ? new Date() : at;
+    } catch {
+      return new Date();
+    }
+  };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -21,6 +21,20 @@ import { forgetCard, privacyHelpCard, subjectDataCard } from '../src/bot/privacy
 import type { Language } from '../src/i18n/strings';
 import { ALEX, validForm } from './support/samples';
 import { approvalCard, approvalData } from '../src/bot/approvalViews';
+import { digestCard, type DigestData } from '../src/morning/digest';
+
+const DIGEST_SAMPLE: DigestData = {
+  tenantId: 'tenant-a',
+  date: '2026-11-27',
+  timeZone: 'Europe/Oslo',
+  candidates: [{ candidateId: 'C1', jobId: 'J0000000001', jobTitle: 'Backend Engineer' }, { candidateId: 'C2' }],
+  candidatesTotal: 12,
+  approvals: [{ jobId: 'J0000000002', title: 'Nurse', authorName: 'Megan Bowen', days: 2 }],
+  approvalsTotal: 1,
+  heldBack: [{ jobId: 'J0000000003', title: 'Seattle Engineer', reasons: ['location_incomplete', 'poster_email_missing'] }],
+  heldBackTotal: 1,
+  feed: { lastReadAt: '2026-11-27T03:12:00Z' }
+};
 import { settingsCard, settingsFormValues, settingsHistoryCard } from '../src/bot/settingsViews';
 import { defaultSettings, type TenantSettings } from '../src/domain/settings';
 
@@ -201,6 +215,12 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
       ...job,
       approval: { requestedAt: job.createdAt, decision: 'rejected', decidedBy: { aadObjectId: 'aad-megan', name: 'Megan Bowen' }, decidedAt: job.createdAt, reason: 'Salary missing' }
     }), { note: 'Megan decided first.' }),
+    'approval (reminder)': approvalCard(language, { ...approvalData({ ...job, state: 'awaiting_approval' }), reminder: { days: 3, escalated: true }, timeZone: 'Europe/Oslo' }),
+    'approval (changed)': approvalCard(language, { ...approvalData({ ...job, state: 'awaiting_approval' }), changed: { by: 'Alex Wilber', at: '2026-11-27T09:00:00Z' }, timeZone: 'Europe/Oslo' }),
+    'digest': digestCard(language, DIGEST_SAMPLE, new Map([['C1', 'Ada Lovelace'], ['C2', 'Grace Hopper']])),
+    'digest (feed not read, erased candidate)': digestCard(language, {
+      ...DIGEST_SAMPLE, candidates: [{ candidateId: 'C9' }], approvals: [], heldBack: [], feed: { lastReadAt: '2026-11-25T03:00:00Z', notReadSince: '2026-11-26T07:00:00Z' }
+    }, new Map()),
     'candidate-exported': candidateExportedCard(language, exportSample()),
     'candidate-exported (reviewed, unknown job)': candidateExportedCard(language, {
       ...exportSample(),

@@ -209,9 +209,12 @@ function rememberConversations(app: Application<TurnState>, deps: BotDeps, logge
         await deps.conversations.markInactive(caller.tenantId, caller.aadObjectId);
       } else if (activity.from?.aadObjectId) {
         const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-        const stored = referenceFingerprint(reference, caller.language);
-        if (known.get(key) !== stored) {
-          await deps.conversations.save({ ...caller, reference, active: true, updatedAt: deps.now().toISOString() });
+        // The time zone (for each person's morning) comes with messages, not with every activity: keep the last known.
+        const previous = known.get(key);
+        const timeZone = caller.timeZone ?? previous?.split('\u0000')[1] ?? '';
+        const stored = `${referenceFingerprint(reference, caller.language)}\u0000${timeZone}`;
+        if (previous !== stored) {
+          await deps.conversations.save({ ...caller, timeZone: timeZone || undefined, reference, active: true, updatedAt: deps.now().toISOString() });
           known.set(key, stored);
         }
       }

@@ -18,6 +18,12 @@ export interface ApprovalCardData {
   reason?: string;
   /** Set when the job goes to LinkedIn's Job Posting API rather than the daily feed. */
   channel?: 'api';
+  /** A reminder: how long the job has waited, and why this person is told (see domain/morning.ts). */
+  reminder?: { days: number; escalated?: boolean; askedBy?: string; requestedAt?: string };
+  /** Set when the author edited the job while it waited: every approver's card says so. */
+  changed?: { by: string; at: string };
+  /** Time zone the card's times are shown in. */
+  timeZone?: string;
 }
 
 const DESCRIPTION_PREVIEW = 400;
@@ -64,6 +70,19 @@ export function approvalCard(language: Language, data: ApprovalCardData, extras:
     outcomeColor: data.decision === 'approved' ? 'Good' : 'Attention',
     reason: extras.reason ?? '',
     reasonError: extras.reasonError ?? '',
+    notice: decided ? '' : waitingNotice(language, data),
     jobId: data.jobId
   });
+}
+
+/** Above an undecided card: that the job changed since it was first shown, or why this reminder came. */
+function waitingNotice(language: Language, data: ApprovalCardData): string {
+  const zone = data.timeZone ?? 'UTC';
+  if (data.changed) return t(language, 'reminder.changed', { name: data.changed.by, date: dateTimeText(language, data.changed.at, zone) });
+  const reminder = data.reminder;
+  if (!reminder) return '';
+  if (reminder.askedBy) {
+    return t(language, 'reminder.asked', { name: reminder.askedBy, date: reminder.requestedAt ? dateTimeText(language, reminder.requestedAt, zone) : '' });
+  }
+  return t(language, reminder.escalated ? 'reminder.escalated' : 'reminder.waiting', { days: reminder.days });
 }

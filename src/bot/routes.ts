@@ -13,6 +13,7 @@ import { showJobFromCard } from './handlers/showJob';
 import { promoteApiJob, renewApiJob } from './handlers/apiJob';
 import { connectLinkedIn, rotateCallbackUrl, testJobPostingAccess, testLinkedInConnection } from './handlers/rscConnection';
 import { whyNotOnLinkedIn, whyNotOnLinkedInFromCard } from './handlers/whyNotOnLinkedIn';
+import { remindApprovers, setDigest } from './handlers/morning';
 import type { CardRoute, MessageHandler, MessageRoute } from './types';
 
 /**
@@ -54,6 +55,8 @@ export const messageRoutes: MessageRoute[] = [
     handler: showFaqList
   },
   { name: "why isn't job on linkedin", pattern: WHY_NOT_ON_LINKEDIN, handler: whyNotOnLinkedIn },
+  { name: 'remind approvers', pattern: /^(remind (the )?approvers|p(å|a)minn (godkjennere|godkjennerne))(\s+(?<id>\S+))?[.!]?$/i, handler: remindApprovers },
+  { name: 'digest on/off', pattern: /^(morning )?(digest|sammendrag(et)?|morgensammendrag(et)?)\s+(?<choice>on|off|på|pa|av)[.!]?$/i, handler: setDigest },
   { name: 'settings history', pattern: /^(settings history|innstillinger historikk|innstillingshistorikk|endringslogg)$/i, handler: showSettingsHistory },
   { name: 'settings', pattern: /^(settings|innstillinger)$/i, handler: showSettings }
 ];

@@ -8,7 +8,7 @@ import { renderCard, type AdaptiveCardJson } from './cards';
 /** Every input of the settings card; the client secret is write-only and never has a value. */
 const FORM_FIELDS: SettingsField[] = [
   'companyName', 'companyId', 'publisher', 'publisherUrl', 'posterEmail', 'buildTime', 'timeZone', 'postingEnabled',
-  'jobWrapping', 'applyWithLinkedIn', 'postingPolicy', 'retentionMonths', 'rscClientId', 'rscClientSecret', 'rscOrganizationId', 'rscStatus',
+  'jobWrapping', 'applyWithLinkedIn', 'postingPolicy', 'morningDigest', 'retentionMonths', 'rscClientId', 'rscClientSecret', 'rscOrganizationId', 'rscStatus',
   'channelId', 'channelName', 'admins', 'recruiters', 'adminsAdd', 'recruitersAdd', 'postingChannel', 'linkedInContractId'
 ];
 
@@ -38,6 +38,7 @@ export function settingsFormValues(settings: TenantSettings, bootstrapAdmins: re
     jobWrapping: String(settings.jobWrapping),
     applyWithLinkedIn: String(settings.applyWithLinkedIn),
     postingPolicy: settings.postingPolicy,
+    morningDigest: String(settings.morningDigest ?? true),
     retentionMonths: String(settings.candidateRetentionMonths),
     rscClientId: settings.rsc.clientId,
     rscOrganizationId: settings.rsc.organizationId,

@@ -15,6 +15,7 @@ import type { CallbackUrls } from '../linkedin/callbackUrls';
 import type { LinkedInAdminApi } from '../linkedin/client';
 import type { ApiPostingWaker } from '../domain/jobPosting';
 import type { SwitchProgress } from '../domain/apiChannel';
+import type { PreferenceStore } from '../storage/preferenceStore';
 
 /** Who is speaking to the bot, read once from the Teams activity. */
 export interface Caller {
@@ -73,6 +74,8 @@ export interface BotDeps {
   apiWaker?: ApiPostingWaker;
   /** Moves a tenant's open jobs between the feed and the API after the posting channel changed (one pass). */
   channelSwitch?: { advance(tenantId: string): Promise<SwitchProgress | undefined> };
+  /** Each person's own choices (`digest on` / `digest off`). */
+  preferences?: PreferenceStore;
 }
 
 export interface PeopleDirectory {

@@ -181,6 +181,8 @@ export interface JobApproval {
   decidedAt?: string;
   /** Why it was rejected, for the hiring manager. */
   reason?: string;
+  /** When the author last asked the approvers again (`remind approvers`): at most once a day. */
+  remindedAt?: string;
 }
 
 /** Field → error code, for showing each error next to its field. */

@@ -57,6 +57,8 @@ export interface TenantSettings {
   channelSwitch?: ChannelSwitch;
   /** LinkedIn contract id (`urn:li:contract:{id}`'s id): recruiters may promote API jobs (`listingType: PREMIUM`). */
   linkedInContractId?: string;
+  /** Recruiters get the morning digest unless they turned it off; off here: only those who turned it on. */
+  morningDigest: boolean;
   /** Team channel for candidate notifications. */
   notificationChannel?: { teamId?: string; channelId: string; name?: string };
   admins: Person[];
@@ -89,6 +91,7 @@ export function defaultSettings(tenantId: string, defaults: SettingsDefaults): T
     postingPolicy: 'direct',
     postingChannel: 'feed',
     candidateRetentionMonths: DEFAULT_RETENTION_MONTHS,
+    morningDigest: true,
     rsc: { status: 'not_connected' },
     admins: defaults.bootstrapAdmins.map((aadObjectId) => ({ aadObjectId })),
     recruiters: []

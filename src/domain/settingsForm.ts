@@ -53,6 +53,8 @@ export const settingsInputSchema = z
     postingEnabled: toggle,
     jobWrapping: toggle,
     applyWithLinkedIn: toggle,
+    /** Absent (a card from before the field existed) keeps the stored value. */
+    morningDigest: z.preprocess((v) => (v === undefined ? undefined : v === '' ? 'false' : v), z.enum(['true', 'false'], { errorMap: () => ({ message: 'toggle_invalid' }) }).transform((v) => v === 'true').optional()),
     postingPolicy: z.enum(POSTING_POLICIES, { errorMap: () => ({ message: 'posting_policy_invalid' }) }),
     /** Absent (a card from before the field existed) keeps the stored value; blank is an error. */
     retentionMonths: z.preprocess(
@@ -128,6 +130,7 @@ export function applySettingsInput(
     // A card from before the field existed does not carry it: keep the stored id (a blank field clears it).
     linkedInContractId: 'linkedInContractId' in input ? input.linkedInContractId : current.linkedInContractId,
     candidateRetentionMonths: input.retentionMonths ?? current.candidateRetentionMonths,
+    morningDigest: input.morningDigest ?? current.morningDigest,
     rsc: {
       clientId: input.rscClientId,
       organizationId: input.rscOrganizationId,
@@ -174,6 +177,7 @@ export function settingsChanges(before: TenantSettings, after: StoredSettings, s
     postingChannel: s.postingChannel,
     linkedInContractId: s.linkedInContractId ?? '',
     candidateRetentionMonths: String(s.candidateRetentionMonths),
+    morningDigest: String(s.morningDigest ?? true),
     'rsc.clientId': s.rsc.clientId ?? '',
     'rsc.organizationId': s.rsc.organizationId ?? '',
     'rsc.status': s.rsc.status,

@@ -6,6 +6,7 @@ import { en as exportEn, nb as exportNb } from './exportStrings';
 import { en as privacyEn, nb as privacyNb } from './privacyStrings';
 import { en as apiEngineEn, nb as apiEngineNb } from './apiEngineStrings';
 import { en as apiEn, nb as apiNb } from './apiStrings';
+import { en as morningEn, nb as morningNb } from './morningStrings';
 
 /** Every sentence the bot says, in English and Norwegian (bokmål). Keys are shared; `{name}` marks a parameter. */
 const coreEn = {
@@ -308,8 +309,8 @@ const coreNb: Record<keyof typeof coreEn, string> = {
  * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
  * they are joined here, so a key missing in one language is a compile error.
  */
-const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn, ...apiEngineEn, ...apiEn } as const;
-const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb, ...apiEngineNb, ...apiNb };
+const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn, ...apiEngineEn, ...apiEn, ...morningEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb, ...apiEngineNb, ...apiNb, ...morningNb };
 
 export type StringKey = keyof typeof en;
 export type Language = 'en' | 'nb';

@@ -10,6 +10,8 @@ export interface StoredConversation {
   /** The botbuilder ConversationReference, kept as JSON so the domain never sees SDK types. */
   reference: Record<string, unknown>;
   language: string;
+  /** The IANA time zone the person's Teams client reported (their morning digest and reminders follow it). */
+  timeZone?: string;
   active: boolean;
   updatedAt: string;
 }
@@ -25,6 +27,7 @@ interface ConversationEntity {
   rowKey: string;
   reference: string;
   language: string;
+  timeZone?: string;
   active: boolean;
   updatedAt: string;
 }
@@ -40,17 +43,19 @@ export class TableConversationStore implements ConversationStore {
         rowKey: encodeKey(conversation.aadObjectId),
         reference: JSON.stringify(conversation.reference),
         language: conversation.language,
+        ...(conversation.timeZone ? { timeZone: conversation.timeZone } : {}),
         active: conversation.active,
         updatedAt: conversation.updatedAt
       },
-      'Replace'
+      // Merge: an activity that carries no time zone keeps the one stored (every other column is always written).
+      'Merge'
     );
   }
 
   async get(tenantId: string, aadObjectId: string): Promise<StoredConversation | undefined> {
     try {
       const entity = await this.table.getEntity<ConversationEntity>(encodeKey(tenantId), encodeKey(aadObjectId));
-      return { tenantId, aadObjectId, reference: JSON.parse(entity.reference), language: entity.language, active: entity.active, updatedAt: entity.updatedAt };
+      return { tenantId, aadObjectId, reference: JSON.parse(entity.reference), language: entity.language, ...(entity.timeZone ? { timeZone: entity.timeZone } : {}), active: entity.active, updatedAt: entity.updatedAt };
     } catch (error) {
       if (isStatus(error, 404)) return undefined;
       throw error;

@@ -85,6 +85,8 @@ export interface ExportInbox {
   /** Records the first reviewer; returns the event as stored afterwards (undefined if unknown). */
   markReviewed(tenantId: string, eventId: string, reviewer: { aadObjectId: string; name: string }, at: Date): Promise<SettledExport | undefined>;
   status(tenantId: string, maxProblems?: number): Promise<ExportStatus>;
+  /** Candidate exports settled (`done`) at or after `since`, oldest first: the morning digest's "exported since yesterday". */
+  doneSince(tenantId: string, since: Date): Promise<SettledExport[]>;
   /** Deletes every row of the event (its outcome and any work item left); returns how many rows went. */
   forget(tenantId: string, eventId: string): Promise<number>;
 }
@@ -266,6 +268,15 @@ export class TableExportInbox implements ExportInbox {
       }
     }
     return removed;
+  }
+
+  async doneSince(tenantId: string, since: Date): Promise<SettledExport[]> {
+    const rows = this.table.listEntities<SettledEntity>({
+      queryOptions: { filter: `PartitionKey eq ${odataString(evPartition(tenantId))} and settledAt ge ${odataString(since.toISOString())} and status eq 'done'` }
+    });
+    const found: SettledExport[] = [];
+    for await (const row of rows) if (!row.type || row.type === 'EXPORT_CANDIDATE_PROFILE') found.push(fromEntity(row));
+    return found.sort((a, b) => a.settledAt.localeCompare(b.settledAt));
   }
 
   async status(tenantId: string, maxProblems = 10): Promise<ExportStatus> {

@@ -3,19 +3,12 @@ import { AppError } from '../../domain/errors';
 import { approvalThread, decide, needsApproval, submitted, type Decision } from '../../domain/approval';
 import type { Job } from '../../domain/job';
 import { routeSubmitted } from '../../domain/apiChannel';
-import type { Person, TenantSettings } from '../../domain/settings';
+import { approversOf } from '../../domain/morning';
 import { t } from '../../i18n/strings';
-import { approvalDecidedMessage, approvalRequestNotices, approvalResultNotice } from '../../notifications/approvalNotices';
+import { APPROVAL_KINDS, approvalDecidedMessage, approvalRequestNotices, approvalResultNotice } from '../../notifications/approvalNotices';
 import { approvalCard, approvalData } from '../approvalViews';
 import type { BotDeps, Caller, CardHandler } from '../types';
 import { findJob, requireRole } from './jobAccess';
-
-/** Who is asked: the tenant's recruiters; with none named yet, its admins. Never the author themself. */
-function approvers(settings: TenantSettings, bootstrapAdmins: readonly string[], authorId: string): Person[] {
-  const admins = [...settings.admins, ...bootstrapAdmins.filter((id) => !settings.admins.some((p) => p.aadObjectId === id)).map((aadObjectId) => ({ aadObjectId }))];
-  const chosen = settings.recruiters.length > 0 ? settings.recruiters : admins;
-  return chosen.filter((person) => person.aadObjectId !== authorId);
-}
 
 /**
  * A submitted job (new, or a rejected draft submitted again): queued, or stored as awaiting approval with an
@@ -29,7 +22,7 @@ export async function submitJobForPosting(deps: BotDeps, caller: Caller, job: Jo
   const saved = await store(routeSubmitted(submitted(job, needs, now), settings.postingChannel, now));
   wakeApiSender(deps, saved);
   if (needs && deps.notifier) {
-    await deps.notifier.enqueue(approvalRequestNotices(saved, approvalData(saved), approvers(settings, deps.bootstrapAdmins, saved.author.aadObjectId)));
+    await deps.notifier.enqueue(approvalRequestNotices(saved, approvalData(saved), approversOf(settings, deps.bootstrapAdmins, saved.author.aadObjectId)));
   }
   return saved;
 }
@@ -89,4 +82,13 @@ async function announce(deps: BotDeps, job: Job): Promise<void> {
   const data = approvalData(job);
   await deps.notifier.updateThread(job.tenantId, approvalThread(job.id), approvalDecidedMessage(data));
   await deps.notifier.enqueue([approvalResultNotice(job, data)]);
+}
+
+/** A job edited while it waits: every approval card already sent (reminders too) shows the new text and says it changed. */
+export async function announceChange(deps: BotDeps, caller: Caller, job: Job): Promise<void> {
+  if (!deps.notifier) return;
+  // One card text for every approver: times in the tenant's zone.
+  const { timeZone } = await deps.settings.get(job.tenantId);
+  const data = { ...approvalData(job), changed: { by: caller.name, at: deps.now().toISOString() }, timeZone };
+  await deps.notifier.updateThread(job.tenantId, approvalThread(job.id), { kind: APPROVAL_KINDS.requested, data: { ...data } });
 }

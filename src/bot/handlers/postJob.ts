@@ -2,7 +2,7 @@ import { applyEdit, createJob, newJobId, validateJobInput, type Job } from '../.
 import { t } from '../../i18n/strings';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
 import { jobFormCard, jobFormValues } from '../views';
-import { submitJobForPosting, wakeApiSender } from './approvals';
+import { announceChange, submitJobForPosting, wakeApiSender } from './approvals';
 import { routeEdited, usesApi } from '../../domain/apiChannel';
 import { findChangeableJob, withCardEtag } from './jobAccess';
 import { jobCardReply } from './jobFeed';
@@ -64,6 +64,7 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   // On the API, the edit is sent to LinkedIn (UPDATE, or CREATE again for a job LinkedIn refused: "edit and resubmit").
   const job = await deps.jobs.update(routeEdited(edit.job, now));
   wakeApiSender(deps, job);
+  if (job.state === 'awaiting_approval') await announceChange(deps, caller, job);
   return jobCardReply(deps, caller, job, t(caller.language, usesApi(job) ? 'job.updatedApi' : 'job.updated', { id: job.id }));
 };
 
