@@ -27,10 +27,7 @@ export const en = {
   'api.field.expireAt': 'the expiration date',
   'api.field.contract': 'the LinkedIn contract (promotion)',
   'api.field.integrationContext': 'the LinkedIn organization id in settings',
-  'api.field.other': 'the field "{field}"',
-  'job.api.onLinkedIn': 'On LinkedIn',
-  'job.api.view': 'View on LinkedIn',
-  'job.api.status': 'LinkedIn says: {status}'
+  'api.field.other': 'the field "{field}"'
 };
 
 export const nb: Record<keyof typeof en, string> = {
@@ -58,8 +55,5 @@ export const nb: Record<keyof typeof en, string> = {
   'api.field.expireAt': 'utløpsdatoen',
   'api.field.contract': 'LinkedIn-kontrakten (promotering)',
   'api.field.integrationContext': 'LinkedIn-organisasjons-ID-en i innstillingene',
-  'api.field.other': 'feltet «{field}»',
-  'job.api.onLinkedIn': 'På LinkedIn',
-  'job.api.view': 'Vis på LinkedIn',
-  'job.api.status': 'LinkedIn sier: {status}'
+  'api.field.other': 'feltet «{field}»'
 };
