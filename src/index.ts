@@ -15,6 +15,8 @@ import { CallbackUrls } from './linkedin/callbackUrls';
 import { PUSH_KEYS_TABLE, TablePushKeyStore } from './storage/pushKeyStore';
 import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore';
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
+import { HANDOVERS_TABLE, TableHandoverStore } from './storage/handoverStore';
+import { handoverRenderers } from './exports/handover';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
 import { createLogger } from './logger';
@@ -75,7 +77,8 @@ export async function main(): Promise<void> {
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
   const [exportsTable, candidatesTable, outboxTable, privacyTable, actionsTable, pushKeysTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, IDEMPOTENCY_TABLE, PUSH_KEYS_TABLE].map((name) => tableClient(connection, name));
-  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, pushKeysTable, ...Object.values(feedTables)];
+  const handoversTable = tableClient(connection, HANDOVERS_TABLE);
+  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, pushKeysTable, handoversTable, ...Object.values(feedTables)];
   await Promise.all(allTables.map(ensureTable));
   // An in-memory Azurite comes back empty after a restart.
   embedded?.onRestart(async () => void (await Promise.all(allTables.map(ensureTable))));
@@ -116,7 +119,7 @@ export async function main(): Promise<void> {
     botAppId: config.BOT_ID ?? '',
     outbox,
     conversations,
-    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...removalRenderers },
+    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...handoverRenderers(candidates), ...removalRenderers },
     leases,
     logger,
     policy: { claimLeaseMs: config.OUTBOX_CLAIM_LEASE_MS, sendLeaseMs: config.OUTBOX_SEND_LEASE_MS }
@@ -150,10 +153,11 @@ export async function main(): Promise<void> {
     oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, apiVersion: config.LINKEDIN_API_VERSION, timeoutMs: config.LINKEDIN_TIMEOUT_MS
   });
   const exportInbox = new TableExportInbox(exportsTable);
+  const handovers = new TableHandoverStore(handoversTable);
 
   // Candidate data protection: erasure, retention and LinkedIn's purge list share one removal.
   const privacyStore = new TablePrivacyStore(privacyTable);
-  const removal = new CandidateRemoval({ candidates, exportInbox, notifier, privacy: privacyStore, logger, now: () => new Date() });
+  const removal = new CandidateRemoval({ candidates, exportInbox, handovers, notifier, privacy: privacyStore, logger, now: () => new Date() });
   const privacy = new PrivacyService({
     candidates,
     exportInbox,
@@ -212,6 +216,7 @@ export async function main(): Promise<void> {
     now: () => new Date(),
     exportInbox,
     candidates,
+    handovers,
     privacy,
     actions,
     callbacks,

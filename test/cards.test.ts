@@ -15,6 +15,7 @@ import { createJob, validateJobInput } from '../src/domain/job';
 import type { FeedStatus } from '../src/feed/feedService';
 import { candidateExportedCard, exportStatusCard } from '../src/exports/exportCards';
 import type { CandidateView, ExportCardData } from '../src/exports/exportNotice';
+import { handoverCard, type HandoverCardData } from '../src/exports/handover';
 import type { Candidate } from '../src/domain/candidate';
 import { forgetCard, privacyHelpCard, subjectDataCard } from '../src/bot/privacyViews';
 import type { Language } from '../src/i18n/strings';
@@ -168,6 +169,23 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
       reviewedBy: 'Rita Recruiter',
       reviewedAt: '2026-11-27T10:00:00Z'
     }),
+    'candidate-exported (hand-over form)': candidateExportedCard(language, exportSample(), {
+      people: [{ title: 'Hanna Hiring', value: 'aad-hanna' }, { title: 'Alex Wilber', value: 'aad-alex' }],
+      defaultTo: 'aad-hanna',
+      error: 'Pick the person to send the candidate to.'
+    }),
+    'candidate-exported (handed over, not a fit)': candidateExportedCard(language, {
+      ...exportSample(),
+      handover: { to: 'Hanna Hiring', by: 'Alex Wilber', sentAt: '2026-11-27T10:00:00Z', verdict: 'not_fit', reason: 'Needs Go', answeredAt: '2026-11-27T11:00:00Z' }
+    }),
+    'candidate-handover': handoverCard(language, { ...handoverSample(), candidate: exportSample().candidate }),
+    'candidate-handover (answered)': handoverCard(language, {
+      ...handoverSample(),
+      candidate: exportSample().candidate,
+      verdict: 'interested',
+      reason: 'Strong on Kafka',
+      answeredAt: '2026-11-27T11:00:00Z'
+    }),
     'export-status': exportStatusCard(
       language,
       {
@@ -230,6 +248,10 @@ function exportSample(): ExportCardData & { candidate: CandidateView } {
     exportedAt: '2026-11-27T09:30:00Z',
     timeZone: 'Europe/Oslo'
   };
+}
+
+function handoverSample(): HandoverCardData {
+  return { eventId: 'n1', tenantId: 'tenant-a', candidateId: 'C0123456789ABCDEFGHIJ', job: exportSample().job, by: 'Alex Wilber', to: 'Hanna Hiring', note: 'Look at her Kafka work', timeZone: 'Europe/Oslo' };
 }
 
 function parse(card: AdaptiveCardJson): string[] {

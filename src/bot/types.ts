@@ -7,6 +7,7 @@ import type { Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { CandidateStore } from '../storage/candidateStore';
+import type { HandoverStore } from '../storage/handoverStore';
 import type { PrivacyService } from '../privacy/privacyService';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
@@ -60,6 +61,8 @@ export interface BotDeps {
   candidates?: CandidateStore;
   /** help privacy, forget candidate, candidate data, and the purge check shown by export status. */
   privacy?: PrivacyService;
+  /** Candidates handed to a hiring manager ("Send to hiring manager" on the candidate card). */
+  handovers?: HandoverStore;
   /** Records of card actions already taken (routes marked `once`): a repeat gets the first answer. */
   actions?: IdempotencyStore;
 }

@@ -3,6 +3,7 @@ import { en as faqEn, nb as faqNb } from './faqStrings';
 import { en as settingsEn, nb as settingsNb } from './settingsStrings';
 import { en as tenancyEn, nb as tenancyNb } from './tenancyStrings';
 import { en as exportEn, nb as exportNb } from './exportStrings';
+import { en as recruiterDayEn, nb as recruiterDayNb } from './recruiterDayStrings';
 import { en as privacyEn, nb as privacyNb } from './privacyStrings';
 
 /** Every sentence the bot says, in English and Norwegian (bokmål). Keys are shared; `{name}` marks a parameter. */
@@ -306,8 +307,8 @@ const coreNb: Record<keyof typeof coreEn, string> = {
  * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
  * they are joined here, so a key missing in one language is a compile error.
  */
-const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn } as const;
-const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb };
+const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn, ...recruiterDayEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb, ...recruiterDayNb };
 
 export type StringKey = keyof typeof en;
 export type Language = 'en' | 'nb';
