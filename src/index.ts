@@ -228,7 +228,7 @@ export async function main(): Promise<void> {
   const healthTable = healthClient(connection, JOBS_TABLE);
   const server = createHttpServer({
     processActivity: (req, res) => adapter.process(req, res, (context) => runTurn(app, context)),
-    invokes: { names: ['adaptiveCard/action'], cardVerbs: cardRoutes.map((route) => route.verb) },
+    invokes: { names: ['adaptiveCard/action', 'composeExtension/query', 'composeExtension/selectItem'], cardVerbs: cardRoutes.map((route) => route.verb) },
     storageHealthy: () => storageHealthy(healthTable),
     workers: () => [
       { name: 'feedScheduler', lastTickAt: scheduler.lastTickAt, intervalMs: scheduler.intervalMs },

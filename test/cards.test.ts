@@ -16,6 +16,7 @@ import type { FeedStatus } from '../src/feed/feedService';
 import { candidateExportedCard, exportStatusCard } from '../src/exports/exportCards';
 import type { CandidateView, ExportCardData } from '../src/exports/exportNotice';
 import { handoverCard, type HandoverCardData } from '../src/exports/handover';
+import { sharedJobCard } from '../src/bot/shareViews';
 import type { Candidate } from '../src/domain/candidate';
 import { forgetCard, privacyHelpCard, subjectDataCard } from '../src/bot/privacyViews';
 import type { Language } from '../src/i18n/strings';
@@ -186,6 +187,7 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
       reason: 'Strong on Kafka',
       answeredAt: '2026-11-27T11:00:00Z'
     }),
+    'job-share': sharedJobCard(language, sampleJob()),
     'export-status': exportStatusCard(
       language,
       {

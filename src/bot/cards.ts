@@ -11,7 +11,7 @@ export const CARD_NAMES = [
   'job-form', 'job', 'job-list', 'job-close-confirm', 'help', 'notice', 'feed-build', 'feed-status', 'feed-notice', 'faq-topics', 'faq-answer',
   'job-diagnosis', 'settings', 'settings-history', 'approval', 'candidate-exported', 'export-status',
   'privacy-help', 'privacy-people',
-  'candidate-handover'
+  'candidate-handover', 'job-share'
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

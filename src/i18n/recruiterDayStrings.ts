@@ -21,7 +21,12 @@ export const en = {
   'handover.reason': 'Reason: {reason}',
   'handover.alreadySent': 'This candidate was already sent to {to}.',
   'error.HANDOVER_UNREACHABLE': '{id} has not opened this app in Teams yet, so I cannot send them the candidate. Ask them to add the app, or pick someone else.',
-  'error.HANDOVER_NOT_YOURS': 'Only the person this candidate was sent to can answer.'
+  'error.HANDOVER_NOT_YOURS': 'Only the person this candidate was sent to can answer.',
+  'share.heading': 'Open position',
+  'share.location': 'Location',
+  'share.apply': 'View and apply',
+  'share.refer': 'Refer someone',
+  'share.gone': 'That job is closed or no longer yours to share.'
 };
 
 export const nb: Record<keyof typeof en, string> = {
@@ -46,5 +51,10 @@ export const nb: Record<keyof typeof en, string> = {
   'handover.reason': 'Begrunnelse: {reason}',
   'handover.alreadySent': 'Denne kandidaten er allerede sendt til {to}.',
   'error.HANDOVER_UNREACHABLE': '{id} har ikke åpnet denne appen i Teams ennå, så jeg kan ikke sende kandidaten. Be personen legge til appen, eller velg en annen.',
-  'error.HANDOVER_NOT_YOURS': 'Bare personen kandidaten ble sendt til, kan svare.'
+  'error.HANDOVER_NOT_YOURS': 'Bare personen kandidaten ble sendt til, kan svare.',
+  'share.heading': 'Ledig stilling',
+  'share.location': 'Sted',
+  'share.apply': 'Se og søk',
+  'share.refer': 'Anbefal noen',
+  'share.gone': 'Den jobben er avsluttet, eller ikke din å dele.'
 };
