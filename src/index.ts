@@ -17,6 +17,7 @@ import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore'
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { HANDOVERS_TABLE, TableHandoverStore } from './storage/handoverStore';
 import { handoverRenderers } from './exports/handover';
+import { TeamsChannelDirectory } from './notifications/teamChannels';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
 import { createLogger } from './logger';
@@ -217,6 +218,7 @@ export async function main(): Promise<void> {
     exportInbox,
     candidates,
     handovers,
+    teamChannels: new TeamsChannelDirectory(adapter, config.BOT_ID ?? '', conversations, logger),
     privacy,
     actions,
     callbacks,

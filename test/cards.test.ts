@@ -21,6 +21,7 @@ import type { Candidate } from '../src/domain/candidate';
 import { forgetCard, privacyHelpCard, subjectDataCard } from '../src/bot/privacyViews';
 import type { Language } from '../src/i18n/strings';
 import { ALEX, validForm } from './support/samples';
+import { cardText as cardTextOf } from './support/botHarness';
 import { approvalCard, approvalData } from '../src/bot/approvalViews';
 import { settingsCard, settingsFormValues, settingsHistoryCard } from '../src/bot/settingsViews';
 import { defaultSettings, type TenantSettings } from '../src/domain/settings';
@@ -144,6 +145,10 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
   return {
     settings: settingsCard({ language, settings, values, bootstrapAdmins: [{ aadObjectId: 'aad-boot', name: 'Adele Vance' }], callbackUrl: 'https://bot.contoso.com/api/linkedin/push/k1', linkedInActions: true, notice: 'Saved' }),
     'settings (callback URL masked)': settingsCard({ language, settings, values, bootstrapAdmins: [], callbackMasked: 'https://bot.contoso.com/api/linkedin/push/…abcd', linkedInActions: true }),
+    'settings (channel list)': settingsCard({
+      language, settings, values: { ...values, channelPick: '19:sales@thread.tacv2' }, bootstrapAdmins: [], errors: { channelPick: 'channel_unknown' },
+      channelChoices: [{ title: 'Recruiting › General', value: '19:general@thread.tacv2' }, { title: 'Recruiting › Candidates', value: '19:sales@thread.tacv2' }]
+    }),
     'settings (errors, no callback URL)': settingsCard({
       language,
       settings: defaultSettings('tenant-a', { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }),
@@ -300,6 +305,16 @@ describe('card templates', () => {
     assert.match(text, /"choices\.data":\{"type":"Data\.Query","dataset":"graph\.microsoft\.com\/users"\}/);
     assert.match(text, /https:\/\/bot\.contoso\.com\/api\/linkedin\/push\/k1/);
     assert.match(text, /premium job slots are bought and managed in LinkedIn Recruiter/);
+  });
+
+  it('with channels known, the settings card offers them by name instead of a pasted channel id', () => {
+    const card = samples('en')['settings (channel list)'];
+    const text = JSON.stringify(card);
+    assert.match(text, /"id":"channelPick"/);
+    assert.doesNotMatch(text, /"id":"channelId"/);
+    assert.match(cardTextOf(card), /Recruiting › Candidates/);
+    assert.match(cardTextOf(card), /No channel/);
+    assert.match(JSON.stringify(samples('en').settings), /"id":"channelId"/, 'without a list the pasted id stays');
   });
 
   it('a settings card with errors keeps the values, never the typed secret', () => {

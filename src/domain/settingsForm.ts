@@ -68,6 +68,8 @@ export const settingsInputSchema = z
     /** Teams channel ids look like 19:…@thread.tacv2. */
     channelId: optional(z.string().max(200).regex(/^19:[^\s]+@thread\.[a-z0-9]+$/, 'channel_id_invalid')),
     channelName: optional(z.string().max(100, 'channel_name_too_long')),
+    /** The channel picked from the list (a channel id, or `none`); checked against the tenant's channels by the handler. */
+    channelPick: optional(z.string().max(300, 'channel_unknown')),
     admins: idList,
     recruiters: idList,
     adminsAdd: peopleText,

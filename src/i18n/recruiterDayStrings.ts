@@ -26,7 +26,12 @@ export const en = {
   'share.location': 'Location',
   'share.apply': 'View and apply',
   'share.refer': 'Refer someone',
-  'share.gone': 'That job is closed or no longer yours to share.'
+  'share.gone': 'That job is closed or no longer yours to share.',
+  'settings.channelPick': 'Channel for candidate notifications',
+  'settings.channelPickHint': 'The channels of the teams this app is in. Choosing one posts a short hello there.',
+  'settings.channelNone': 'No channel',
+  'settingsError.channel_unknown': 'Pick one of the listed channels: the app must be in the channel\'s team.',
+  'channelHello.text': 'Hello, everyone! {name} chose this channel for LinkedIn Jobs. From now on, candidates exported from LinkedIn Recruiter to our open jobs are posted here as cards, so you can review them and send them to the hiring manager.'
 };
 
 export const nb: Record<keyof typeof en, string> = {
@@ -56,5 +61,10 @@ export const nb: Record<keyof typeof en, string> = {
   'share.location': 'Sted',
   'share.apply': 'Se og søk',
   'share.refer': 'Anbefal noen',
-  'share.gone': 'Den jobben er avsluttet, eller ikke din å dele.'
+  'share.gone': 'Den jobben er avsluttet, eller ikke din å dele.',
+  'settings.channelPick': 'Kanal for kandidatvarsler',
+  'settings.channelPickHint': 'Kanalene i teamene denne appen er i. Når du velger en, sender jeg en kort hilsen dit.',
+  'settings.channelNone': 'Ingen kanal',
+  'settingsError.channel_unknown': 'Velg en av kanalene i listen: appen må være i kanalens team.',
+  'channelHello.text': 'Hei, alle sammen! {name} har valgt denne kanalen for LinkedIn Jobs. Fra nå av kommer kandidater som eksporteres fra LinkedIn Recruiter til våre åpne stillinger hit som kort, så dere kan se på dem og sende dem til ansettende leder.'
 };
