@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createJob, validateJobInput, type Job } from '../src/domain/job';
 import { searchJobs, matchesSearch } from '../src/domain/jobSearch';
 import { handoverAnswerSchema, handoverCandidates, handoverSubmitSchema } from '../src/domain/handover';
+import { channelChoices, pickChannel } from '../src/domain/channelChoice';
 import { ALEX, MEGAN, validForm } from './support/samples';
 
 function job(form: Record<string, unknown>, author = ALEX, at = '2026-11-01T10:00:00Z'): Job {
@@ -57,5 +58,25 @@ describe('hand a candidate to a hiring manager: rules', () => {
     assert.equal(handoverAnswerSchema.safeParse({ eventId: 'e1', verdict: 'not_fit', handoverReason: 'No Go' }).success, true);
     assert.equal(handoverAnswerSchema.safeParse({ eventId: 'e1', verdict: 'interested' }).success, true);
     assert.equal(handoverAnswerSchema.safeParse({ eventId: 'e1', verdict: 'maybe' }).success, false);
+  });
+});
+
+describe('notification channel from a list: rules', () => {
+  const known = [
+    { teamId: 't1', teamName: 'Recruiting', channelId: '19:b@thread.tacv2', channelName: 'Candidates' },
+    { teamId: 't1', teamName: 'Recruiting', channelId: 't1', channelName: 'General' }
+  ];
+
+  it('offers the known channels by team and name, sorted, and keeps a current channel that is no longer listed', () => {
+    assert.deepEqual(channelChoices(known, undefined).map((c) => c.title), ['Recruiting › Candidates', 'Recruiting › General']);
+    assert.deepEqual(channelChoices(known, { channelId: '19:old@thread.tacv2', name: 'Old' })[0], { title: 'Old', value: '19:old@thread.tacv2' });
+  });
+
+  it('a pick must be a known channel, the current one, or none', () => {
+    assert.deepEqual(pickChannel('19:b@thread.tacv2', known, undefined), { ok: true, channel: { channelId: '19:b@thread.tacv2', teamId: 't1', name: 'Recruiting › Candidates' } });
+    assert.deepEqual(pickChannel('none', known, undefined), { ok: true, channel: undefined });
+    assert.deepEqual(pickChannel('19:old@thread.tacv2', known, { channelId: '19:old@thread.tacv2', name: 'Old' }), { ok: true, channel: { channelId: '19:old@thread.tacv2', name: 'Old' } });
+    assert.deepEqual(pickChannel('19:forged@thread.tacv2', known, undefined), { ok: false });
+    assert.deepEqual(pickChannel({ not: 'text' }, known, undefined), { ok: false });
   });
 });
