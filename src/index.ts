@@ -165,6 +165,7 @@ export async function main(): Promise<void> {
     outbox,
     privacy: privacyStore,
     removal,
+    handovers,
     now: () => new Date(),
     publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`
   });

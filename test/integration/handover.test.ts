@@ -16,6 +16,7 @@ import { CandidateRemoval, removalRenderers } from '../../src/privacy/candidateR
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableHandoverStore } from '../../src/storage/handoverStore';
 import { TablePrivacyStore } from '../../src/storage/privacyStore';
+import { PrivacyService } from '../../src/privacy/privacyService';
 import { TableOutboxStore } from '../../src/storage/tableOutboxStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
 import { uniqueTableName, useAzurite } from '../support/azurite';
@@ -49,6 +50,7 @@ describe('Candidate hand-over to a hiring manager (Azurite, real outbox, Bot Con
   let bot: BotHarness;
   let handovers: TableHandoverStore;
   let removal: CandidateRemoval;
+  let privacy: PrivacyService;
 
   beforeEach(async () => {
     connector = await startConnectorStub();
@@ -67,7 +69,9 @@ describe('Candidate hand-over to a hiring manager (Azurite, real outbox, Bot Con
     delivery = new DeliveryWorker({ outbox, conversations, chat: new TeamsChatSender(adapter as never, ''), renderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY });
     const notifier = new OutboxNotifier(outbox, renderers, delivery);
     rig = await new ExportsRig({ connection: azurite().connection, notifier }).start();
-    removal = new CandidateRemoval({ candidates: rig.candidates, exportInbox: rig.inbox, handovers, notifier, privacy: new TablePrivacyStore(privacyTable), logger: silentLogger, now: () => new Date() });
+    const privacyStore = new TablePrivacyStore(privacyTable);
+    removal = new CandidateRemoval({ candidates: rig.candidates, exportInbox: rig.inbox, handovers, notifier, privacy: privacyStore, logger: silentLogger, now: () => new Date() });
+    privacy = new PrivacyService({ candidates: rig.candidates, exportInbox: rig.inbox, outbox, privacy: privacyStore, removal, handovers, now: () => new Date(), publicBaseUrl: () => 'http://127.0.0.1' });
     delivery.start();
     rig.worker.start();
     const feed = (await feedStack(azurite().connection, rig.settings, () => new Date())).feed;
@@ -136,6 +140,10 @@ describe('Candidate hand-over to a hiring manager (Azurite, real outbox, Bot Con
     await bot.execute(RITA, 'candidate.handover', { eventId, handoverTo: ALEX.aadObjectId, handoverNote: 'Strong profile' });
     await waitFor('the hand-over card', () => connector.sent.find((a) => cardTextOf(a).includes('sent you a candidate')), 20000);
     const candidateId = (await rig.inbox.get(TENANT, eventId))?.card?.candidateId as string;
+    // A data subject request shows the hand-over: to whom, by whom, the note, and the notice about it.
+    const [subject] = (await privacy.subjectData(TENANT, [candidateId])).candidates;
+    assert.deepEqual(subject.handovers.map((h) => [h.eventId, (h.to as { name: string }).name, h.note]), [[eventId, 'Alex Wilber', 'Strong profile']]);
+    assert.ok(subject.notices.some((n) => JSON.stringify(n.recipient).includes(ALEX.aadObjectId)));
     const result = await removal.remove(TENANT, [candidateId], { kind: 'erasure' }, 'aad-admin');
     assert.equal(result.candidates, 1);
     assert.equal(await handovers.get(TENANT, eventId), undefined);
