@@ -18,6 +18,7 @@ import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { HANDOVERS_TABLE, TableHandoverStore } from './storage/handoverStore';
 import { handoverRenderers } from './exports/handover';
 import { TeamsChannelDirectory } from './notifications/teamChannels';
+import { SHARE_JOB_COMMAND } from './bot/handlers/shareJob';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
 import { createLogger } from './logger';
@@ -231,7 +232,11 @@ export async function main(): Promise<void> {
   const healthTable = healthClient(connection, JOBS_TABLE);
   const server = createHttpServer({
     processActivity: (req, res) => adapter.process(req, res, (context) => runTurn(app, context)),
-    invokes: { names: ['adaptiveCard/action', 'composeExtension/query', 'composeExtension/selectItem'], cardVerbs: cardRoutes.map((route) => route.verb) },
+    invokes: {
+      names: ['adaptiveCard/action', 'composeExtension/query', 'composeExtension/selectItem'],
+      cardVerbs: cardRoutes.map((route) => route.verb),
+      extensionCommands: [SHARE_JOB_COMMAND]
+    },
     storageHealthy: () => storageHealthy(healthTable),
     workers: () => [
       { name: 'feedScheduler', lastTickAt: scheduler.lastTickAt, intervalMs: scheduler.intervalMs },

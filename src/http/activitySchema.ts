@@ -78,6 +78,8 @@ export interface InvokeRoutes {
   names: readonly string[];
   /** `Action.Execute` verbs handled. */
   cardVerbs: readonly string[];
+  /** Message extension command ids handled (`composeExtension/query`'s `value.commandId`). */
+  extensionCommands?: readonly string[];
 }
 
 function activitySchema(invokes: InvokeRoutes | undefined) {
@@ -86,6 +88,13 @@ function activitySchema(invokes: InvokeRoutes | undefined) {
     if (!activity.name) return void ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required for an invoke' });
     if (invokes && !invokes.names.includes(activity.name)) {
       return void ctx.addIssue({ code: 'custom', path: ['name'], message: `this bot does not handle the invoke ${JSON.stringify(activity.name.slice(0, 100))}` });
+    }
+    if (activity.name === 'composeExtension/query' && invokes?.extensionCommands) {
+      const commandId = (activity.value as { commandId?: unknown } | undefined)?.commandId;
+      if (typeof commandId !== 'string' || !invokes.extensionCommands.includes(commandId)) {
+        ctx.addIssue({ code: 'custom', path: ['value', 'commandId'], message: `this bot has no message extension command ${JSON.stringify(String(commandId ?? '').slice(0, 100))}` });
+      }
+      return;
     }
     if (activity.name !== 'adaptiveCard/action') return;
     const parsed = cardAction.safeParse(activity);

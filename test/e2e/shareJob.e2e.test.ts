@@ -1,8 +1,8 @@
 /**
  * "Share a job" end to end: the real bot process on Azurite answers the `composeExtension/query` and
- * `composeExtension/selectItem` invokes Teams sends from the compose box, posted to its HTTP route /api/messages as
- * Teams (and the Agents Playground) post them. The Playground's web UI has no compose-box message extensions to drive,
- * so the invoke goes to the bot the way the client would send it.
+ * `composeExtension/selectItem` invokes Teams sends from the compose box. The first suite posts them to the bot's HTTP
+ * route /api/messages as Teams does (the Agents Playground sends no `selectItem`); the second has the Agents Playground
+ * build and send the query itself, through its conversation API, and read the bot's answer.
  */
 import assert from 'node:assert/strict';
 import { createJob, validateJobInput, type Author } from '../../src/domain/job';
@@ -15,6 +15,7 @@ import { startBot, tempDir, type BotHandle } from '../support/botProcess';
 import { cardText } from '../support/botHarness';
 import { validForm } from '../support/samples';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
+import { PLAYGROUND_USER_AAD_ID, usePlaygroundStack } from '../support/e2eStack';
 
 const TENANT = 'tenant-share';
 const RITA: Author = { tenantId: TENANT, aadObjectId: 'aad-rita', name: 'Rita Recruiter' };
@@ -28,6 +29,8 @@ interface ExtensionAnswer {
     attachments?: { contentType: string; content: AdaptiveCardJson; preview?: { content: { title: string; text: string; tap?: { value: { jobId: string } } } } }[];
   };
 }
+
+const titles = (answer: ExtensionAnswer) => (answer.composeExtension.attachments ?? []).map((a) => a.preview?.content.title).sort();
 
 describe('e2e: share a job from the compose box (message extension, real bot process over HTTP)', function () {
   this.timeout(120000);
@@ -86,8 +89,7 @@ describe('e2e: share a job from the compose box (message extension, real bot pro
       parameters: [text === undefined ? { name: 'initialRun', value: 'true' } : { name: 'query', value: text }],
       queryOptions: { skip: 0, count: 25 }
     }, tenantId);
-  const titles = (answer: ExtensionAnswer) => (answer.composeExtension.attachments ?? []).map((a) => a.preview?.content.title).sort();
-
+  
   it('a recruiter searches the tenant\'s open jobs by title or location and inserts the job card', async () => {
     const opening = await query(RITA);
     assert.equal(opening.status, 200);
@@ -120,5 +122,46 @@ describe('e2e: share a job from the compose box (message extension, real bot pro
     const stranger: Author = { tenantId: 'tenant-elsewhere', aadObjectId: 'aad-rita', name: 'Rita Recruiter' };
     assert.deepEqual(titles((await query(stranger)).body), []);
     assert.equal((await invoke(stranger, 'composeExtension/selectItem', { jobId: ids.data })).body.composeExtension.type, 'message');
+  });
+});
+
+/**
+ * The same search driven by the Agents Playground: its conversation API builds the `composeExtension/query` invoke
+ * itself (its tenant, Alex Wilber, its group chat, `channelData.source: compose`), sends it to the bot and answers with
+ * the bot's invoke response, as its compose-box extension panel does. Alex is no recruiter here: he finds only his jobs.
+ */
+describe('e2e: share a job, the query sent by the Agents Playground', function () {
+  this.timeout(180000);
+  const PLAYGROUND_TENANT = '00000000-0000-0000-0000-0000000000001';
+  const stack = usePlaygroundStack({ name: 'share-job', browser: false });
+
+  it('Alex, a hiring manager, finds his own open job by location, not a colleague\'s', async () => {
+    const jobsTable = tableClient(stack.azurite.connection, JOBS_TABLE);
+    await ensureTable(jobsTable);
+    const jobs = new TableJobStore(jobsTable);
+    const add = async (author: Author, form: Record<string, unknown>) => {
+      const input = validateJobInput(validForm(form));
+      assert.ok(input.ok);
+      await jobs.create(createJob(input.value, author));
+    };
+    await add({ tenantId: PLAYGROUND_TENANT, aadObjectId: PLAYGROUND_USER_AAD_ID, name: 'Alex Wilber' }, { title: 'Playground Data Engineer', city: 'Trondheim' });
+    await add({ tenantId: PLAYGROUND_TENANT, aadObjectId: 'aad-someone-else', name: 'Megan Bowen' }, { title: 'Playground Designer', city: 'Trondheim' });
+
+    const config = (await (await fetch(`${stack.playground.url}/_internal/v1/config`)).json()) as { config: { currentUser: { id: string }; groupChats: { id: string }[] } };
+    const response = await fetch(`${stack.playground.url}/_conversation/v1/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'composeExtension/query',
+        value: { commandId: 'shareJob', parameters: [{ name: 'query', value: 'trondheim' }], queryOptions: { skip: 0, count: 25 } },
+        from: { id: config.config.currentUser.id },
+        conversation: { id: config.config.groupChats[0].id }
+      })
+    });
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as ExtensionAnswer;
+    assert.deepEqual(titles(answer), ['Playground Data Engineer']);
+    const text = cardText(answer.composeExtension.attachments![0].content);
+    for (const expected of ['Playground Data Engineer', 'Trondheim', 'Refer someone']) assert.ok(text.includes(expected), `${expected} in:\n${text}`);
   });
 });
