@@ -15,6 +15,9 @@ export interface TeamChannelDirectory {
 
 const TEAM_PREFIX = teamConversationId('');
 
+/** The settings card waits this long for a team's channels; a slower team is left out of this card. */
+const TEAM_TIMEOUT_MS = 4000;
+
 export class TeamsChannelDirectory implements TeamChannelDirectory {
   constructor(
     private readonly adapter: CloudAdapter,
@@ -26,8 +29,20 @@ export class TeamsChannelDirectory implements TeamChannelDirectory {
 
   async list(tenantId: string): Promise<KnownChannel[]> {
     const teams = ((await this.conversations.listByPrefix?.(tenantId, TEAM_PREFIX)) ?? []).filter((team) => team.active);
-    const lists = await Promise.all(teams.map((team) => this.channelsOf(team.aadObjectId.slice(TEAM_PREFIX.length), team.reference)));
+    const lists = await Promise.all(teams.map((team) => this.withTimeout(team.aadObjectId.slice(TEAM_PREFIX.length), team.reference)));
     return lists.flat();
+  }
+
+  private withTimeout(teamId: string, reference: Record<string, unknown>): Promise<KnownChannel[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<KnownChannel[]>((resolve) => {
+      timer = setTimeout(() => {
+        this.logger.warn('the channels of a team took too long; left out of the settings card', { teamId, timeoutMs: TEAM_TIMEOUT_MS });
+        resolve([]);
+      }, TEAM_TIMEOUT_MS);
+      timer.unref();
+    });
+    return Promise.race([this.channelsOf(teamId, reference), late]).finally(() => clearTimeout(timer));
   }
 
   private async channelsOf(teamId: string, reference: Record<string, unknown>): Promise<KnownChannel[]> {

@@ -25,6 +25,8 @@ const TEAM = '19:team-recruiting@thread.tacv2';
 const CANDIDATES = '19:candidates@thread.tacv2';
 const OTHER_TEAM = '19:team-elsewhere@thread.tacv2';
 const OTHER_CHANNEL = '19:elsewhere-general@thread.tacv2';
+/** A team whose channel list never comes (Teams hanging). */
+const SLOW_TEAM = '19:team-slow@thread.tacv2';
 
 /** Teams' answers for the teams the bot is in: the General channel comes without a name. */
 function fakeTeamsConnector(): Promise<{ url: string; server: Server; requests: string[] }> {
@@ -36,6 +38,7 @@ function fakeTeamsConnector(): Promise<{ url: string; server: Server; requests: 
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const match = decodeURIComponent(req.url ?? '').match(/^\/v3\/teams\/([^/]+)(\/conversations)?$/);
+    if (match?.[1] === SLOW_TEAM) return;
     const team = match ? teams[match[1]] : undefined;
     res.setHeader('content-type', 'application/json');
     if (!team) return void res.writeHead(404).end('{}');
@@ -54,16 +57,20 @@ describe('settings: the notification channel picked from the teams the bot is in
   let store: TableSettingsStore;
   let notifier: RecordingNotifier;
   let bot: BotHarness;
+  let conversations: TableConversationStore;
 
   before(async () => {
     connector = await fakeTeamsConnector();
   });
-  after(() => connector.server.close());
+  after(() => {
+    connector.server.closeAllConnections();
+    connector.server.close();
+  });
 
   beforeEach(async () => {
     const connection = azurite().connection;
     const [conversationsTable, settingsTable] = await freshTables(connection, 'conv', 'settings');
-    const conversations = new TableConversationStore(conversationsTable);
+    conversations = new TableConversationStore(conversationsTable);
     const saveRow = (tenantId: string, id: string, teamId: string) =>
       conversations.save({ tenantId, aadObjectId: id, reference: teamReference(connector.url, tenantId, teamId), language: 'en', active: true, updatedAt: new Date().toISOString() });
     await saveRow(TENANT, `team:${TEAM}`, TEAM);
@@ -87,7 +94,8 @@ describe('settings: the notification channel picked from the teams the bot is in
   });
 
   async function openSettings(): Promise<AdaptiveCardJson> {
-    const card = cardOf((await bot.say(ADMIN, 'settings'))[0]);
+    // A slow card is preceded by typing indicators.
+    const card = cardOf((await bot.say(ADMIN, 'settings')).find((reply) => reply.attachments?.length));
     assert.ok(card);
     return card;
   }
@@ -130,6 +138,15 @@ describe('settings: the notification channel picked from the teams the bot is in
     assert.match(cardText(refused), /Pick one of the listed channels/);
     assert.equal((await store.get(TENANT)).notificationChannel, undefined);
     assert.equal(notifier.all().length, 0);
+  });
+
+  it('a team whose channels do not come in time is left out; the card still lists the others', async function () {
+    this.timeout(20000);
+    await conversations.save({ tenantId: TENANT, aadObjectId: `team:${SLOW_TEAM}`, reference: teamReference(connector.url, TENANT, SLOW_TEAM), language: 'en', active: true, updatedAt: new Date().toISOString() });
+    const started = Date.now();
+    const text = cardText(await openSettings());
+    assert.match(text, /Recruiting › Candidates/);
+    assert.ok(Date.now() - started < 10000, 'the card did not wait for the slow team');
   });
 
   it('"No channel" clears it', async () => {
