@@ -15,6 +15,10 @@ import { CallbackUrls } from './linkedin/callbackUrls';
 import { PUSH_KEYS_TABLE, TablePushKeyStore } from './storage/pushKeyStore';
 import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore';
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
+import { HANDOVERS_TABLE, TableHandoverStore } from './storage/handoverStore';
+import { handoverRenderers } from './exports/handover';
+import { TeamsChannelDirectory } from './notifications/teamChannels';
+import { SHARE_JOB_COMMAND } from './bot/handlers/shareJob';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
 import { createLogger } from './logger';
@@ -85,7 +89,8 @@ export async function main(): Promise<void> {
   };
   const settingsTable = tableClient(connection, SETTINGS_TABLE);
   const [exportsTable, candidatesTable, outboxTable, privacyTable, actionsTable, pushKeysTable, apiBudgetTable, preferencesTable] = [EXPORTS_TABLE, CANDIDATES_TABLE, OUTBOX_TABLE, PRIVACY_TABLE, IDEMPOTENCY_TABLE, PUSH_KEYS_TABLE, API_BUDGET_TABLE, PREFERENCES_TABLE].map((name) => tableClient(connection, name));
-  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, pushKeysTable, apiBudgetTable, preferencesTable, ...Object.values(feedTables)];
+  const handoversTable = tableClient(connection, HANDOVERS_TABLE);
+  const allTables = [jobsTable, conversationsTable, settingsTable, outboxTable, exportsTable, candidatesTable, privacyTable, actionsTable, pushKeysTable, apiBudgetTable, preferencesTable, handoversTable, ...Object.values(feedTables)];
   await Promise.all(allTables.map(ensureTable));
   // An in-memory Azurite comes back empty after a restart.
   embedded?.onRestart(async () => void (await Promise.all(allTables.map(ensureTable))));
@@ -126,7 +131,7 @@ export async function main(): Promise<void> {
     botAppId: config.BOT_ID ?? '',
     outbox,
     conversations,
-    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...removalRenderers, ...apiNoticeRenderers, ...digestRenderers(candidates) },
+    renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...handoverRenderers(candidates), ...removalRenderers, ...apiNoticeRenderers, ...digestRenderers(candidates) },
     leases,
     logger,
     policy: { claimLeaseMs: config.OUTBOX_CLAIM_LEASE_MS, sendLeaseMs: config.OUTBOX_SEND_LEASE_MS }
@@ -160,16 +165,18 @@ export async function main(): Promise<void> {
     oauthBaseUrl: config.LINKEDIN_OAUTH_BASE_URL, apiBaseUrl: config.LINKEDIN_API_BASE_URL, apiVersion: config.LINKEDIN_API_VERSION, timeoutMs: config.LINKEDIN_TIMEOUT_MS
   });
   const exportInbox = new TableExportInbox(exportsTable);
+  const handovers = new TableHandoverStore(handoversTable);
 
   // Candidate data protection: erasure, retention and LinkedIn's purge list share one removal.
   const privacyStore = new TablePrivacyStore(privacyTable);
-  const removal = new CandidateRemoval({ candidates, exportInbox, notifier, privacy: privacyStore, logger, now: () => new Date() });
+  const removal = new CandidateRemoval({ candidates, exportInbox, handovers, notifier, privacy: privacyStore, logger, now: () => new Date() });
   const privacy = new PrivacyService({
     candidates,
     exportInbox,
     outbox,
     privacy: privacyStore,
     removal,
+    handovers,
     now: () => new Date(),
     publicBaseUrl: () => config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listeningPort}`
   });
@@ -244,6 +251,8 @@ export async function main(): Promise<void> {
     now: () => new Date(),
     exportInbox,
     candidates,
+    handovers,
+    teamChannels: new TeamsChannelDirectory(adapter, config.BOT_ID ?? '', conversations, logger),
     privacy,
     actions,
     callbacks,
@@ -258,7 +267,11 @@ export async function main(): Promise<void> {
   const healthTable = healthClient(connection, JOBS_TABLE);
   const server = createHttpServer({
     processActivity: (req, res) => adapter.process(req, res, (context) => runTurn(app, context)),
-    invokes: { names: ['adaptiveCard/action'], cardVerbs: cardRoutes.map((route) => route.verb) },
+    invokes: {
+      names: ['adaptiveCard/action', 'composeExtension/query', 'composeExtension/selectItem'],
+      cardVerbs: cardRoutes.map((route) => route.verb),
+      extensionCommands: [SHARE_JOB_COMMAND]
+    },
     storageHealthy: () => storageHealthy(healthTable),
     workers: () => [
       { name: 'feedScheduler', lastTickAt: scheduler.lastTickAt, intervalMs: scheduler.intervalMs },

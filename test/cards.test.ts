@@ -16,10 +16,13 @@ import type { ApiPosting } from '../src/domain/jobPosting';
 import type { FeedStatus } from '../src/feed/feedService';
 import { candidateExportedCard, exportStatusCard } from '../src/exports/exportCards';
 import type { CandidateView, ExportCardData } from '../src/exports/exportNotice';
+import { handoverCard, type HandoverCardData } from '../src/exports/handover';
+import { sharedJobCard } from '../src/bot/shareViews';
 import type { Candidate } from '../src/domain/candidate';
 import { forgetCard, privacyHelpCard, subjectDataCard } from '../src/bot/privacyViews';
 import type { Language } from '../src/i18n/strings';
 import { ALEX, validForm } from './support/samples';
+import { cardText as cardTextOf } from './support/botHarness';
 import { approvalCard, approvalData } from '../src/bot/approvalViews';
 import { digestCard, type DigestData } from '../src/morning/digest';
 
@@ -197,6 +200,10 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
       jobPostingTest: true
     }),
     'settings (callback URL masked)': settingsCard({ language, settings, values, bootstrapAdmins: [], callbackMasked: 'https://bot.contoso.com/api/linkedin/push/…abcd', linkedInActions: true }),
+    'settings (channel list)': settingsCard({
+      language, settings, values: { ...values, channelPick: '19:sales@thread.tacv2' }, bootstrapAdmins: [], errors: { channelPick: 'channel_unknown' },
+      channelChoices: [{ title: 'Recruiting › General', value: '19:general@thread.tacv2' }, { title: 'Recruiting › Candidates', value: '19:sales@thread.tacv2' }]
+    }),
     'settings (errors, no callback URL)': settingsCard({
       language,
       settings: defaultSettings('tenant-a', { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }),
@@ -229,6 +236,24 @@ function settingsSamples(language: Language, job: ReturnType<typeof sampleJob>):
       reviewedBy: 'Rita Recruiter',
       reviewedAt: '2026-11-27T10:00:00Z'
     }),
+    'candidate-exported (hand-over form)': candidateExportedCard(language, exportSample(), {
+      people: [{ title: 'Hanna Hiring', value: 'aad-hanna' }, { title: 'Alex Wilber', value: 'aad-alex' }],
+      defaultTo: 'aad-hanna',
+      error: 'Pick the person to send the candidate to.'
+    }),
+    'candidate-exported (handed over, not a fit)': candidateExportedCard(language, {
+      ...exportSample(),
+      handover: { to: 'Hanna Hiring', by: 'Alex Wilber', sentAt: '2026-11-27T10:00:00Z', verdict: 'not_fit', reason: 'Needs Go', answeredAt: '2026-11-27T11:00:00Z' }
+    }),
+    'candidate-handover': handoverCard(language, { ...handoverSample(), candidate: exportSample().candidate }),
+    'candidate-handover (answered)': handoverCard(language, {
+      ...handoverSample(),
+      candidate: exportSample().candidate,
+      verdict: 'interested',
+      reason: 'Strong on Kafka',
+      answeredAt: '2026-11-27T11:00:00Z'
+    }),
+    'job-share': sharedJobCard(language, sampleJob()),
     'export-status': exportStatusCard(
       language,
       {
@@ -293,6 +318,10 @@ function exportSample(): ExportCardData & { candidate: CandidateView } {
   };
 }
 
+function handoverSample(): HandoverCardData {
+  return { eventId: 'n1', tenantId: 'tenant-a', candidateId: 'C0123456789ABCDEFGHIJ', job: exportSample().job, by: 'Alex Wilber', to: 'Hanna Hiring', note: 'Look at her Kafka work', timeZone: 'Europe/Oslo' };
+}
+
 function parse(card: AdaptiveCardJson): string[] {
   const context = new AC.SerializationContext();
   const parsed = new AC.AdaptiveCard();
@@ -337,6 +366,16 @@ describe('card templates', () => {
     assert.match(text, /"choices\.data":\{"type":"Data\.Query","dataset":"graph\.microsoft\.com\/users"\}/);
     assert.match(text, /https:\/\/bot\.contoso\.com\/api\/linkedin\/push\/k1/);
     assert.match(text, /premium job slots are bought and managed in LinkedIn Recruiter/);
+  });
+
+  it('with channels known, the settings card offers them by name instead of a pasted channel id', () => {
+    const card = samples('en')['settings (channel list)'];
+    const text = JSON.stringify(card);
+    assert.match(text, /"id":"channelPick"/);
+    assert.doesNotMatch(text, /"id":"channelId"/);
+    assert.match(cardTextOf(card), /Recruiting › Candidates/);
+    assert.match(cardTextOf(card), /No channel/);
+    assert.match(JSON.stringify(samples('en').settings), /"id":"channelId"/, 'without a list the pasted id stays');
   });
 
   it('a settings card with errors keeps the values, never the typed secret', () => {

@@ -6,6 +6,7 @@ import * as zlib from 'node:zlib';
 import AdmZip from 'adm-zip';
 import { fillPlaceholders, parseEnv, loadEnvFiles } from '../src/tools/envFiles';
 import { buildAppPackage, fillManifest, PackageError, parseArgs, readPngInfo, validateManifest } from '../src/tools/package-app';
+import { SHARE_JOB_COMMAND } from '../src/bot/handlers/shareJob';
 
 // Compiled to dist/test, so the project root is two levels up.
 const APP_DIR = path.resolve(__dirname, '..', '..', 'appPackage');
@@ -65,6 +66,19 @@ describe('Teams app manifest', () => {
     assert.equal(bot.isNotificationOnly, false);
     const titles = bot.commandLists!.flatMap((l) => l.commands.map((c) => c.title));
     for (const t of ['post job to LinkedIn', 'my jobs', 'help', 'settings']) assert.ok(titles.includes(t), t);
+  });
+
+  it('declares the "Share a job" search message extension on the bot, with one text parameter', () => {
+    type Command = { id: string; type: string; initialRun?: boolean; parameters: { name: string; inputType?: string }[] };
+    const filled = fillManifest(template(), SAMPLE) as { composeExtensions?: { botId: string; commands: Command[] }[]; bots?: { botId: string }[] };
+    const extension = filled.composeExtensions?.[0];
+    assert.ok(extension, 'composeExtensions is declared');
+    assert.equal(extension.botId, filled.bots![0].botId);
+    const command = extension.commands.find((c) => c.id === SHARE_JOB_COMMAND);
+    assert.ok(command, `the ${SHARE_JOB_COMMAND} command the bot handles`);
+    assert.equal(command.type, 'query');
+    assert.equal(command.initialRun, true);
+    assert.deepEqual(command.parameters.map((p) => [p.name, p.inputType]), [['query', 'text']]);
   });
 
   it('reports schema violations', async () => {

@@ -13,6 +13,7 @@ import { noticeCard } from './views';
 import { actionKey, idReserver, once, type Attempt } from './once';
 import { channelConversationId, teamConversationId } from '../notifications/recipients';
 import { traced } from '../telemetry';
+import { registerMessageExtensions } from './messageExtensions';
 
 /** Teams' `clientInfo` entity: the client's locale and IANA time zone. */
 interface ClientInfo {
@@ -143,6 +144,8 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
       return 'card' in reply ? reply.card : noticeCard(reply.text);
     });
   }
+
+  registerMessageExtensions(app, deps, tenancy, logger);
 
   // Registered last: teams-ai tries routes in order and the first match wins.
   app.activity(ActivityTypes.Message, async (context) => {

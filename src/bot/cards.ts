@@ -10,7 +10,8 @@ export const CARDS_DIR = join(__dirname, '..', '..', '..', 'cards');
 export const CARD_NAMES = [
   'job-form', 'job', 'job-list', 'job-close-confirm', 'help', 'notice', 'feed-build', 'feed-status', 'feed-notice', 'faq-topics', 'faq-answer',
   'job-diagnosis', 'settings', 'settings-history', 'approval', 'candidate-exported', 'export-status',
-  'privacy-help', 'privacy-people', 'digest'
+  'privacy-help', 'privacy-people', 'digest',
+  'candidate-handover', 'job-share'
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

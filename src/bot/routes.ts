@@ -5,6 +5,7 @@ import { askCloseJob, askCloseJobFromCard, confirmCloseJob } from './handlers/cl
 import { answerOrFallback, showFaqList, showFaqListFromCard, showFaqTopic } from './handlers/faq';
 import { showHelp, showHelpFromCard } from './handlers/help';
 import { markCandidateReviewed, showExportStatus } from './handlers/exports';
+import { answerHandover, sendHandover, showHandoverForm } from './handlers/handover';
 import { askForgetCandidate, confirmForgetCandidate, showCandidateData, showPrivacyHelp } from './handlers/privacy';
 import { listJobs, listJobsFromCard } from './handlers/listJobs';
 import { showEditForm, showEditFormFromCard, showJobForm, showJobFormFromCard, submitJob } from './handlers/postJob';
@@ -91,7 +92,10 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'settings.jobPostingTest', handler: testJobPostingAccess },
   { verb: 'approval.decide', handler: decideApproval, once: true },
   { verb: 'candidate.review', handler: markCandidateReviewed, once: true },
-  { verb: 'privacy.forget', handler: confirmForgetCandidate, once: true }
+  { verb: 'privacy.forget', handler: confirmForgetCandidate, once: true },
+  { verb: 'candidate.handoverForm', handler: showHandoverForm },
+  { verb: 'candidate.handover', handler: sendHandover, once: true },
+  { verb: 'candidate.handoverAnswer', handler: answerHandover, once: true }
 ];
 
 function requireId(usage: 'usage.editJob' | 'usage.closeJob', handler: MessageHandler): MessageHandler {

@@ -4,12 +4,13 @@ import { personName, type SettingsField, type SettingsFieldErrors } from '../dom
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
 import type { SettingsAuditEntry } from '../storage/settingsStore';
 import { renderCard, type AdaptiveCardJson } from './cards';
+import { NO_CHANNEL } from '../domain/channelChoice';
 
 /** Every input of the settings card; the client secret is write-only and never has a value. */
 const FORM_FIELDS: SettingsField[] = [
   'companyName', 'companyId', 'publisher', 'publisherUrl', 'posterEmail', 'buildTime', 'timeZone', 'postingEnabled',
   'jobWrapping', 'applyWithLinkedIn', 'postingPolicy', 'morningDigest', 'retentionMonths', 'rscClientId', 'rscClientSecret', 'rscOrganizationId', 'rscStatus',
-  'channelId', 'channelName', 'admins', 'recruiters', 'adminsAdd', 'recruitersAdd', 'postingChannel', 'linkedInContractId'
+  'channelId', 'channelName', 'channelPick', 'admins', 'recruiters', 'adminsAdd', 'recruitersAdd', 'postingChannel', 'linkedInContractId'
 ];
 
 export type SettingsFormValues = Partial<Record<SettingsField, unknown>>;
@@ -45,6 +46,7 @@ export function settingsFormValues(settings: TenantSettings, bootstrapAdmins: re
     rscStatus: settings.rsc.status,
     channelId: settings.notificationChannel?.channelId,
     channelName: settings.notificationChannel?.name,
+    channelPick: settings.notificationChannel?.channelId ?? NO_CHANNEL,
     admins: storedAdmins(settings, bootstrapAdmins).map((p) => p.aadObjectId).join(','),
     recruiters: settings.recruiters.map((p) => p.aadObjectId).join(','),
     postingChannel: settings.postingChannel,
@@ -83,6 +85,8 @@ export interface SettingsCardView {
   linkedInActions?: boolean;
   /** Offer "Test" for the Job Posting API channel. */
   jobPostingTest?: boolean;
+  /** The channels of the teams the bot is in: the card offers them instead of a pasted channel id. */
+  channelChoices?: { title: string; value: string }[];
 }
 
 function asText(value: unknown): string {
@@ -139,6 +143,7 @@ export function settingsCard(view: SettingsCardView): AdaptiveCardJson {
     channel: { ...postingChannelView(language, settings), test: view.jobPostingTest === true },
     bootstrapText: bootstrapNames.length ? t(language, 'settings.bootstrapAdmins', { names: bootstrapNames.join(', ') }) : '',
     people: { admins: peopleChoices(values.admins, known), recruiters: peopleChoices(values.recruiters, known) },
+    channelChoices: view.channelChoices?.length ? [{ title: t(language, 'settings.channelNone'), value: NO_CHANNEL }, ...view.channelChoices] : [],
     choices: {
       postingPolicy: POSTING_POLICIES.map((value) => ({ value, title: t(language, `settings.policy.${value}`) })),
       rscStatus: RSC_STATUSES.map((value) => ({ value, title: t(language, `settings.rsc.${value}`) }))

@@ -7,6 +7,8 @@ import type { Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { CandidateStore } from '../storage/candidateStore';
+import type { HandoverStore } from '../storage/handoverStore';
+import type { TeamChannelDirectory } from '../notifications/teamChannels';
 import type { PrivacyService } from '../privacy/privacyService';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
@@ -63,6 +65,10 @@ export interface BotDeps {
   candidates?: CandidateStore;
   /** help privacy, forget candidate, candidate data, and the purge check shown by export status. */
   privacy?: PrivacyService;
+  /** Candidates handed to a hiring manager ("Send to hiring manager" on the candidate card). */
+  handovers?: HandoverStore;
+  /** The channels of the teams the bot is in (the settings card's channel list). */
+  teamChannels?: TeamChannelDirectory;
   /** Records of card actions already taken (routes marked `once`): a repeat gets the first answer. */
   actions?: IdempotencyStore;
   /**

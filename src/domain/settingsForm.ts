@@ -75,6 +75,8 @@ export const settingsInputSchema = z
     postingChannel: z.enum(POSTING_CHANNELS, { errorMap: () => ({ message: 'posting_channel_invalid' }) }).optional(),
     /** The id of LinkedIn's `urn:li:contract:{id}`: with one, recruiters may promote API jobs. */
     linkedInContractId: optional(z.string().regex(/^\d{1,20}$/, 'contract_id_invalid')),
+    /** The channel picked from the list (a channel id, or `none`); checked against the tenant's channels by the handler. */
+    channelPick: optional(z.string().max(300, 'channel_unknown')),
     admins: idList,
     recruiters: idList,
     adminsAdd: peopleText,

@@ -50,7 +50,7 @@ function experienceText(language: Language, years: string | undefined): string {
 }
 
 /** `data` with the person filled in (see `withCandidate`). */
-export function candidateExportedCard(language: Language, data: ExportCardData & { candidate: CandidateView }): AdaptiveCardJson {
+export function candidateExportedCard(language: Language, data: ExportCardData & { candidate: CandidateView }, form?: HandoverForm): AdaptiveCardJson {
   const { candidate, job } = data;
   const facts = [
     [t(language, 'export.company'), candidate.company],
@@ -66,6 +66,7 @@ export function candidateExportedCard(language: Language, data: ExportCardData &
   ]
     .filter(([, value]) => value)
     .map(([title, value]) => ({ title, value }));
+  const handover = handoverFields(language, data);
   const reviewed = data.reviewedBy ? t(language, 'export.reviewed', { name: data.reviewedBy, when: dateText(language, data.reviewedAt ?? data.exportedAt, data.timeZone) }) : '';
   return renderCard('candidate-exported', {
     s: cardStrings(language),
@@ -77,8 +78,30 @@ export function candidateExportedCard(language: Language, data: ExportCardData &
     facts,
     positionsHeading: candidate.positions?.length ? t(language, 'export.positions') : '',
     positions: positionLines(language, candidate),
-    reviewed
+    reviewed,
+    ...handover,
+    handoverForm: form ? { ...form, error: form.error ?? '' } : ''
   });
+}
+
+/** The "Send to hiring manager" form on the card: who may be picked (the job's author first) and an error, if any. */
+export interface HandoverForm {
+  people: { title: string; value: string }[];
+  defaultTo: string;
+  error?: string;
+}
+
+function handoverFields(language: Language, data: ExportCardData): { handoverStatus: string; handoverStyle: string; handoverReason: string } {
+  const handover = data.handover;
+  if (!handover) return { handoverStatus: '', handoverStyle: 'default', handoverReason: '' };
+  if (!handover.verdict) {
+    return { handoverStatus: t(language, 'handover.sent', { to: handover.to, by: handover.by, when: dateText(language, handover.sentAt, data.timeZone) }), handoverStyle: 'emphasis', handoverReason: '' };
+  }
+  return {
+    handoverStatus: t(language, `handover.answer.${handover.verdict}`, { to: handover.to, when: dateText(language, handover.answeredAt ?? handover.sentAt, data.timeZone) }),
+    handoverStyle: handover.verdict === 'interested' ? 'good' : 'attention',
+    handoverReason: handover.reason ? t(language, 'handover.reason', { reason: handover.reason }) : ''
+  };
 }
 
 /**

@@ -48,6 +48,17 @@ export interface ExportCardData {
   timeZone: string;
   reviewedBy?: string;
   reviewedAt?: string;
+  /** Set once a recruiter sent the candidate to a hiring manager (names only; see handover.ts). */
+  handover?: HandoverStatus;
+}
+
+export interface HandoverStatus {
+  to: string;
+  by: string;
+  sentAt: string;
+  verdict?: 'interested' | 'not_fit';
+  reason?: string;
+  answeredAt?: string;
 }
 
 const present = <T>(items: T[]): T[] | undefined => (items.length > 0 ? items : undefined);

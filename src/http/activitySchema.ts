@@ -78,6 +78,8 @@ export interface InvokeRoutes {
   names: readonly string[];
   /** `Action.Execute` verbs handled. */
   cardVerbs: readonly string[];
+  /** Message extension command ids handled (`composeExtension/query`'s `value.commandId`). */
+  extensionCommands?: readonly string[];
 }
 
 /** One schema per route table, made at the first activity rather than at every one. */
@@ -100,6 +102,13 @@ function makeActivitySchema(invokes: InvokeRoutes | undefined) {
     if (!activity.name) return void ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required for an invoke' });
     if (invokes && !invokes.names.includes(activity.name)) {
       return void ctx.addIssue({ code: 'custom', path: ['name'], message: `this bot does not handle the invoke ${JSON.stringify(activity.name.slice(0, 100))}` });
+    }
+    if (activity.name === 'composeExtension/query' && invokes?.extensionCommands) {
+      const commandId = (activity.value as { commandId?: unknown } | undefined)?.commandId;
+      if (typeof commandId !== 'string' || !invokes.extensionCommands.includes(commandId)) {
+        ctx.addIssue({ code: 'custom', path: ['value', 'commandId'], message: `this bot has no message extension command ${JSON.stringify(String(commandId ?? '').slice(0, 100))}` });
+      }
+      return;
     }
     if (activity.name !== 'adaptiveCard/action') return;
     const parsed = cardAction.safeParse(activity);

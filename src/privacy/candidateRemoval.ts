@@ -1,8 +1,8 @@
 /**
  * The one way candidate data leaves the bot: erasure on request, the retention period running out, and LinkedIn's
  * purge list all come here. Every card that showed the candidate is replaced in place with the reason, then every row
- * naming them is deleted (export records, unused download links, key rows, the candidate last, so that a crash part
- * way leaves something a retry still finds), and one audit line records counts only.
+ * naming them is deleted (export records and their hand-overs to hiring managers, unused download links, key rows, the
+ * candidate last, so that a crash part way leaves something a retry still finds), and one audit line records counts only.
  */
 import { exportThread } from '../exports/exportNotice';
 import type { PrivacyAuditEntry, RemovalReason } from '../domain/privacy';
@@ -13,6 +13,8 @@ import type { Notice, Notifier } from '../notifications/notifier';
 import type { CandidateStore } from '../storage/candidateStore';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { PrivacyStore } from '../storage/privacyStore';
+import type { HandoverStore } from '../storage/handoverStore';
+import { handoverThread } from '../domain/handover';
 
 export const CANDIDATE_REMOVED_KIND = 'candidate.removed';
 
@@ -43,6 +45,8 @@ export interface RemovalDeps {
   exportInbox: ExportInbox;
   notifier: Notifier;
   privacy: PrivacyStore;
+  /** Hand-overs to hiring managers: their cards are replaced and their rows deleted too. */
+  handovers?: HandoverStore;
   logger: Logger;
   now: () => Date;
 }
@@ -75,13 +79,15 @@ export class CandidateRemoval {
   }
 
   private async removeOne(tenantId: string, id: string, reason: RemovalReason): Promise<number | undefined> {
-    const { candidates, exportInbox, notifier, privacy } = this.deps;
+    const { candidates, exportInbox, notifier, privacy, handovers } = this.deps;
     const candidate = await candidates.get(tenantId, id);
     if (!candidate) return undefined;
     const message = removalMessage(reason);
     let rows = 0;
     for (const link of candidate.exports) {
       await notifier.updateThread(tenantId, exportThread(link.eventId), message);
+      await notifier.updateThread(tenantId, handoverThread(link.eventId), message);
+      rows += (await handovers?.forget(tenantId, link.eventId)) ?? 0;
       rows += await exportInbox.forget(tenantId, link.eventId);
     }
     rows += await privacy.dropDownloadsOf(tenantId, [id]);

@@ -8,6 +8,8 @@ import { exportThread } from '../exports/exportNotice';
 import type { CandidateStore } from '../storage/candidateStore';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { OutboxStore } from '../storage/outboxStore';
+import type { HandoverStore } from '../storage/handoverStore';
+import { handoverThread } from '../domain/handover';
 import type { PrivacyStore, PurgeCheckState } from '../storage/privacyStore';
 import type { CandidateRemoval, RemovalResult } from './candidateRemoval';
 
@@ -19,6 +21,8 @@ export interface PrivacyServiceDeps {
   outbox: Pick<OutboxStore, 'inThread'>;
   privacy: PrivacyStore;
   removal: CandidateRemoval;
+  /** Hand-overs to hiring managers (who got the candidate, the note, the answer). */
+  handovers?: Pick<HandoverStore, 'get'>;
   now: () => Date;
   /** Where the bot is reachable (PUBLIC_BASE_URL, or the local address). */
   publicBaseUrl: () => string;
@@ -74,21 +78,29 @@ export class PrivacyService {
       const { etag: _etag, ...stored } = candidate;
       const exports = [];
       const notices = [];
+      const handovers = [];
       for (const link of candidate.exports) {
         const event = await this.deps.exportInbox.get(tenantId, link.eventId);
         if (event) {
           const { etag: _e, card: _card, ...record } = event;
           exports.push(record);
         }
-        for (const notice of await this.deps.outbox.inThread(tenantId, exportThread(link.eventId))) {
-          notices.push({ recipient: notice.to, state: notice.state, createdAt: notice.createdAt, sentAt: notice.sent?.sentAt });
+        const handover = await this.deps.handovers?.get(tenantId, link.eventId);
+        if (handover) {
+          const { etag: _h, tenantId: _t, ...row } = handover;
+          handovers.push(row);
+        }
+        for (const thread of [exportThread(link.eventId), handoverThread(link.eventId)]) {
+          for (const notice of await this.deps.outbox.inThread(tenantId, thread)) {
+            notices.push({ recipient: notice.to, state: notice.state, createdAt: notice.createdAt, sentAt: notice.sent?.sentAt });
+          }
         }
       }
-      people.push({ candidate: stored, exports, notices });
+      people.push({ candidate: stored, exports, handovers, notices });
     }
     return {
       generatedAt: this.deps.now().toISOString(),
-      about: 'Everything this Teams bot stores about the person: the candidate as exported from LinkedIn Recruiter, each export, and who was told about it.',
+      about: 'Everything this Teams bot stores about the person: the candidate as exported from LinkedIn Recruiter, each export, each hand-over to a hiring manager, and who was told about it.',
       candidates: people
     };
   }
@@ -97,5 +109,5 @@ export class PrivacyService {
 export interface SubjectData {
   generatedAt: string;
   about: string;
-  candidates: { candidate: Omit<Candidate, 'etag'>; exports: Record<string, unknown>[]; notices: Record<string, unknown>[] }[];
+  candidates: { candidate: Omit<Candidate, 'etag'>; exports: Record<string, unknown>[]; handovers: Record<string, unknown>[]; notices: Record<string, unknown>[] }[];
 }

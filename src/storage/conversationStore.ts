@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { encodeKey, isStatus } from './tables';
+import { decodeKey, encodeKey, isStatus, odataString } from './tables';
 
 export const CONVERSATIONS_TABLE = 'conversations';
 
@@ -20,6 +20,8 @@ export interface ConversationStore {
   save(conversation: StoredConversation): Promise<void>;
   get(tenantId: string, aadObjectId: string): Promise<StoredConversation | undefined>;
   markInactive(tenantId: string, aadObjectId: string): Promise<void>;
+  /** The tenant's rows whose id starts with `prefix` (e.g. every `team:` the bot is in). */
+  listByPrefix?(tenantId: string, prefix: string): Promise<StoredConversation[]>;
 }
 
 interface ConversationEntity {
@@ -60,6 +62,17 @@ export class TableConversationStore implements ConversationStore {
       if (isStatus(error, 404)) return undefined;
       throw error;
     }
+  }
+
+  async listByPrefix(tenantId: string, prefix: string): Promise<StoredConversation[]> {
+    const from = encodeKey(prefix);
+    const until = from.slice(0, -1) + String.fromCharCode(from.charCodeAt(from.length - 1) + 1);
+    const filter = `PartitionKey eq ${odataString(encodeKey(tenantId))} and RowKey ge ${odataString(from)} and RowKey lt ${odataString(until)}`;
+    const found: StoredConversation[] = [];
+    for await (const entity of this.table.listEntities<ConversationEntity>({ queryOptions: { filter } })) {
+      found.push({ tenantId, aadObjectId: decodeKey(entity.rowKey), reference: JSON.parse(entity.reference), language: entity.language, active: entity.active, updatedAt: entity.updatedAt });
+    }
+    return found;
   }
 
   async markInactive(tenantId: string, aadObjectId: string): Promise<void> {

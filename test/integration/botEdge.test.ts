@@ -73,7 +73,9 @@ describe('the bot process at its HTTP edge', function () {
       ['conversation id a number', { ...base, conversation: { id: 5 } }, /^conversation\.id: /],
       ['card action without replyToId', { ...base, ...cardAction }, /^replyToId: /],
       ['card action without an action', { ...base, ...cardAction, replyToId: 'card-1', value: {} }, /^value\.action: /],
-      ['an invoke the bot does not handle', { ...base, ...cardAction, name: 'composeExtension/query', replyToId: 'card-1' }, /^name: this bot does not handle/],
+      ['an invoke the bot does not handle', { ...base, ...cardAction, name: 'composeExtension/fetchTask', replyToId: 'card-1' }, /^name: this bot does not handle/],
+      ['a message extension command the bot does not have', { ...base, type: 'invoke', name: 'composeExtension/query', value: { commandId: 'deleteAll', parameters: [] } }, /^value\.commandId: /],
+      ['a message extension query without a command', { ...base, type: 'invoke', name: 'composeExtension/query', value: {} }, /^value\.commandId: /],
       ['a card verb the bot does not have', { ...base, ...cardAction, replyToId: 'card-1', value: { action: { type: 'Action.Execute', verb: 'job.delete' } } }, /^value\.action\.verb: /],
       ['membersAdded not an array', { ...base, type: 'conversationUpdate', membersAdded: { id: '28:bot' } }, /^membersAdded: /],
       ['text an object', { ...base, text: { value: 'help' } }, /^text: /]

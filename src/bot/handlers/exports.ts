@@ -6,7 +6,8 @@ import { EXPORT_NOTICE_KIND, exportThread, type CandidateView, type ExportCardDa
 import { removalText } from '../../privacy/candidateRemoval';
 import { noticeCard } from '../views';
 import { t } from '../../i18n/strings';
-import type { ExportInbox } from '../../storage/exportInbox';
+import type { ExportInbox, SettledExport } from '../../storage/exportInbox';
+import { currentExportCard } from './handover';
 import type { BotDeps, CardHandler, MessageHandler } from '../types';
 import { requireRole } from './jobAccess';
 
@@ -39,7 +40,7 @@ export const markCandidateReviewed: CardHandler = async (deps, caller, data) => 
   const told = event.recipients?.some((to) => to.kind === 'user' && to.aadObjectId === caller.aadObjectId) ?? false;
   if (!told && !seesAllJobs(caller.role)) throw new AppError('FORBIDDEN', caller.role);
   const reviewed = (await inbox.markReviewed(caller.tenantId, eventId, { aadObjectId: caller.aadObjectId, name: caller.name }, deps.now())) ?? event;
-  const card: ExportCardData = { ...(reviewed.card as ExportCardData), reviewedBy: reviewed.reviewedBy?.name, reviewedAt: reviewed.reviewedAt };
+  const card: ExportCardData = await currentExportCard(deps, reviewed as SettledExport & { card: ExportCardData });
   await deps.notifier?.updateThread(caller.tenantId, exportThread(eventId), { kind: EXPORT_NOTICE_KIND, data: card });
   if (card.candidateId) await deps.candidates?.touch(caller.tenantId, card.candidateId, deps.now());
   const full = deps.candidates ? await withCandidate(deps.candidates, card) : card.candidate ? (card as ExportCardData & { candidate: CandidateView }) : undefined;

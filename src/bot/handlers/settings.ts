@@ -10,6 +10,7 @@ import { isSettingsStore, type SettingsStore } from '../../storage/settingsStore
 import { settingsCard, settingsFormValues, settingsHistoryCard, storedAdmins, type SettingsFormValues } from '../settingsViews';
 import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
 import type { CallbackUrlView } from '../../linkedin/callbackUrls';
+import { applyChannelPick, channelChoicesFor, greetNewChannel, savedChannel } from './settingsChannel';
 
 const HISTORY_SIZE = 20;
 
@@ -57,7 +58,8 @@ export async function formReply(deps: BotDeps, caller: Caller, state: FormState)
   return {
     card: settingsCard({
       language: caller.language, bootstrapAdmins: bootstrap, callbackUrl: callback?.url, callbackMasked: callback?.masked,
-      linkedInActions: deps.callbacks !== undefined, jobPostingTest: deps.linkedInAdmin?.checkJobPostingAccess !== undefined, ...state
+      linkedInActions: deps.callbacks !== undefined, jobPostingTest: deps.linkedInAdmin?.checkJobPostingAccess !== undefined,
+      channelChoices: await channelChoicesFor(deps, state.settings), ...state
     })
   };
 }
@@ -190,7 +192,9 @@ export const saveSettings: CardHandler = async (deps, caller, data) => {
     ...(await formReply(deps, caller, { settings: current, values: data, errors, errorParams })),
     refused: true
   });
-  const validation = validateSettingsInput(data);
+  const picked = await applyChannelPick(deps, current, data);
+  if (!picked.ok) return invalid({ channelPick: 'channel_unknown' });
+  const validation = validateSettingsInput(picked.data);
   if (!validation.ok) return invalid(validation.errors);
   const input = validation.value;
   if (input.rscStatus === 'enabled' && !input.rscClientSecret && !current.rsc.clientSecretSetAt) {
@@ -204,7 +208,8 @@ export const saveSettings: CardHandler = async (deps, caller, data) => {
 
   const now = deps.now();
   const secret = input.rscClientSecret ? { setAt: now.toISOString(), setBy: caller.name } : undefined;
-  const next = applySettingsInput(current, input, people, secret);
+  const applied = applySettingsInput(current, input, people, secret);
+  const next = { ...applied, notificationChannel: savedChannel(picked, applied.notificationChannel, current.notificationChannel) };
   next.channelSwitch = channelSwitchAfterSave(current, next.postingChannel, now);
   const before = { ...current, admins: storedAdmins(current, deps.bootstrapAdmins) };
   const changes = settingsChanges(before, next, secret !== undefined);
@@ -220,6 +225,7 @@ export const saveSettings: CardHandler = async (deps, caller, data) => {
     by: { aadObjectId: caller.aadObjectId, name: caller.name },
     at: now
   });
+  await greetNewChannel(deps, caller, current, saved);
   const callback = await callbackForNewRsc(deps, caller.tenantId, saved);
   const switched = saved.postingChannel !== current.postingChannel ? await startChannelSwitch(deps, caller, saved) : '';
   const saidSaved = [t(caller.language, 'settings.saved', { count: changes.length }), switched].filter(Boolean).join(' ');
