@@ -1,7 +1,7 @@
 /**
  * End to end: an admin chooses "Job Posting API" on the settings card in the Agents Playground, tests it against a
  * LinkedIn of ours on 127.0.0.1 (token, then one harmless Job Posting API read), saves, and the next job goes by API:
- * its card says so, and the job row holds a CREATE waiting for the API sender. The real bot process with our own
+ * its card says so, and the API sender sends its CREATE to LinkedIn once. The real bot process with our own
  * Azurite; skipped without /usr/bin/chromium. Set E2E_ECHO=1 to see the bot's and the playground's output.
  */
 import { strict as assert } from 'node:assert';
@@ -11,7 +11,9 @@ import { SETTINGS_TABLE } from '../../src/storage/tableSettingsStore';
 import { tableClient } from '../../src/storage/tables';
 import { botCards, clickCardAction, fillCardInput, sendMessage, waitForCard } from '../support/browser';
 import { DESCRIPTION, PLAYGROUND_USER_AAD_ID, fillJobForm, openJobForm, usePlaygroundStack } from '../support/e2eStack';
+import { FakeJobPostings } from '../support/fakeJobPostings';
 import { FakeLinkedIn } from '../support/fakeLinkedIn';
+import { waitFor } from '../support/notifyStack';
 
 const CLIENT = { clientId: 'e2e-api-client', clientSecret: 'e2e-api-secret-123' };
 const ORGANIZATION_ID = '8080';
@@ -21,11 +23,14 @@ describe('e2e: an admin moves the tenant to the Job Posting API on the settings 
   this.timeout(180000);
   const botEnv: Record<string, string> = {};
   let linkedIn: FakeLinkedIn;
+  let postings: FakeJobPostings;
   const probes: string[] = [];
 
   // Registered before the stack's hooks, so the bot starts with the fake LinkedIn's address.
   before(async () => {
     linkedIn = await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start();
+    postings = new FakeJobPostings(linkedIn, { processingMs: 1000 });
+    // Registered after the Job Posting API's routes, so it answers the Test's read (the sender's follow-up is minutes away).
     linkedIn.route('GET', '/v2/simpleJobPostingTasks', (call, res) => {
       if (!call.clientId) return linkedIn.send(res, 401, { message: 'Invalid access token', status: 401 });
       probes.push(call.url.searchParams.get('ids') ?? '');
@@ -75,6 +80,8 @@ describe('e2e: an admin moves the tenant to the Job Posting API on the settings 
     assert.match(text, /Waiting to be sent/);
     const jobId = text.match(/\bJ[0-9A-Z]{10}\b/)?.[0];
     const job = JSON.parse((await rows(JOBS_TABLE)).find((row) => row.rowKey === jobId)!.document);
-    assert.deepEqual([job.channel, job.api?.operation, job.api?.state], ['api', 'CREATE', 'waiting']);
+    assert.deepEqual([job.channel, job.api?.operation], ['api', 'CREATE']);
+    await waitFor(async () => postings.countsFor(jobId!).CREATE === 1, 30_000, 'the CREATE at LinkedIn');
+    assert.deepEqual(postings.countsFor(jobId!), { CREATE: 1 }, 'sent once, by API only');
   });
 });
