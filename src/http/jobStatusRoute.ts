@@ -9,12 +9,12 @@
 import type * as restify from 'restify';
 import { z } from 'zod';
 import { isChallengeCode, type PushKeyResolver } from '../linkedin/push';
-import { challengeResponse, isValidPushSignature } from '../linkedin/signature';
+import { challengeResponse } from '../linkedin/signature';
 import { linkedInStatusOf, linkedInStatusSchema, type LinkedInStatus } from '../linkedin/jobPostingClient';
 import type { NotificationResult } from '../linkedin/apiEngine';
 import type { Logger } from '../logger';
 import type { LinkedInCredentials, SettingsReader } from '../storage/settingsStore';
-import { rawBodyOf, sendJson } from './server';
+import { sendJson, signedJsonBody } from './server';
 
 export const JOB_STATUS_TYPE = 'JOB_POSTING_STATUS';
 
@@ -58,18 +58,9 @@ export function jobStatusRoutes(server: restify.Server, deps: JobStatusWebhookDe
     if (!tenantId) return notFound(res);
     const secrets = await secretsOf(tenantId);
     if (secrets.length === 0) return sendJson(res, 503, { error: 'not_configured', message: 'LinkedIn client credentials are not set for this tenant.' });
-    const raw = rawBodyOf(req);
-    if (!secrets.some((c) => isValidPushSignature(raw, req.header('x-li-signature'), c.clientSecret))) {
-      logger.warn('linkedin job status: bad signature', { tenantId });
-      return sendJson(res, 401, { error: 'bad_signature', message: 'X-LI-Signature does not match the body.' });
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return sendJson(res, 400, { error: 'invalid_json', message: 'The body must be JSON.' });
-    }
-    const parsed = notificationSchema.safeParse(body);
+    const signed = signedJsonBody(req, res, secrets.map((c) => c.clientSecret), () => logger.warn('linkedin job status: bad signature', { tenantId }));
+    if (!signed) return;
+    const parsed = notificationSchema.safeParse(signed.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return sendJson(res, 400, { error: 'invalid_notification', message: `${issue.path.join('.') || 'body'}: ${issue.message}` });

@@ -68,6 +68,25 @@ export function rawBodyOf(req: restify.Request): Buffer {
   return (req as RawRequest)[RAW_BODY] ?? Buffer.alloc(0);
 }
 
+/**
+ * A LinkedIn webhook's body: `X-LI-Signature` checked over the raw bytes with any of `secrets`, then parsed as JSON.
+ * When either fails it answers 401 or 400 itself and returns undefined.
+ */
+export function signedJsonBody(req: restify.Request, res: restify.Response, secrets: readonly string[], onBadSignature: () => void): { body: unknown } | undefined {
+  const raw = rawBodyOf(req);
+  if (!secrets.some((secret) => isValidPushSignature(raw, req.header('x-li-signature'), secret))) {
+    onBadSignature();
+    sendJson(res, 401, { error: 'bad_signature', message: 'X-LI-Signature does not match the body.' });
+    return undefined;
+  }
+  try {
+    return { body: JSON.parse(raw.toString('utf8')) as unknown };
+  } catch {
+    sendJson(res, 400, { error: 'invalid_json', message: 'The body must be JSON.' });
+    return undefined;
+  }
+}
+
 /** All HTTP routes of the bot, in one place. */
 export function createHttpServer(deps: HttpDeps): restify.Server {
   const server = restify.createServer({ name: 'linkedin-jobs-bot', handleUncaughtExceptions: false });
@@ -235,18 +254,9 @@ function linkedInPushRoutes(server: restify.Server, deps: HttpDeps): void {
     if (!tenantId) return notFound(res);
     const credentials = await push!.settings.linkedInCredentials(tenantId);
     if (!credentials) return notConfigured(res);
-    const raw = rawBodyOf(req);
-    if (!isValidPushSignature(raw, req.header('x-li-signature'), credentials.clientSecret)) {
-      deps.logger.warn('linkedin push: bad signature', { tenantId });
-      return sendJson(res, 401, { error: 'bad_signature', message: 'X-LI-Signature does not match the body.' });
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return sendJson(res, 400, { error: 'invalid_json', message: 'The body must be JSON.' });
-    }
-    const parsed = parsePush(body);
+    const signed = signedJsonBody(req, res, [credentials.clientSecret], () => deps.logger.warn('linkedin push: bad signature', { tenantId }));
+    if (!signed) return;
+    const parsed = parsePush(signed.body);
     if (!parsed.ok) return sendJson(res, 400, { error: 'invalid_push', message: parsed.reason });
     const { type, eventId, requestId, expiresAt } = parsed.push;
     const receivedAt = push!.now().toISOString();
