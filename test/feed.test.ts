@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import type { Job } from '../src/domain/job';
 import {
-  FeedSettings, FeedTooLargeError, HoldReason, heldBackReasons, isInFeedSnapshot, writeFeed, FeedBuildResult
+  FeedSettings, FeedTooLargeError, HoldReason, heldBackReasons, isInFeedSnapshot, writeFeed
 } from '../src/domain/feed';
 import { cdata, sanitizeDescription, sanitizeText } from '../src/domain/feedText';
 

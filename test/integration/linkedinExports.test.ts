@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { candidateExportedCard, exportRenderers } from '../../src/exports/exportCards';
+import { exportRenderers } from '../../src/exports/exportCards';
 import type { ExportCardData } from '../../src/exports/exportNotice';
 import { EnvSettingsReader } from '../../src/storage/settingsStore';
 import { useAzurite } from '../support/azurite';

@@ -5,7 +5,6 @@ import { candidateExportedCard, exportStatusCard, withCandidate } from '../../ex
 import { EXPORT_NOTICE_KIND, exportThread, type CandidateView, type ExportCardData } from '../../exports/exportNotice';
 import { removalText } from '../../privacy/candidateRemoval';
 import { noticeCard } from '../views';
-import { t } from '../../i18n/strings';
 import type { ExportInbox, SettledExport } from '../../storage/exportInbox';
 import { currentExportCard } from './handover';
 import type { BotDeps, CardHandler, MessageHandler } from '../types';
