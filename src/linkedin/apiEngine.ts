@@ -15,6 +15,7 @@
  * `inPassWaitMs` are slept within the pass (the per-minute pace); longer ones end the pass, are written on the jobs
  * (`api.waitingUntil`, for the card) and a timer wakes the engine then.
  */
+import { mapParallel } from '../parallel';
 import { isJobId, type Job } from '../domain/job';
 import { AppError } from '../domain/errors';
 import {
@@ -319,7 +320,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
       const saved = await this.deps.jobs.updateBatch(eligible.map((job) => markedForSending(job, at)));
       if (saved) return saved;
     }
-    return (await mapParallel(batch, (job) => this.mark(job))).filter((job): job is Job => job !== undefined);
+    return (await mapParallel(batch, PARALLEL_WRITES, (job) => this.mark(job))).filter((job): job is Job => job !== undefined);
   }
 
   /** Writes "this version is on its way" with the job's ETag; a job changed meanwhile is read again once. */
@@ -346,7 +347,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
   /** Long waits are written on the jobs, so their cards can say until when. */
   private async markWaiting(jobs: readonly Job[], until: number): Promise<void> {
     const iso = new Date(until).toISOString();
-    await mapParallel(jobs, (job) => this.record(job, (fresh) => (fresh.api?.state === 'waiting' && !isInDoubt(fresh.api) && fresh.api.waitingUntil !== iso ? { job: { ...fresh, api: { ...fresh.api, waitingUntil: iso } } } : undefined)));
+    await mapParallel(jobs, PARALLEL_WRITES, (job) => this.record(job, (fresh) => (fresh.api?.state === 'waiting' && !isInDoubt(fresh.api) && fresh.api.waitingUntil !== iso ? { job: { ...fresh, api: { ...fresh.api, waitingUntil: iso } } } : undefined)));
   }
 
   // --- following tasks and settling doubts ---------------------------------------------------------------------------
@@ -396,7 +397,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
         this.deps.logger.warn('api engine: status look-up for in-doubt sends failed, will retry', { tenantId: context.tenantId, error: (error as Error).message });
         break;
       }
-      await mapParallel(batch, async (job) => {
+      await mapParallel(batch, PARALLEL_WRITES, async (job) => {
         const api = job.api!;
         const status = found.get(job.id);
         const decision = settleInDoubt(api.operation, status);
@@ -420,7 +421,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
     if (jobs.length === 0 || !(await this.deps.budget.take(0, 1, this.deps.now().getTime())).ok) return;
     try {
       const found = await this.deps.api.statuses(context.credentials, context.element.organizationId, jobs.map((job) => job.id));
-      await mapParallel(jobs, (job) => {
+      await mapParallel(jobs, PARALLEL_WRITES, (job) => {
         const status = found.get(job.id);
         return status ? this.record(job, (fresh) => afterStatus(fresh, status, this.deps.now())) : Promise.resolve(undefined);
       });
@@ -442,7 +443,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
       const taken = await this.deps.budget.take(0, 1, this.deps.now().getTime());
       if (!taken.ok) return taken.until;
       const found = await this.deps.api.statuses(context.credentials, context.element.organizationId, batch.map((job) => job.id));
-      await mapParallel(batch, (job) => {
+      await mapParallel(batch, PARALLEL_WRITES, (job) => {
         const status = found.get(job.id);
         return status ? this.record(job, (fresh) => afterStatus(fresh, status, this.deps.now())) : Promise.resolve(undefined);
       });
@@ -476,7 +477,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
         if (saved) return saved;
       }
     }
-    return mapParallel(jobs, (job, index) => this.record(job, (fresh) => change(fresh, index)));
+    return mapParallel(jobs, PARALLEL_WRITES, (job, index) => this.record(job, (fresh) => change(fresh, index)));
   }
 
   /**
@@ -528,17 +529,4 @@ function sameSend(fresh: Job, sent: Job): boolean {
 
 function isConflict(error: unknown): boolean {
   return error instanceof AppError && error.code === 'JOB_CONFLICT';
-}
-
-async function mapParallel<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(PARALLEL_WRITES, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }

@@ -1,4 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
+import { mapParallel } from '../parallel';
 import type { Notice } from '../notifications/notifier';
 import {
   OutboxConflictError,
@@ -44,7 +45,7 @@ export class TableOutboxStore implements OutboxStore {
 
   async add(notices: readonly Notice[], now: Date): Promise<number> {
     let added = 0;
-    await inParallel(notices, 16, async (notice) => {
+    await mapParallel(notices, 16, async (notice) => {
       try {
         await this.table.createEntity(newEntity(notice, now));
         added++;
@@ -161,12 +162,4 @@ function fromEntity(entity: OutboxEntity & { etag: string }): OutboxNotice {
     lastError: entity.lastError || undefined,
     etag: entity.etag
   };
-}
-
-async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
 }
