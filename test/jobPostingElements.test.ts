@@ -4,7 +4,7 @@ import {
   afterBatchAnswer, afterStatus, afterTaskResult, EMPTY_BUDGET, isInDoubt, jobPostingElement, organizationIdOf, settleInDoubt, takeBudget,
   type BudgetState
 } from '../src/domain/jobPostingElements';
-import { apiNotice, apiNoticeRenderers, rejectionSentence } from '../src/notifications/apiNotices';
+import { apiNotice, apiNoticeRenderers, rejectionSentence } from '../src/linkedin/apiNotices';
 import { validate } from './support/fakeJobPostings';
 import { ALEX } from './support/samples';
 import { sampleJob, NOW } from './support/apiJobs';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { TeamsRateLimiter } from '../src/notifications/rateLimiter';
-import { classify, retryAfterMs } from '../src/notifications/teamsSender';
+import { classify, retryAfterMs } from '../src/teams/teamsSender';
 
 /** A limiter on a hand-moved clock: what Teams' per-conversation and per-tenant windows allow, step by step. */
 function limiterAt(start = 1_000_000) {

@@ -8,7 +8,7 @@ import type { ConversationStore } from '../storage/conversationStore';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { CandidateStore } from '../storage/candidateStore';
 import type { HandoverStore } from '../storage/handoverStore';
-import type { TeamChannelDirectory } from '../notifications/teamChannels';
+import type { TeamChannelDirectory } from '../teams/teamChannels';
 import type { PrivacyService } from '../privacy/privacyService';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';

@@ -25,7 +25,7 @@ import {
 import type { ApiPostingState, ApiPostingWaker } from '../domain/jobPosting';
 import { IntervalPass } from '../intervalPass';
 import type { Logger } from '../logger';
-import { apiNotice } from '../notifications/apiNotices';
+import { apiNotice } from './apiNotices';
 import type { Notifier } from '../notifications/notifier';
 import type { ApiBudget } from '../storage/apiBudgetStore';
 import type { JobStore } from '../storage/jobStore';

@@ -18,7 +18,7 @@ import { roleOf, type Person, type TenantSettings } from '../domain/settings';
 import type { FeedService } from '../feed/feedService';
 import { IntervalPass } from '../intervalPass';
 import type { Logger } from '../logger';
-import { APPROVAL_KINDS } from '../notifications/approvalNotices';
+import { APPROVAL_KINDS } from '../bot/approvalNotices';
 import type { Notice, Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { ExportInbox } from '../storage/exportInbox';

@@ -13,7 +13,7 @@ import type { RendererRegistry } from './chat';
 import { DeliveryWorker, type DeliveryPolicy } from './deliveryWorker';
 import { OutboxNotifier } from './outboxNotifier';
 import { TeamsRateLimiter } from './rateLimiter';
-import { TeamsChatSender } from './teamsSender';
+import { TeamsChatSender } from '../teams/teamsSender';
 import { TenantLanes } from './tenantLanes';
 
 export interface NotificationsOptions {

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { OutboxNotifier } from '../../src/notifications/outboxNotifier';
-import { builtInRenderers } from '../../src/notifications/renderers';
+import { builtInRenderers } from '../../src/bot/builtInRenderers';
 import { CONVERSATIONS_TABLE, TableConversationStore } from '../../src/storage/conversationStore';
 import { OUTBOX_TABLE, TableOutboxStore } from '../../src/storage/tableOutboxStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';

@@ -16,7 +16,7 @@ import { feedStack } from '../support/feedStack';
 import { validForm } from '../support/samples';
 import { RecordingNotifier, settingsForm } from '../support/settingsSupport';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
-import { approvalRenderers } from '../../src/notifications/approvalNotices';
+import { approvalRenderers } from '../../src/bot/approvalNotices';
 
 const TENANT = 'tenant-api';
 const ADMIN: TestUser = { aadObjectId: 'aad-admin', name: 'Adele Vance', tenantId: TENANT };

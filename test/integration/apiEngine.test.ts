@@ -99,7 +99,7 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
     assert.equal(failed.state, 'draft');
     assert.match(failed.api!.error!, /Invalid Field: \/city/);
     const notice = rig.notifier.all().find((n) => n.message.data.jobId === badCity.id)!;
-    const { apiNoticeRenderers } = await import('../../src/notifications/apiNotices');
+    const { apiNoticeRenderers } = await import('../../src/linkedin/apiNotices');
     const reply = apiNoticeRenderers[notice.message.kind]('en', notice.message.data) as { card: unknown };
     assert.match(JSON.stringify(reply.card), /LinkedIn did not accept the city/);
   });

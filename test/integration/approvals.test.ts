@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { BotDeps } from '../../src/bot/types';
-import { approvalRenderers } from '../../src/notifications/approvalNotices';
+import { approvalRenderers } from '../../src/bot/approvalNotices';
 import { plainBox } from '../../src/storage/secretBox';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableJobStore } from '../../src/storage/tableJobStore';

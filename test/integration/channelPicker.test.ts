@@ -10,7 +10,7 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
 import { silentLogger } from '../../src/logger';
-import { TeamsChannelDirectory } from '../../src/notifications/teamChannels';
+import { TeamsChannelDirectory } from '../../src/teams/teamChannels';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableSettingsStore } from '../../src/storage/tableSettingsStore';
 import { plainBox } from '../../src/storage/secretBox';

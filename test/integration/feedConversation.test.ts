@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { feedNoticeRenderers } from '../../src/bot/notices/feedNotices';
+import { feedNoticeRenderers } from '../../src/feed/feedNotices';
 import type { LinkedInFeed } from '../../src/feed/linkedInFeed';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import type { SettingsDefaults } from '../../src/domain/settings';

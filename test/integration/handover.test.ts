@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/logger';
 import { DeliveryWorker } from '../../src/notifications/deliveryWorker';
 import { OutboxNotifier } from '../../src/notifications/outboxNotifier';
 import { TeamsRateLimiter } from '../../src/notifications/rateLimiter';
-import { TeamsChatSender } from '../../src/notifications/teamsSender';
+import { TeamsChatSender } from '../../src/teams/teamsSender';
 import { CandidateRemoval, removalRenderers } from '../../src/privacy/candidateRemoval';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableHandoverStore } from '../../src/storage/handoverStore';

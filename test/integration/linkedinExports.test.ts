@@ -470,7 +470,7 @@ describe('LinkedIn exports with the real notification outbox and a Bot Connector
     const { DeliveryWorker } = await import('../../src/notifications/deliveryWorker');
     const { OutboxNotifier } = await import('../../src/notifications/outboxNotifier');
     const { TeamsRateLimiter } = await import('../../src/notifications/rateLimiter');
-    const { TeamsChatSender } = await import('../../src/notifications/teamsSender');
+    const { TeamsChatSender } = await import('../../src/teams/teamsSender');
     const { TableOutboxStore } = await import('../../src/storage/tableOutboxStore');
     const { TableConversationStore } = await import('../../src/storage/conversationStore');
     const { ensureTable, tableClient } = await import('../../src/storage/tables');
@@ -537,7 +537,7 @@ describe('LinkedIn INTEGRATION_STATUS_CHANGE (Azurite, fake LinkedIn, stored set
     const { TableSettingsStore } = await import('../../src/storage/tableSettingsStore');
     const { secretBoxFrom } = await import('../../src/storage/secretBox');
     const { freshTables } = await import('../support/azurite');
-    const { builtInRenderers } = await import('../../src/notifications/renderers');
+    const { builtInRenderers } = await import('../../src/bot/builtInRenderers');
     const [settingsTable] = await freshTables(azurite().connection, 'settings');
     const store = new TableSettingsStore(settingsTable, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }, secretBoxFrom(undefined));
     const initial = tenantSettings({ rsc: { status: 'requested', organizationId: '4242', clientId: CLIENT.clientId } });

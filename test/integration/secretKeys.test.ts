@@ -5,7 +5,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
 import { createHttpServer } from '../../src/http/server';
 import { EnvPushKeyResolver } from '../../src/linkedin/push';
-import { unreadableSecretListener } from '../../src/notifications/settingsNotices';
+import { unreadableSecretListener } from '../../src/bot/settingsNotices';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableExportInbox } from '../../src/storage/exportInbox';
 import { secretBoxFrom } from '../../src/storage/secretBox';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { createBotApp } from '../../src/bot/app';
+import { createBotApp } from '../../src/teams/app';
 import { createHttpServer } from '../../src/http/server';
 import type { TableClient } from '@azure/data-tables';
 import type { AdaptiveCardJson } from '../../src/bot/cards';

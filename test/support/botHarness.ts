@@ -1,6 +1,6 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
-import { createBotApp, runTurn } from '../../src/bot/app';
+import { createBotApp, runTurn } from '../../src/teams/app';
 import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
 import { silentLogger, type Logger } from '../../src/logger';

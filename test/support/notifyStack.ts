@@ -11,7 +11,7 @@ import type { RendererRegistry } from '../../src/notifications/chat';
 import { DeliveryWorker, type DeliveryPolicy } from '../../src/notifications/deliveryWorker';
 import { OutboxNotifier } from '../../src/notifications/outboxNotifier';
 import { TeamsRateLimiter } from '../../src/notifications/rateLimiter';
-import { TeamsChatSender } from '../../src/notifications/teamsSender';
+import { TeamsChatSender } from '../../src/teams/teamsSender';
 import type { TenantLanes } from '../../src/notifications/tenantLanes';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableOutboxStore } from '../../src/storage/tableOutboxStore';

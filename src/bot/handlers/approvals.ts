@@ -5,7 +5,7 @@ import type { Job } from '../../domain/job';
 import { routeSubmitted } from '../../domain/apiChannel';
 import { approversOf } from '../../domain/morning';
 import { t } from '../../i18n/strings';
-import { APPROVAL_KINDS, approvalDecidedMessage, approvalRequestNotices, approvalResultNotice } from '../../notifications/approvalNotices';
+import { APPROVAL_KINDS, approvalDecidedMessage, approvalRequestNotices, approvalResultNotice } from '../approvalNotices';
 import { approvalCard, approvalData } from '../approvalViews';
 import type { BotDeps, Caller, CardHandler } from '../types';
 import { findJob, requireRole } from './jobAccess';

@@ -4,7 +4,7 @@ import { approvalThread } from '../../domain/approval';
 import type { Job } from '../../domain/job';
 import { approversOf, daysWaiting, localDate, nudgeKey, nudgeRefusal, timeZoneOf, type DigestChoice } from '../../domain/morning';
 import { t } from '../../i18n/strings';
-import { APPROVAL_KINDS } from '../../notifications/approvalNotices';
+import { APPROVAL_KINDS } from '../approvalNotices';
 import { approvalData } from '../approvalViews';
 import type { MessageHandler } from '../types';
 import { findJob } from './jobAccess';

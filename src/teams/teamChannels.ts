@@ -7,7 +7,7 @@ import { TeamsInfo, type CloudAdapter, type ConversationReference } from 'botbui
 import type { KnownChannel } from '../domain/channelChoice';
 import type { Logger } from '../logger';
 import type { ConversationStore } from '../storage/conversationStore';
-import { teamConversationId } from './recipients';
+import { teamConversationId } from '../notifications/recipients';
 
 export interface TeamChannelDirectory {
   list(tenantId: string): Promise<KnownChannel[]>;

@@ -9,7 +9,7 @@ import type { ApiChange } from '../domain/jobPostingElements';
 import { linkedInReason } from '../domain/jobPosting';
 import { hasString, t, type Language } from '../i18n/strings';
 import type { Reply } from '../bot/types';
-import type { Notice } from './notifier';
+import type { Notice } from '../notifications/notifier';
 
 export const API_NOTICE_KINDS = { live: 'api.live', rejected: 'api.rejected', closed_by_linkedin: 'api.closed' } as const;
 

@@ -12,7 +12,7 @@ import {
   type Activity, type CloudAdapter, type ConversationParameters, type ConversationReference
 } from 'botbuilder';
 import type { Reply } from '../bot/types';
-import { DeliveryError, type ChatSender, type Delivered } from './chat';
+import { DeliveryError, type ChatSender, type Delivered } from '../notifications/chat';
 
 export class TeamsChatSender implements ChatSender {
   constructor(private readonly adapter: CloudAdapter, private readonly botAppId: string) {}

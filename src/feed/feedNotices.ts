@@ -3,9 +3,9 @@
  * in the recipient's language. Each is a small card whose button opens the job card (`job.show`).
  */
 import { z } from 'zod';
-import { t, type Language } from '../../i18n/strings';
-import { feedNoticeCard, zonedTime } from '../feedViews';
-import type { Reply } from '../types';
+import { t, type Language } from '../i18n/strings';
+import { feedNoticeCard, zonedTime } from '../bot/feedViews';
+import type { Reply } from '../bot/types';
 
 export type NoticeRenderer = (language: Language, data: Record<string, unknown>) => Reply;
 

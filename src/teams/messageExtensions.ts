@@ -10,9 +10,9 @@ import { envSettingsApplyTo, type TenancyPolicy } from '../domain/tenancy';
 import { t } from '../i18n/strings';
 import type { Logger } from '../logger';
 import { callerOf } from './app';
-import { SHARE_JOB_COMMAND, findJobsToShare, jobToShare } from './handlers/shareJob';
-import { sharedJobCard, sharedJobPreview } from './shareViews';
-import type { BotDeps, Caller } from './types';
+import { SHARE_JOB_COMMAND, findJobsToShare, jobToShare } from '../bot/handlers/shareJob';
+import { sharedJobCard, sharedJobPreview } from '../bot/shareViews';
+import type { BotDeps, Caller } from '../bot/types';
 import type { Job } from '../domain/job';
 
 async function withCaller<T>(context: TurnContext, deps: BotDeps, tenancy: TenancyPolicy, work: (deps: BotDeps, caller: Caller) => Promise<T>): Promise<T> {

@@ -1,11 +1,11 @@
-import { approvalCard, type ApprovalCardData } from '../bot/approvalViews';
-import { escapeMarkdown } from '../bot/markdown';
-import type { AdaptiveCardJson } from '../bot/cards';
+import { approvalCard, type ApprovalCardData } from './approvalViews';
+import { escapeMarkdown } from './markdown';
+import type { AdaptiveCardJson } from './cards';
 import { approvalThread } from '../domain/approval';
 import type { Job } from '../domain/job';
 import type { Person } from '../domain/settings';
 import { t, type Language } from '../i18n/strings';
-import type { Notice } from './notifier';
+import type { Notice } from '../notifications/notifier';
 
 /** Kinds of the approval notices; the notify helper renders each with `approvalRenderers`. */
 export const APPROVAL_KINDS = {

@@ -3,9 +3,9 @@
  * registry built in src/index.ts: each turns a notice's data into a card or a text in the recipient's language, like
  * a handler's Reply, and throws on data it cannot show (the notice is then parked as `unrenderable`).
  */
-import { noticeCard } from '../bot/views';
+import { noticeCard } from './views';
 import { hasString, t, type Language } from '../i18n/strings';
-import type { Renderer, RendererRegistry } from './chat';
+import type { Renderer, RendererRegistry } from '../notifications/chat';
 
 function sentence(language: Language, data: Record<string, unknown>): string {
   const key = String(data.key ?? '');

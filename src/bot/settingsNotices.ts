@@ -1,6 +1,6 @@
 /** Notices about a tenant's settings that admins must act on. */
 import type { Logger } from '../logger';
-import type { Notice, Notifier } from './notifier';
+import type { Notice, Notifier } from '../notifications/notifier';
 
 /**
  * The stored LinkedIn client secret can no longer be read (SETTINGS_ENCRYPTION_KEY changed): each admin is told

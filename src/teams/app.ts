@@ -7,10 +7,10 @@ import { envSettingsApplyTo, LOCAL_TENANCY, LOCAL_TENANT_ID, refusalFor, type Te
 import { isValidTimeZone } from '../feed/schedule';
 import { languageOf, t } from '../i18n/strings';
 import type { Logger } from '../logger';
-import { cardRoutes, fallbackRoute, messageRoutes } from './routes';
-import type { BotDeps, Caller, Reply } from './types';
-import { noticeCard } from './views';
-import { actionKey, idReserver, once, type Attempt } from './once';
+import { cardRoutes, fallbackRoute, messageRoutes } from '../bot/routes';
+import type { BotDeps, Caller, Reply } from '../bot/types';
+import { noticeCard } from '../bot/views';
+import { actionKey, idReserver, once, type Attempt } from '../bot/once';
 import { channelConversationId, teamConversationId } from '../notifications/recipients';
 import { traced } from '../telemetry';
 import { registerMessageExtensions } from './messageExtensions';
