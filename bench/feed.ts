@@ -14,7 +14,6 @@ import { createJob, newJobId, validateJobInput, type Job } from '../src/domain/j
 import { defaultSettings } from '../src/domain/settings';
 import { LinkedInFeed } from '../src/feed/linkedInFeed';
 import { silentLogger } from '../src/logger';
-import type { Notice } from '../src/notifications/notifier';
 import { startEmbeddedAzurite } from '../src/storage/azurite';
 import { TableFeedEventStore } from '../src/storage/feedEventStore';
 import { TableFeedTokenStore } from '../src/storage/feedTokenStore';
@@ -22,6 +21,7 @@ import { TableLeaseStore } from '../src/storage/leaseStore';
 import { TableFeedSnapshotStore } from '../src/storage/tableFeedSnapshotStore';
 import { TableJobStore } from '../src/storage/tableJobStore';
 import { ensureTable, tableClient, type TableConnection } from '../src/storage/tables';
+import type { Notice } from '../src/shared/types';
 
 const TENANT = 'bench-tenant';
 const SEED_TRANSACTIONS_IN_FLIGHT = 8;

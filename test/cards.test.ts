@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import * as cards from '../src/bot/cards';
-import { CARDS_DIR, CARD_NAMES, renderCard, type AdaptiveCardJson, type CardName } from '../src/bot/cards';
+import { CARDS_DIR, CARD_NAMES, renderCard, type CardName } from '../src/bot/cards';
 import { escapeMarkdown } from '../src/bot/markdown';
 import { approvalRenderers } from '../src/bot/approvalNotices';
 import { diagnosisCard, faqAnswerCard, faqListCard, faqSuggestCard } from '../src/bot/faqViews';
@@ -40,6 +40,7 @@ const DIGEST_SAMPLE: DigestData = {
 };
 import { settingsCard, settingsFormValues, settingsHistoryCard } from '../src/bot/settingsViews';
 import { defaultSettings, type TenantSettings } from '../src/domain/settings';
+import type { AdaptiveCardJson } from '../src/shared/types';
 
 // adaptivecards@3's ESM build cannot be required from Node; its UMD bundle can.
 // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -1,11 +1,10 @@
 import { approvalCard, type ApprovalCardData } from './approvalViews';
 import { escapeMarkdown } from './markdown';
-import type { AdaptiveCardJson } from './cards';
 import { approvalThread } from '../domain/approval';
 import type { Job } from '../domain/job';
 import type { Person } from '../domain/settings';
-import { t, type Language } from '../i18n/strings';
-import type { Notice } from '../notifications/notifier';
+import { t } from '../i18n/strings';
+import type { Notice, RendererRegistry } from '../shared/types';
 
 /** Kinds of the approval notices; the notify helper renders each with `approvalRenderers`. */
 export const APPROVAL_KINDS = {
@@ -13,8 +12,6 @@ export const APPROVAL_KINDS = {
   decided: 'approval.decided',
   result: 'approval.result'
 } as const;
-
-export type NoticeRenderer = (language: Language, data: Record<string, unknown>) => { card: AdaptiveCardJson } | { text: string };
 
 /** One approval card per approver, all in the job's thread so a decision can update them together. */
 export function approvalRequestNotices(job: Job, data: ApprovalCardData, approvers: readonly Person[]): Notice[] {
@@ -44,7 +41,7 @@ export function approvalResultNotice(job: Job, data: ApprovalCardData): Notice {
 
 const asData = (data: Record<string, unknown>) => data as unknown as ApprovalCardData;
 
-export const approvalRenderers: Record<string, NoticeRenderer> = {
+export const approvalRenderers: RendererRegistry = {
   [APPROVAL_KINDS.requested]: (language, data) => ({ card: approvalCard(language, asData(data)) }),
   [APPROVAL_KINDS.decided]: (language, data) => ({ card: approvalCard(language, asData(data)) }),
   [APPROVAL_KINDS.result]: (language, data) => {

@@ -1,8 +1,9 @@
 import type { Job } from '../domain/job';
 import { cardStrings, t, type Language } from '../i18n/strings';
-import { renderCard, type AdaptiveCardJson } from './cards';
+import { renderCard } from './cards';
 import { dateTimeText } from './settingsViews';
 import { locationText } from './views';
+import type { AdaptiveCardJson } from '../shared/types';
 
 /** What an approval card shows, free of language: it travels in a Notice and is rendered per recipient. */
 export interface ApprovalCardData {

@@ -5,7 +5,7 @@
  */
 import { noticeCard } from './views';
 import { hasString, t, type Language } from '../i18n/strings';
-import type { Renderer, RendererRegistry } from '../notifications/chat';
+import type { Renderer, RendererRegistry } from '../shared/types';
 
 function sentence(language: Language, data: Record<string, unknown>): string {
   const key = String(data.key ?? '');

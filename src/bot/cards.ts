@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ExpressionEvaluator, ExpressionFunctions, FunctionUtils, ReturnType } from 'adaptive-expressions';
 import * as ACData from 'adaptivecards-templating';
 import { escapeMarkdown, markdownBullets } from './markdown';
+import type { AdaptiveCardJson } from '../shared/types';
 
 /** Folder of the card templates: `cards/` at the project root (this file runs from dist/src/bot). */
 export const CARDS_DIR = join(__dirname, '..', '..', '..', 'cards');
@@ -14,8 +15,6 @@ export const CARD_NAMES = [
   'candidate-handover', 'job-share'
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
-
-export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
 /**
  * Template functions for the places Teams reads as Markdown. Every `${…}` there is escaped unless the template says

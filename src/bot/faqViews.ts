@@ -3,8 +3,9 @@ import { FAQ_TOPICS, faqTopic, type FaqAudience, type FaqTopicId } from '../doma
 import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
 import { cardStrings, hasString, t, type Language, type StringKey } from '../i18n/strings';
-import { renderCard, type AdaptiveCardJson } from './cards';
+import { renderCard } from './cards';
 import { dateText, locationText } from './views';
+import type { AdaptiveCardJson } from '../shared/types';
 
 const topicButton = (language: Language, id: FaqTopicId) => ({ id, title: t(language, `faq.${id}.q`) });
 

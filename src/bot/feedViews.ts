@@ -4,7 +4,8 @@ import type { PostingChannel } from '../domain/jobPosting';
 import type { BuildOutcome, FeedStatus } from '../feed/feedService';
 import { cardStrings, t, type Language } from '../i18n/strings';
 import { dateTimeFormat } from '../i18n/intlFormats';
-import { renderCard, type AdaptiveCardJson } from './cards';
+import { renderCard } from './cards';
+import type { AdaptiveCardJson } from '../shared/types';
 
 /** "Sat, 28 Nov 2026, 03:00 (Europe/Oslo)": the zone is named, since the reader and the feed may differ. */
 export function zonedTime(language: Language, at: Date | string, timeZone: string): string {

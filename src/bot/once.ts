@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IdempotencyStore } from '../storage/idempotencyStore';
-import type { Reply } from './types';
+import type { Reply } from '../shared/types';
 
 /** How long an attempt may run before a repeat may take it over (its process died). */
 export const RUNNING_MS = 2 * 60_000;

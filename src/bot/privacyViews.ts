@@ -2,8 +2,9 @@
 import { displayName, jobIdsOf, type Candidate } from '../domain/candidate';
 import { addMonths, lastActivityOf } from '../domain/privacy';
 import { t, type Language } from '../i18n/strings';
-import { renderCard, type AdaptiveCardJson } from './cards';
+import { renderCard } from './cards';
 import { dateText } from './views';
+import type { AdaptiveCardJson } from '../shared/types';
 
 export function privacyHelpCard(language: Language, retentionMonths: number): AdaptiveCardJson {
   return renderCard('privacy-help', {

@@ -1,6 +1,7 @@
 /** Notices about a tenant's settings that admins must act on. */
 import type { Logger } from '../logger';
-import type { Notice, Notifier } from '../notifications/notifier';
+import type { Notifier } from '../notifications/notifier';
+import type { Notice } from '../shared/types';
 
 /**
  * The stored LinkedIn client secret can no longer be read (SETTINGS_ENCRYPTION_KEY changed): each admin is told

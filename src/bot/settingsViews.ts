@@ -3,8 +3,9 @@ import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from
 import { personName, type SettingsField, type SettingsFieldErrors } from '../domain/settingsForm';
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
 import type { SettingsAuditEntry } from '../storage/settingsStore';
-import { renderCard, type AdaptiveCardJson } from './cards';
+import { renderCard } from './cards';
 import { NO_CHANNEL } from '../domain/channelChoice';
+import type { AdaptiveCardJson } from '../shared/types';
 
 /** Every input of the settings card; the client secret is write-only and never has a value. */
 const FORM_FIELDS: SettingsField[] = [

@@ -1,8 +1,9 @@
 /** The job card a message extension inserts into any chat or channel, and its entry in the search results. */
 import type { Job } from '../domain/job';
 import { cardStrings, t, type Language } from '../i18n/strings';
-import { renderCard, type AdaptiveCardJson } from './cards';
+import { renderCard } from './cards';
 import { locationText } from './views';
+import type { AdaptiveCardJson } from '../shared/types';
 
 export function sharedJobCard(language: Language, job: Job): AdaptiveCardJson {
   const facts = [

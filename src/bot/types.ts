@@ -8,16 +8,16 @@ import type { ConversationStore } from '../storage/conversationStore';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { CandidateStore } from '../storage/candidateStore';
 import type { HandoverStore } from '../storage/handoverStore';
-import type { TeamChannelDirectory } from '../teams/teamChannels';
+import type { KnownChannel } from '../domain/channelChoice';
 import type { PrivacyService } from '../privacy/privacyService';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
-import type { AdaptiveCardJson } from './cards';
 import type { CallbackUrls } from '../linkedin/callbackUrls';
 import type { LinkedInAdminApi } from '../linkedin/client';
 import type { ApiPostingWaker } from '../domain/jobPosting';
 import type { SwitchProgress } from '../domain/apiChannel';
 import type { PreferenceStore } from '../storage/preferenceStore';
+import type { Reply } from '../shared/types';
 
 /** Who is speaking to the bot, read once from the Teams activity. */
 export interface Caller {
@@ -84,14 +84,14 @@ export interface BotDeps {
   preferences?: PreferenceStore;
 }
 
+/** The channels of the teams the bot is in, read from Teams (src/teams/teamChannels.ts reads them). */
+export interface TeamChannelDirectory {
+  list(tenantId: string): Promise<KnownChannel[]>;
+}
+
 export interface PeopleDirectory {
   find(tenantId: string, emailUpnOrId: string): Promise<Person | undefined>;
 }
-
-export type Reply = ({ card: AdaptiveCardJson } | { text: string }) & {
-  /** The input was refused and nothing changed (e.g. a form shown again with its errors): not recorded as done. */
-  refused?: boolean;
-};
 
 export type MessageHandler = (deps: BotDeps, caller: Caller, match: RegExpMatchArray) => Promise<Reply>;
 export type CardHandler = (deps: BotDeps, caller: Caller, data: Record<string, unknown>) => Promise<Reply>;

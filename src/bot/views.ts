@@ -3,10 +3,11 @@ import type { FieldErrors, Job, JobField, JobState } from '../domain/job';
 import { JOB_FUNCTION_NAMES } from '../i18n/jobFunctions';
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
 import { dateTimeFormat, numberFormat } from '../i18n/intlFormats';
-import { renderCard, type AdaptiveCardJson } from './cards';
+import { renderCard } from './cards';
 import { usesApi } from '../domain/apiChannel';
 import type { PostingChannel } from '../domain/jobPosting';
 import { apiStateView, apiStatusFacts, channelTimingText, jobPostingUrl, showsApiState } from './apiViews';
+import type { AdaptiveCardJson } from '../shared/types';
 
 const FORM_FIELDS: JobField[] = [
   'title', 'company', 'city', 'country', 'region', 'postalCode', 'workplaceType', 'employmentType', 'experienceLevel',

@@ -1,5 +1,5 @@
 /** The candidate card (one template, both languages) and the `export status` card. */
-import { renderCard, type AdaptiveCardJson } from '../bot/cards';
+import { renderCard } from '../bot/cards';
 import { dateText, noticeCard } from '../bot/views';
 import { removalText } from '../privacy/candidateRemoval';
 import type { CandidateStore } from '../storage/candidateStore';
@@ -8,6 +8,7 @@ import { isPurgeCheckStale, purgeCheckAgeDays } from '../domain/privacy';
 import { cardStrings, t, type Language } from '../i18n/strings';
 import type { ExportStatus } from '../storage/exportInbox';
 import { candidateView, EXPORT_NOTICE_KIND, type CandidateView, type ExportCardData } from './exportNotice';
+import type { AdaptiveCardJson, RendererRegistry } from '../shared/types';
 
 function jobWarning(language: Language, job: ExportCardData['job']): string {
   if (job.state === 'closed') return t(language, 'export.jobClosed', { id: job.id });
@@ -125,7 +126,7 @@ export function exportRenderers(candidates: Pick<CandidateStore, 'get'>) {
       const full = await withCandidate(candidates, data as ExportCardData);
       return { card: full ? candidateExportedCard(language, full) : noticeCard(removalText(language, {})) };
     }
-  };
+  } satisfies RendererRegistry;
 }
 
 /** The purge check as `export status` shows it; undefined when Recruiter System Connect is off. */

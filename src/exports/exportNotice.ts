@@ -7,7 +7,7 @@ import type { ExportedCandidate } from '../linkedin/client';
 import { displayName, type CandidateEducation, type CandidatePosition, type CandidateProfile } from '../domain/candidate';
 import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
-import type { Notice, Recipient } from '../notifications/notifier';
+import type { Notice, Recipient } from '../shared/types';
 
 export const EXPORT_NOTICE_KIND = 'candidate.exported';
 

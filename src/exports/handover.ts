@@ -3,15 +3,15 @@
  * own thread (so the answer updates that card in place), rendered from the candidate row like the export card. What
  * is stored in the outbox holds ids and names, never the candidate.
  */
-import { renderCard, type AdaptiveCardJson } from '../bot/cards';
+import { renderCard } from '../bot/cards';
 import { dateText, noticeCard } from '../bot/views';
 import { handoverKey, handoverThread, type Handover } from '../domain/handover';
 import { cardStrings, t, type Language } from '../i18n/strings';
-import type { Notice } from '../notifications/notifier';
 import { removalText } from '../privacy/candidateRemoval';
 import type { CandidateStore } from '../storage/candidateStore';
 import { withCandidate } from './exportCards';
 import type { CandidateView, ExportCardData, HandoverStatus } from './exportNotice';
+import type { AdaptiveCardJson, Notice, RendererRegistry } from '../shared/types';
 
 export const HANDOVER_NOTICE_KIND = 'candidate.handover';
 
@@ -101,5 +101,5 @@ export function handoverRenderers(candidates: Pick<CandidateStore, 'get'>) {
       const full = await withCandidate(candidates, data as unknown as ExportCardData);
       return { card: full ? handoverCard(language, { ...(data as HandoverCardData), candidate: full.candidate }) : noticeCard(removalText(language, {})) };
     }
-  };
+  } satisfies RendererRegistry;
 }

@@ -8,8 +8,9 @@ import { RSC_STATUSES, type RscStatus, type TenantSettings } from '../domain/set
 import type { StoredSettings } from '../domain/settingsForm';
 import { AppError } from '../domain/errors';
 import type { AtsIntegration } from '../linkedin/client';
-import type { Notice, Notifier } from '../notifications/notifier';
+import type { Notifier } from '../notifications/notifier';
 import { isSettingsStore, type SettingsReader } from '../storage/settingsStore';
+import type { Notice } from '../shared/types';
 
 const ONE_CLICK_EXPORT = 'ONE_CLICK_EXPORT';
 

@@ -5,9 +5,7 @@
 import { z } from 'zod';
 import { t, type Language } from '../i18n/strings';
 import { feedNoticeCard, zonedTime } from '../bot/feedViews';
-import type { Reply } from '../bot/types';
-
-export type NoticeRenderer = (language: Language, data: Record<string, unknown>) => Reply;
+import type { RendererRegistry } from '../shared/types';
 
 /** Notice data is stored in the outbox and read back later: checked here, since the card's button needs a job id. */
 const feedNoticeData = z.object({
@@ -18,8 +16,8 @@ const feedNoticeData = z.object({
 });
 
 /** The renderer does not know the recipient's time zone, so the expected download is given in UTC, and says so. */
-function feedNotice(kind: 'feed.in_feed' | 'feed.posted'): NoticeRenderer {
-  return (language, data) => {
+function feedNotice(kind: 'feed.in_feed' | 'feed.posted') {
+  return (language: Language, data: Record<string, unknown>) => {
     const { jobId, title, nextDownloadHint } = feedNoticeData.parse(data);
     const sentences = [t(language, `notice.${kind}`, { title: title || jobId })];
     if (kind === 'feed.in_feed' && nextDownloadHint) {
@@ -29,9 +27,9 @@ function feedNotice(kind: 'feed.in_feed' | 'feed.posted'): NoticeRenderer {
   };
 }
 
-export const feedNoticeRenderers: Readonly<Record<'feed.in_feed' | 'feed.posted', NoticeRenderer>> = {
+export const feedNoticeRenderers = {
   /** The job went into a newly built feed (queued → in feed). */
   'feed.in_feed': feedNotice('feed.in_feed'),
   /** LinkedIn downloaded the first feed holding the job (in feed → posted). */
   'feed.posted': feedNotice('feed.posted')
-};
+} satisfies RendererRegistry;

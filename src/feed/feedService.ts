@@ -1,4 +1,5 @@
 import type { HoldReason } from '../domain/feed';
+import type { FeedDownload } from '../storage/feedEventStore';
 
 /** What `build feed now` reports. */
 export interface BuildOutcome {
@@ -13,11 +14,6 @@ export interface BuildOutcome {
   message?: string;
 }
 
-export interface FeedDownload {
-  at: string;
-  userAgent: string;
-  bytes: number;
-}
 
 export interface FeedStatus {
   lastBuild?: { builtAt: string; jobCount: number; bytes: number };

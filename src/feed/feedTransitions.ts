@@ -6,11 +6,12 @@
  *   posted: LinkedIn's first download of a snapshot moves its jobs in_feed → posted; `feed.posted` (`feed-posted:<jobId>`).
  */
 import type { Job } from '../domain/job';
-import type { Notice, Notifier } from '../notifications/notifier';
+import type { Notifier } from '../notifications/notifier';
 import type { FeedEventStore } from '../storage/feedEventStore';
 import type { FeedSnapshotStore, SnapshotMeta } from '../storage/feedSnapshotStore';
 import type { JobStore } from '../storage/jobStore';
 import { snapshotJobIds } from './snapshotJobIds';
+import type { Notice } from '../shared/types';
 
 export const FEED_IN_KIND = 'feed.in_feed';
 export const FEED_POSTED_KIND = 'feed.posted';

@@ -5,14 +5,14 @@
 import { feedSettingsOf, heldBackReasons as holdReasons, type HoldReason } from '../domain/feed';
 import type { Logger } from '../logger';
 import type { Notifier } from '../notifications/notifier';
-import type { FeedEventStore } from '../storage/feedEventStore';
+import type { FeedDownload, FeedEventStore } from '../storage/feedEventStore';
 import type { FeedSnapshotStore, SnapshotMeta } from '../storage/feedSnapshotStore';
 import type { FeedTokenStore } from '../storage/feedTokenStore';
 import type { JobStore } from '../storage/jobStore';
 import type { LeaseStore } from '../storage/leaseStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import { FeedBuilder, type BuildRequest, type BuildResult } from './buildFeed';
-import type { BuildOutcome, FeedDownload, FeedService, FeedStatus } from './feedService';
+import type { BuildOutcome, FeedService, FeedStatus } from './feedService';
 import { FeedTransitions } from './feedTransitions';
 import { scheduleAt } from './schedule';
 

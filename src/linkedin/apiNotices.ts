@@ -8,8 +8,7 @@ import { feedNoticeCard } from '../bot/feedViews';
 import type { ApiChange } from '../domain/jobPostingElements';
 import { linkedInReason } from '../domain/jobPosting';
 import { hasString, t, type Language } from '../i18n/strings';
-import type { Reply } from '../bot/types';
-import type { Notice } from '../notifications/notifier';
+import type { Notice, RendererRegistry } from '../shared/types';
 
 export const API_NOTICE_KINDS = { live: 'api.live', rejected: 'api.rejected', closed_by_linkedin: 'api.closed' } as const;
 
@@ -38,9 +37,7 @@ export function rejectionSentence(language: Language, title: string, error: stri
   return t(language, 'notice.api.rejectedField', { title, field });
 }
 
-type Renderer = (language: Language, data: Record<string, unknown>) => Reply;
-
-export const apiNoticeRenderers: Readonly<Record<string, Renderer>> = {
+export const apiNoticeRenderers: RendererRegistry = {
   [API_NOTICE_KINDS.live]: (language, raw) => {
     const { jobId, title, url } = data.parse(raw);
     const text = url ? t(language, 'notice.api.live', { title: title || jobId, url }) : t(language, 'notice.api.liveNoLink', { title: title || jobId });

@@ -3,7 +3,7 @@
  * person. The notice holds ids and job facts, never a candidate's name: the card reads names from the candidate row
  * when it is sent, so an erased candidate leaves nothing behind in the outbox.
  */
-import { renderCard, type AdaptiveCardJson } from '../bot/cards';
+import { renderCard } from '../bot/cards';
 import { dateTimeText } from '../bot/settingsViews';
 import { displayName } from '../domain/candidate';
 import type { HoldReason } from '../domain/feed';
@@ -13,6 +13,7 @@ import type { Role, TenantSettings } from '../domain/settings';
 import { cardStrings, t, type Language } from '../i18n/strings';
 import type { CandidateStore } from '../storage/candidateStore';
 import type { SettledExport } from '../storage/exportInbox';
+import type { AdaptiveCardJson, RendererRegistry } from '../shared/types';
 
 export const DIGEST_KIND = 'morning.digest';
 /** Lines per section; the rest is counted. */
@@ -169,5 +170,5 @@ export function digestRenderers(candidates: Pick<CandidateStore, 'get'>) {
       }
       return { card: digestCard(language, data, names) };
     }
-  };
+  } satisfies RendererRegistry;
 }

@@ -19,7 +19,7 @@ import type { FeedService } from '../feed/feedService';
 import { IntervalPass } from '../intervalPass';
 import type { Logger } from '../logger';
 import { APPROVAL_KINDS } from '../bot/approvalNotices';
-import type { Notice, Notifier } from '../notifications/notifier';
+import type { Notifier } from '../notifications/notifier';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { JobStore } from '../storage/jobStore';
@@ -28,6 +28,7 @@ import type { PreferenceStore } from '../storage/preferenceStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import type { TenantRegistry } from '../storage/tenantRegistry';
 import { DIGEST_KIND, digestFor, type TenantFacts } from './digest';
+import type { Notice } from '../shared/types';
 
 const LEASE_TTL_MS = 5 * 60_000;
 /** The longest digest window: Friday 08:00 to Monday noon, with room for a DST change. */

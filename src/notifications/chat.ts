@@ -1,18 +1,8 @@
 /**
  * What the outbox needs from a chat platform, framework-free: send a rendered reply to a stored conversation
- * reference, and update a sent one in place. `teamsSender.ts` implements it with botbuilder.
+ * reference, and update a sent one in place. src/teams/teamsSender.ts implements it for Teams.
  */
-import type { Reply } from '../bot/types';
-import type { Language } from '../i18n/strings';
-
-/**
- * Turns a notice's `message.data` into what the recipient sees, in their language. May read storage (a candidate
- * card is rendered from the candidate row, so the outbox holds ids rather than personal data).
- */
-export type Renderer = (language: Language, data: Record<string, unknown>) => Reply | Promise<Reply>;
-
-/** Renderers by `message.kind` (e.g. `feed.posted`, `candidate.exported`, `approval.request`). */
-export type RendererRegistry = Readonly<Record<string, Renderer>>;
+import type { Reply } from '../shared/types';
 
 export interface Delivered {
   activityId: string;

@@ -18,16 +18,16 @@
  * would show twice. We follow Learn there: those answers are rare, and dropping them would lose messages.)
  */
 import { randomUUID } from 'node:crypto';
-import type { Reply } from '../bot/types';
 import type { Language } from '../i18n/strings';
 import type { Logger } from '../logger';
 import type { ConversationStore } from '../storage/conversationStore';
 import { OutboxConflictError, type FailureReason, type OutboxChange, type OutboxNotice, type OutboxStore } from '../storage/outboxStore';
-import { DeliveryError, type ChatSender, type RendererRegistry } from './chat';
+import { DeliveryError, type ChatSender } from './chat';
 import type { Permit, TeamsRateLimiter } from './rateLimiter';
 import { limiterKeyOf, resolveRecipient, storedIdOf, type Destination } from './recipients';
 import type { TenantLanes } from './tenantLanes';
 import { measure, traced } from '../telemetry';
+import type { RendererRegistry, Reply } from '../shared/types';
 
 export interface DeliveryPolicy {
   /** Notices handled at once by this process. */

@@ -9,12 +9,12 @@ import type { Logger } from '../logger';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { LeaseStore } from '../storage/leaseStore';
 import type { OutboxStore } from '../storage/outboxStore';
-import type { RendererRegistry } from './chat';
 import { DeliveryWorker, type DeliveryPolicy } from './deliveryWorker';
 import { OutboxNotifier } from './outboxNotifier';
 import { TeamsRateLimiter } from './rateLimiter';
 import { TeamsChatSender } from '../teams/teamsSender';
 import { TenantLanes } from './tenantLanes';
+import type { RendererRegistry } from '../shared/types';
 
 export interface NotificationsOptions {
   adapter: CloudAdapter;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { OutboxConflictError, type OutboxNotice, type OutboxStore } from '../storage/outboxStore';
 import { MAX_MESSAGE_CHARS } from '../storage/tableOutboxStore';
-import type { RendererRegistry } from './chat';
-import type { Notice, Notifier } from './notifier';
+import type { Notifier } from './notifier';
+import type { Notice, RendererRegistry } from '../shared/types';
 
 const id = (max: number) => z.string().min(1).max(max);
 

@@ -1,11 +1,11 @@
 /**
  * Where a notice goes: a person's 1:1 chat, or a new post in a team channel. Both come from the ConversationStore:
  * people under their AAD object id; channels and teams under `channel:<id>` / `team:<id>`, stored by the bot when it
- * sees a conversation in that team (src/bot/app.ts).
+ * sees a conversation in that team (src/teams/app.ts).
  */
 import { languageOf, type Language } from '../i18n/strings';
 import type { ConversationStore } from '../storage/conversationStore';
-import type { Recipient } from './notifier';
+import type { Recipient } from '../shared/types';
 
 export const channelConversationId = (channelId: string) => `channel:${channelId}`;
 export const teamConversationId = (teamId: string) => `team:${teamId}`;

@@ -11,10 +11,11 @@ import type { ApiPostingWaker, ChannelSwitch } from '../domain/jobPosting';
 import type { TenantSettings } from '../domain/settings';
 import { IntervalPass } from '../intervalPass';
 import type { Logger } from '../logger';
-import type { Notice, Notifier } from '../notifications/notifier';
+import type { Notifier } from '../notifications/notifier';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsStore } from '../storage/settingsStore';
 import type { TenantRegistry } from '../storage/tenantRegistry';
+import type { Notice } from '../shared/types';
 
 export interface ChannelSwitchDeps {
   jobs: JobStore;

@@ -9,12 +9,13 @@ import type { PrivacyAuditEntry, RemovalReason } from '../domain/privacy';
 import { t, type Language } from '../i18n/strings';
 import type { Logger } from '../logger';
 import { noticeCard } from '../bot/views';
-import type { Notice, Notifier } from '../notifications/notifier';
+import type { Notifier } from '../notifications/notifier';
 import type { CandidateStore } from '../storage/candidateStore';
 import type { ExportInbox } from '../storage/exportInbox';
 import type { PrivacyStore } from '../storage/privacyStore';
 import type { HandoverStore } from '../storage/handoverStore';
 import { handoverThread } from '../domain/handover';
+import type { Notice, RendererRegistry } from '../shared/types';
 
 export const CANDIDATE_REMOVED_KIND = 'candidate.removed';
 
@@ -38,7 +39,7 @@ export function removalText(language: Language, data: Record<string, unknown>): 
 /** The card every recipient sees in place of the candidate. */
 export const removalRenderers = {
   [CANDIDATE_REMOVED_KIND]: (language: Language, data: Record<string, unknown>) => ({ card: noticeCard(removalText(language, data)) })
-};
+} satisfies RendererRegistry;
 
 export interface RemovalDeps {
   candidates: CandidateStore;

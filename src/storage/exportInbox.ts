@@ -9,8 +9,8 @@
  *   nobody acts on) with the card data and who reviewed it. Its existence makes a replayed push a duplicate.
  */
 import type { TableClient } from '@azure/data-tables';
-import type { Recipient } from '../notifications/notifier';
 import { encodeKey, isStatus, odataString } from './tables';
+import type { Recipient } from '../shared/types';
 
 export const EXPORTS_TABLE = 'exports';
 

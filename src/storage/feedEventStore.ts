@@ -6,10 +6,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
-import type { FeedDownload } from '../feed/feedService';
 import { encodeKey, isStatus, odataString } from './tables';
 
 export const FEED_EVENTS_TABLE = 'feedevents';
+
+/** One download of a feed: LinkedIn's (which moves jobs to posted) or anyone else's (a preview). */
+export interface FeedDownload {
+  at: string;
+  userAgent: string;
+  bytes: number;
+}
 
 export interface SnapshotProgress {
   snapshotId: string;

@@ -1,3 +1,4 @@
+import type { Notice } from '../shared/types';
 /**
  * The durable outbox behind the Notifier: one row per notice, partitioned by tenant, keyed by the notice's key.
  * Every state change is a compare-and-swap on the row's ETag, so several bot processes can share one outbox.
@@ -11,7 +12,6 @@
  * `claimed` and `updating` rows whose lease ran out are taken over by another worker; a `sending` row whose lease ran
  * out is parked as `unconfirmed`, never sent again (see deliveryWorker.ts for why).
  */
-import type { Notice } from '../notifications/notifier';
 
 export type NoticeState = 'pending' | 'claimed' | 'sending' | 'sent' | 'updating' | 'failed';
 

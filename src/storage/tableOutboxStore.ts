@@ -1,11 +1,11 @@
 import type { TableClient } from '@azure/data-tables';
 import { mapParallel } from '../parallel';
-import type { Notice } from '../notifications/notifier';
 import {
   OutboxConflictError,
   type FailureReason, type NoticeState, type OutboxChange, type OutboxNotice, type OutboxStore
 } from './outboxStore';
 import { encodeKey, isStatus, odataString } from './tables';
+import type { Notice } from '../shared/types';
 
 export const OUTBOX_TABLE = 'outbox';
 

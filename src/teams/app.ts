@@ -8,12 +8,13 @@ import { isValidTimeZone } from '../feed/schedule';
 import { languageOf, t } from '../i18n/strings';
 import type { Logger } from '../logger';
 import { cardRoutes, fallbackRoute, messageRoutes } from '../bot/routes';
-import type { BotDeps, Caller, Reply } from '../bot/types';
+import type { BotDeps, Caller } from '../bot/types';
 import { noticeCard } from '../bot/views';
 import { actionKey, idReserver, once, type Attempt } from '../bot/once';
 import { channelConversationId, teamConversationId } from '../notifications/recipients';
 import { traced } from '../telemetry';
 import { registerMessageExtensions } from './messageExtensions';
+import type { Reply } from '../shared/types';
 
 /** Teams' `clientInfo` entity: the client's locale and IANA time zone. */
 interface ClientInfo {

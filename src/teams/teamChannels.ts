@@ -1,17 +1,14 @@
 /**
  * The channels of the teams the bot is installed in, read from Teams when the settings card is built: the bot keeps a
- * reference per team (src/bot/app.ts) and asks the Bot Connector for each team's channels (TeamsInfo, as Learn's "Get
+ * reference per team (src/teams/app.ts) and asks the Bot Connector for each team's channels (TeamsInfo, as Learn's "Get
  * the team's channels" shows). A team that cannot be read is left out and logged; the card then still works.
  */
 import { TeamsInfo, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { KnownChannel } from '../domain/channelChoice';
+import type { TeamChannelDirectory } from '../bot/types';
 import type { Logger } from '../logger';
 import type { ConversationStore } from '../storage/conversationStore';
 import { teamConversationId } from '../notifications/recipients';
-
-export interface TeamChannelDirectory {
-  list(tenantId: string): Promise<KnownChannel[]>;
-}
 
 const TEAM_PREFIX = teamConversationId('');
 

@@ -11,8 +11,8 @@ import {
   ActivityTypes, CardFactory, MessageFactory, TurnContext,
   type Activity, type CloudAdapter, type ConversationParameters, type ConversationReference
 } from 'botbuilder';
-import type { Reply } from '../bot/types';
 import { DeliveryError, type ChatSender, type Delivered } from '../notifications/chat';
+import type { Reply } from '../shared/types';
 
 export class TeamsChatSender implements ChatSender {
   constructor(private readonly adapter: CloudAdapter, private readonly botAppId: string) {}

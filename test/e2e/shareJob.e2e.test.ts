@@ -14,8 +14,8 @@ import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/storage/az
 import { startBot, tempDir, type BotHandle } from '../support/botProcess';
 import { cardText } from '../support/botHarness';
 import { validForm } from '../support/samples';
-import type { AdaptiveCardJson } from '../../src/bot/cards';
 import { PLAYGROUND_USER_AAD_ID, usePlaygroundStack } from '../support/e2eStack';
+import type { AdaptiveCardJson } from '../../src/shared/types';
 
 const TENANT = 'tenant-share';
 const RITA: Author = { tenantId: TENANT, aadObjectId: 'aad-rita', name: 'Rita Recruiter' };

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { AdaptiveCardJson } from '../../src/bot/cards';
 import { FAQ_TOPIC_IDS } from '../../src/domain/faq';
 import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
 import { t } from '../../src/i18n/strings';
@@ -11,6 +10,7 @@ import { BotHarness, cardOf, cardText, type TestUser } from '../support/botHarne
 import { FAQ_QUESTIONS, UNRELATED } from '../support/faqQuestions';
 import { MemoryFeedService } from '../support/memoryFeedService';
 import { validForm } from '../support/samples';
+import type { AdaptiveCardJson } from '../../src/shared/types';
 
 const ALEX: TestUser = { aadObjectId: 'aad-alex', name: 'Alex Wilber', tenantId: 'tenant-a' };
 const KARI: TestUser = { aadObjectId: 'aad-kari', name: 'Kari Nordmann', tenantId: 'tenant-a', locale: 'nb-NO' };

@@ -15,8 +15,8 @@ import { FakeLinkedIn } from '../support/fakeLinkedIn';
 import { feedStack } from '../support/feedStack';
 import { validForm } from '../support/samples';
 import { RecordingNotifier, settingsForm } from '../support/settingsSupport';
-import type { AdaptiveCardJson } from '../../src/bot/cards';
 import { approvalRenderers } from '../../src/bot/approvalNotices';
+import type { AdaptiveCardJson } from '../../src/shared/types';
 
 const TENANT = 'tenant-api';
 const ADMIN: TestUser = { aadObjectId: 'aad-admin', name: 'Adele Vance', tenantId: TENANT };

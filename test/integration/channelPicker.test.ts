@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
 import { silentLogger } from '../../src/logger';
 import { TeamsChannelDirectory } from '../../src/teams/teamChannels';
@@ -18,6 +17,7 @@ import { freshTables, useAzurite } from '../support/azurite';
 import { feedStack } from '../support/feedStack';
 import { BotHarness, cardOf, cardText } from '../support/botHarness';
 import { RecordingNotifier, settingsForm } from '../support/settingsSupport';
+import type { AdaptiveCardJson } from '../../src/shared/types';
 
 const TENANT = 'tenant-channels';
 const ADMIN = { aadObjectId: 'aad-ada', name: 'Ada Admin', tenantId: TENANT };

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { AdaptiveCardJson } from '../../src/bot/cards';
 import { exportRenderers } from '../../src/exports/exportCards';
 import { handoverRenderers } from '../../src/exports/handover';
 import { silentLogger } from '../../src/logger';
@@ -26,6 +25,7 @@ import { ExportsRig, TENANT, pushBody, waitFor } from '../support/exportsRig';
 import { feedStack } from '../support/feedStack';
 import { FAST_POLICY, personalReference } from '../support/notifyStack';
 import { ALEX, MEGAN } from '../support/samples';
+import type { AdaptiveCardJson } from '../../src/shared/types';
 
 const RITA = { aadObjectId: 'aad-rita', name: 'Rita Recruiter', tenantId: TENANT };
 const OUTSIDER = { aadObjectId: 'aad-outsider', name: 'Otto Outsider', tenantId: 'tenant-other' };

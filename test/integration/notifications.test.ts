@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import type { Notice } from '../../src/notifications/notifier';
 import { TeamsRateLimiter } from '../../src/notifications/rateLimiter';
 import { useAzurite, uniqueTableName } from '../support/azurite';
 import { startConnectorStub, type ConnectorStub, type StubActivity } from '../support/connectorStub';
 import { notifyStack, personalReference, waitFor, type NotifyStack } from '../support/notifyStack';
+import type { Notice } from '../../src/shared/types';
 
 const TENANT = 'tenant-a';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DEFAULT_DELIVERY_POLICY } from '../../src/notifications/deliveryWorker';
-import type { Notice } from '../../src/notifications/notifier';
 import { startChild, waitForLine, type ManagedChild } from '../../src/tools/processes';
 import { useAzurite, uniqueTableName } from '../support/azurite';
 import { startConnectorStub, type ConnectorStub } from '../support/connectorStub';
 import { notifyStack, personalReference, waitFor, type NotifyStack } from '../support/notifyStack';
+import type { Notice } from '../../src/shared/types';
 
 const TENANT = 'tenant-crash';
 const LEASE_MS = 3_000;

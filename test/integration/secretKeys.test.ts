@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TableClient } from '@azure/data-tables';
-import type { AdaptiveCardJson } from '../../src/bot/cards';
 import { createHttpServer } from '../../src/http/server';
 import { EnvPushKeyResolver } from '../../src/linkedin/push';
 import { unreadableSecretListener } from '../../src/bot/settingsNotices';
@@ -14,6 +13,7 @@ import { freshTables, useAzurite } from '../support/azurite';
 import { BotHarness, cardOf, cardText, type TestUser } from '../support/botHarness';
 import { feedStack } from '../support/feedStack';
 import { capturingLogger, RecordingNotifier, settingsForm } from '../support/settingsSupport';
+import type { AdaptiveCardJson } from '../../src/shared/types';
 
 const TENANT = 'tenant-k';
 const ADMIN: TestUser = { aadObjectId: 'aad-admin', name: 'Adele Vance', tenantId: TENANT };

@@ -6,7 +6,6 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from '../../src/teams/app';
 import { createHttpServer } from '../../src/http/server';
 import type { TableClient } from '@azure/data-tables';
-import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
 import { AppError } from '../../src/domain/errors';
 import { aesGcmBox, plainBox, type SecretBox } from '../../src/storage/secretBox';
@@ -17,6 +16,7 @@ import { feedStack } from '../support/feedStack';
 import { BotHarness, cardOf, cardText, inputIds, type TestUser } from '../support/botHarness';
 import { validForm } from '../support/samples';
 import { capturingLogger, RecordingNotifier, settingsForm } from '../support/settingsSupport';
+import type { AdaptiveCardJson } from '../../src/shared/types';
 
 const TENANT = 'tenant-s';
 const ADMIN: TestUser = { aadObjectId: 'aad-admin', name: 'Adele Vance', tenantId: TENANT };

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import type { Notice } from '../../src/notifications/notifier';
 import { TenantLanes, laneName } from '../../src/notifications/tenantLanes';
 import { LEASES_TABLE, TableLeaseStore } from '../../src/storage/leaseStore';
 import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite, uniqueTableName } from '../support/azurite';
 import { startConnectorStub, type ConnectorStub } from '../support/connectorStub';
 import { notifyStack, personalReference, waitFor, type NotifyStack } from '../support/notifyStack';
+import type { Notice } from '../../src/shared/types';
 
 const TENANT = 'tenant-a';
 const TTL_MS = 2_000;

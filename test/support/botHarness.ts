@@ -1,11 +1,11 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
 import { createBotApp, runTurn } from '../../src/teams/app';
-import type { AdaptiveCardJson } from '../../src/bot/cards';
 import type { BotDeps } from '../../src/bot/types';
 import { silentLogger, type Logger } from '../../src/logger';
 import type { Notifier } from '../../src/notifications/notifier';
 import { RecordingNotifier } from './recordingNotifier';
+import type { AdaptiveCardJson } from '../../src/shared/types';
 
 export interface TestUser {
   aadObjectId: string;

@@ -4,7 +4,7 @@ import { createJob, newJobId, validateJobInput, type Author, type Job } from '..
 import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
 import { LinkedInFeed, type LinkedInFeedDeps } from '../../src/feed/linkedInFeed';
 import { silentLogger } from '../../src/logger';
-import type { Notice, Notifier } from '../../src/notifications/notifier';
+import type { Notifier } from '../../src/notifications/notifier';
 import { TableFeedEventStore } from '../../src/storage/feedEventStore';
 import { TableFeedTokenStore } from '../../src/storage/feedTokenStore';
 import { TableLeaseStore } from '../../src/storage/leaseStore';
@@ -15,6 +15,7 @@ import { ensureTable, tableClient, type TableConnection } from '../../src/storag
 import { TableTenantRegistry } from '../../src/storage/tenantRegistry';
 import { uniqueTableName } from './azurite';
 import { validForm } from './samples';
+import type { Notice } from '../../src/shared/types';
 
 export const LONG_DESCRIPTION =
   'We are looking for a backend engineer to build the services behind our hiring products. ' +

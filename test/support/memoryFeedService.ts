@@ -1,7 +1,8 @@
 import type { HoldReason } from '../../src/domain/feed';
 import { isInFeedSnapshot, writeFeed } from '../../src/domain/feed';
 import type { Job } from '../../src/domain/job';
-import type { BuildOutcome, FeedDownload, FeedService, FeedStatus } from '../../src/feed/feedService';
+import type { BuildOutcome, FeedService, FeedStatus } from '../../src/feed/feedService';
+import type { FeedDownload } from '../../src/storage/feedEventStore';
 import { scheduleAt } from '../../src/feed/schedule';
 import type { JobStore } from '../../src/storage/jobStore';
 import type { SettingsReader } from '../../src/storage/settingsStore';

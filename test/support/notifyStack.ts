@@ -7,7 +7,6 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from '../../src/logger';
 import { silentLogger } from '../../src/logger';
-import type { RendererRegistry } from '../../src/notifications/chat';
 import { DeliveryWorker, type DeliveryPolicy } from '../../src/notifications/deliveryWorker';
 import { OutboxNotifier } from '../../src/notifications/outboxNotifier';
 import { TeamsRateLimiter } from '../../src/notifications/rateLimiter';
@@ -16,6 +15,7 @@ import type { TenantLanes } from '../../src/notifications/tenantLanes';
 import { TableConversationStore } from '../../src/storage/conversationStore';
 import { TableOutboxStore } from '../../src/storage/tableOutboxStore';
 import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
+import type { RendererRegistry } from '../../src/shared/types';
 
 export const testRenderers: RendererRegistry = {
   'test.card': (language, data) => ({

@@ -1,4 +1,5 @@
-import type { Notice, Notifier } from '../../src/notifications/notifier';
+import type { Notifier } from '../../src/notifications/notifier';
+import type { Notice } from '../../src/shared/types';
 
 /** A Notifier that only remembers what it was asked (deduplicated by tenant and key, like the outbox), for tests. */
 export class RecordingNotifier implements Notifier {

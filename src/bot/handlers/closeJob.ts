@@ -2,10 +2,11 @@ import { closeJob } from '../../domain/job';
 import { routeClosed, usesApi } from '../../domain/apiChannel';
 import { wakeApiSender } from './approvals';
 import { t } from '../../i18n/strings';
-import type { BotDeps, CardHandler, Caller, MessageHandler, Reply } from '../types';
+import type { BotDeps, CardHandler, Caller, MessageHandler } from '../types';
 import { closeConfirmCard } from '../views';
 import { jobCardReply } from './jobFeed';
 import { findChangeableJob, findJob, withCardEtag } from './jobAccess';
+import type { Reply } from '../../shared/types';
 
 async function askToClose(deps: BotDeps, caller: Caller, rawId: unknown): Promise<Reply> {
   const job = await findJob(deps, caller, rawId);

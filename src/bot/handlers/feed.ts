@@ -4,8 +4,9 @@ import { seesAllJobs } from '../../domain/settings';
 import type { BuildOutcome } from '../../feed/feedService';
 import { t } from '../../i18n/strings';
 import { buildResultCard, feedStatusCard, zonedTime, type HeldBackLine, type HeldBackView } from '../feedViews';
-import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
+import type { BotDeps, Caller, CardHandler, MessageHandler } from '../types';
 import { requireRole } from './jobAccess';
+import type { Reply } from '../../shared/types';
 
 /** Held-back jobs listed on a card; the rest are counted. */
 const HELD_BACK_LISTED = 10;

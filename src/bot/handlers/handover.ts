@@ -14,7 +14,8 @@ import { t, type StringKey } from '../../i18n/strings';
 import type { SettledExport } from '../../storage/exportInbox';
 import type { HandoverStore } from '../../storage/handoverStore';
 import { noticeCard } from '../views';
-import type { BotDeps, Caller, CardHandler, Reply } from '../types';
+import type { BotDeps, Caller, CardHandler } from '../types';
+import type { Reply } from '../../shared/types';
 
 function storeOf(deps: BotDeps): HandoverStore {
   if (!deps.handovers || !deps.exportInbox || !deps.candidates) throw new Error('hand-overs are not wired (BotDeps.handovers, exportInbox, candidates)');

@@ -1,10 +1,11 @@
 /** A job's standing with LinkedIn's daily feed, for the job card and `my jobs`. */
 import type { Job, JobState } from '../../domain/job';
 import { holdReasonTexts, zonedTime } from '../feedViews';
-import type { BotDeps, Caller, Reply } from '../types';
+import type { BotDeps, Caller } from '../types';
 import { jobCard, type JobFeedView } from '../views';
 import { canChange } from './jobAccess';
 import { canPromote, canRenew, channelOf } from '../../domain/apiChannel';
+import type { Reply } from '../../shared/types';
 
 /** States the next build concerns: it feeds queued jobs, refreshes fed ones and drops closed ones. */
 const BUILD_MATTERS: ReadonlySet<JobState> = new Set<JobState>(['queued', 'in_feed', 'posted', 'closed']);

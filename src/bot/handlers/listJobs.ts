@@ -1,7 +1,8 @@
 import { seesAllJobs } from '../../domain/settings';
-import type { CardHandler, MessageHandler, BotDeps, Caller, Reply } from '../types';
+import type { CardHandler, MessageHandler, BotDeps, Caller } from '../types';
 import { jobListCard } from '../views';
 import { jobListFeedView } from './jobFeed';
+import type { Reply } from '../../shared/types';
 
 const PAGE_SIZE = 10;
 

@@ -1,11 +1,12 @@
 import { applyEdit, createJob, newJobId, validateJobInput, type Job } from '../../domain/job';
 import { t } from '../../i18n/strings';
-import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
+import type { BotDeps, Caller, CardHandler, MessageHandler } from '../types';
 import { jobFormCard, jobFormValues } from '../views';
 import { announceChange, submitJobForPosting, wakeApiSender } from './approvals';
 import { routeEdited, usesApi } from '../../domain/apiChannel';
 import { findChangeableJob, withCardEtag } from './jobAccess';
 import { jobCardReply } from './jobFeed';
+import type { Reply } from '../../shared/types';
 
 const today = (now: Date) => now.toISOString().slice(0, 10);
 

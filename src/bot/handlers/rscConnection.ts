@@ -10,10 +10,11 @@ import { LinkedInError } from '../../linkedin/client';
 import { t, type Language } from '../../i18n/strings';
 import type { CallbackUrls } from '../../linkedin/callbackUrls';
 import { settingsFormValues } from '../settingsViews';
-import type { BotDeps, Caller, CardHandler, Reply } from '../types';
+import type { BotDeps, Caller, CardHandler } from '../types';
 import { formReply, requireAdmin, requirePersonalChat } from './settings';
 import { AppError } from '../../domain/errors';
 import type { CallbackUrlView } from '../../linkedin/callbackUrls';
+import type { Reply } from '../../shared/types';
 
 /** LinkedIn's answer in words, with LinkedIn's own message when it gave one. */
 export function linkedInErrorText(language: Language, error: unknown): string {

@@ -8,9 +8,10 @@ import {
 import { t } from '../../i18n/strings';
 import { isSettingsStore, type SettingsStore } from '../../storage/settingsStore';
 import { settingsCard, settingsFormValues, settingsHistoryCard, storedAdmins, type SettingsFormValues } from '../settingsViews';
-import type { BotDeps, Caller, CardHandler, MessageHandler, Reply } from '../types';
+import type { BotDeps, Caller, CardHandler, MessageHandler } from '../types';
 import type { CallbackUrlView } from '../../linkedin/callbackUrls';
 import { applyChannelPick, channelChoicesFor, greetNewChannel, savedChannel } from './settingsChannel';
+import type { Reply } from '../../shared/types';
 
 const HISTORY_SIZE = 20;
 

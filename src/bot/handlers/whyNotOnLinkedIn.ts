@@ -7,10 +7,11 @@ import { scheduleAt } from '../../feed/schedule';
 import { t } from '../../i18n/strings';
 import type { JobStore } from '../../storage/jobStore';
 import { diagnosisCard } from '../faqViews';
-import type { BotDeps, CardHandler, Caller, MessageHandler, Reply } from '../types';
+import type { BotDeps, CardHandler, Caller, MessageHandler } from '../types';
 import { canChange, findJob } from './jobAccess';
 import { showsApiState } from '../apiViews';
 import { jobCardReply } from './jobFeed';
+import type { Reply } from '../../shared/types';
 
 /** The part of the feed service the diagnosis reads. */
 export type FeedFactsSource = Pick<FeedService, 'status' | 'heldBackReasons'>;
