@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { TeamsAdapter } from '@microsoft/teams-ai';
-import { createBotApp, runTurn } from './teams/app';
+import { createTeamsChannel } from './teams';
 import { cardRoutes } from './bot/routes';
 import { bootstrapAdminsFor, ConfigError, envLinkedInCredentials, isProduction, tenancyOf, linkedInPushTenant, parseConfig, settingsDefaults } from './config';
 import { secretBoxFrom } from './storage/secretBox';
@@ -17,7 +16,6 @@ import { CANDIDATES_TABLE, TableCandidateStore } from './storage/candidateStore'
 import { EXPORTS_TABLE, TableExportInbox } from './storage/exportInbox';
 import { HANDOVERS_TABLE, TableHandoverStore } from './storage/handoverStore';
 import { handoverRenderers } from './exports/handover';
-import { TeamsChannelDirectory } from './teams/teamChannels';
 import { SHARE_JOB_COMMAND } from './bot/handlers/shareJob';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
@@ -105,7 +103,7 @@ export async function main(): Promise<void> {
   if (!tenancy.deploymentTenantId && tenancy.teamsOnly) {
     logger.warn('tenancy: no BOT_TENANT_ID or LINKEDIN_TENANT_ID, so settings from the environment (ADMIN_AAD_IDS, LINKEDIN_*) apply to no tenant');
   }
-  // Late-bound: the notifier needs the adapter, and settings come first.
+  // Late-bound: the notifier needs the Teams channel, and settings come first.
   let tellAdminsSecretUnreadable: (tenantId: string, secretId: string) => Promise<void> = async () => undefined;
   const settings = new CachedSettingsStore(new TableSettingsStore(
     settingsTable,
@@ -114,12 +112,7 @@ export async function main(): Promise<void> {
     envLinkedInCredentials(config),
     (tenantId, secretId) => tellAdminsSecretUnreadable(tenantId, secretId)
   ));
-  const adapter = new TeamsAdapter({
-    MicrosoftAppId: config.BOT_ID ?? '',
-    MicrosoftAppPassword: config.BOT_PASSWORD ?? '',
-    MicrosoftAppType: config.BOT_TYPE,
-    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? ''
-  });
+  const teams = createTeamsChannel(config);
   const conversations = new TableConversationStore(conversationsTable);
   const candidates = new TableCandidateStore(candidatesTable, tenants);
   const outbox = new TableOutboxStore(outboxTable);
@@ -127,8 +120,7 @@ export async function main(): Promise<void> {
   const leases = new TableLeaseStore(feedTables.leases);
   // Proactive messages: every feature's renderers by message kind.
   const notifications = createNotifications({
-    adapter,
-    botAppId: config.BOT_ID ?? '',
+    chat: teams.chat,
     outbox,
     conversations,
     renderers: { ...builtInRenderers, ...feedNoticeRenderers, ...approvalRenderers, ...exportRenderers(candidates), ...handoverRenderers(candidates), ...removalRenderers, ...apiNoticeRenderers, ...digestRenderers(candidates) },
@@ -240,7 +232,7 @@ export async function main(): Promise<void> {
     now: config.MORNING_TEST_CLOCK_FILE ? fileClock(config.MORNING_TEST_CLOCK_FILE) : undefined
   });
 
-  const app = createBotApp(adapter, config.BOT_ID ?? '', {
+  const processActivity = teams.activityHandler({
     jobs,
     conversations,
     settings,
@@ -252,7 +244,7 @@ export async function main(): Promise<void> {
     exportInbox,
     candidates,
     handovers,
-    teamChannels: new TeamsChannelDirectory(adapter, config.BOT_ID ?? '', conversations, logger),
+    teamChannels: teams.teamChannels(conversations, logger),
     privacy,
     actions,
     callbacks,
@@ -266,7 +258,7 @@ export async function main(): Promise<void> {
   let stopping = false;
   const healthTable = healthClient(connection, JOBS_TABLE);
   const server = createHttpServer({
-    processActivity: (req, res) => adapter.process(req, res, (context) => runTurn(app, context)),
+    processActivity,
     invokes: {
       names: ['adaptiveCard/action', 'composeExtension/query', 'composeExtension/selectItem'],
       cardVerbs: cardRoutes.map((route) => route.verb),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The shape of a Bot Framework activity as the bot reads it (botbuilder's `Activity`, as Teams and the Agents Playground
- * send it). Only the fields the bot and botbuilder rely on are checked; unknown fields pass through untouched. Absent
+ * The shape of a Bot Framework activity as the bot reads it (the SDK's `Activity`, as Teams and the Agents Playground
+ * send it). Only the fields the bot and the SDK rely on are checked; unknown fields pass through untouched. Absent
  * and null optional fields are alike (some channels send nulls).
  */
 const text = z.string().nullish();
@@ -72,7 +72,7 @@ const cardAction = z
   })
   .passthrough();
 
-/** The invokes the bot answers; anything else would get botbuilder's bare 501. */
+/** The invokes the bot answers; anything else would get the SDK adapter's bare 501. */
 export interface InvokeRoutes {
   /** Invoke names handled (e.g. `adaptiveCard/action`). */
   names: readonly string[];

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Response as ActivityResponse } from 'botbuilder';
 import * as restify from 'restify';
 import { EXPORT_EVENT_TYPE, INTEGRATION_STATUS_EVENT_TYPE, isChallengeCode, parsePush, type PushKeyResolver } from '../linkedin/push';
 import { challengeResponse, isValidPushSignature } from '../linkedin/signature';
@@ -13,7 +12,14 @@ import { BodyError, readLimitedBody } from './body';
 import { readiness, type WorkerHealth } from './probes';
 import { jobStatusRoutes, type JobStatusWebhookDeps } from './jobStatusRoute';
 
-export type { ActivityResponse };
+/** What the adapter writes its answer to (the shape of the Bot Framework SDK's `Response`): a recording, here. */
+export interface ActivityResponse {
+  socket: unknown;
+  end(...args: unknown[]): unknown;
+  header(name: string, value: unknown): unknown;
+  send(...args: unknown[]): unknown;
+  status(code: number): unknown;
+}
 import { spanUntilFinished } from '../telemetry';
 
 export interface HttpDeps {
@@ -160,7 +166,7 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
 }
 
 /**
- * Runs botbuilder's adapter against a recording response, then answers from the recording. The adapter writes its own
+ * Runs the Bot Framework adapter against a recording response, then answers from the recording. The adapter writes its own
  * bodies (an exception's message with a 500, a bare 501 for an unanswered invoke): a 5xx goes out as an id instead, with
  * the adapter's words only in the log; a 4xx (a refused token) as a small JSON body.
  */

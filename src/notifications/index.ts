@@ -1,10 +1,9 @@
 /**
- * Composition of proactive notifications: the durable outbox, the delivery worker and the Notifier, over a
- * botbuilder adapter. `src/index.ts` creates one per process and starts the worker.
+ * Composition of proactive notifications: the durable outbox, the delivery worker and the Notifier, over a chat
+ * platform's ChatSender (Teams: src/teams/). `src/index.ts` creates one per process and starts the worker.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { ConversationStore } from '../storage/conversationStore';
 import type { LeaseStore } from '../storage/leaseStore';
@@ -12,14 +11,13 @@ import type { OutboxStore } from '../storage/outboxStore';
 import { DeliveryWorker, type DeliveryPolicy } from './deliveryWorker';
 import { OutboxNotifier } from './outboxNotifier';
 import { TeamsRateLimiter } from './rateLimiter';
-import { TeamsChatSender } from '../teams/teamsSender';
 import { TenantLanes } from './tenantLanes';
 import type { RendererRegistry } from '../shared/types';
+import type { ChatSender } from './chat';
 
 export interface NotificationsOptions {
-  adapter: CloudAdapter;
-  /** BOT_ID ('' for local runs without credentials, as with the Agents Playground). */
-  botAppId: string;
+  /** Sends and updates messages in the chat platform (Teams: `createTeamsChannel(...).chat`). */
+  chat: ChatSender;
   outbox: OutboxStore;
   conversations: ConversationStore;
   renderers: RendererRegistry;
@@ -42,7 +40,7 @@ export function createNotifications(options: NotificationsOptions): Notification
   const worker = new DeliveryWorker({
     outbox: options.outbox,
     conversations: options.conversations,
-    chat: new TeamsChatSender(options.adapter, options.botAppId),
+    chat: options.chat,
     renderers: options.renderers,
     limiter,
     lanes: options.leases

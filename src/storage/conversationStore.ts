@@ -7,7 +7,7 @@ export const CONVERSATIONS_TABLE = 'conversations';
 export interface StoredConversation {
   tenantId: string;
   aadObjectId: string;
-  /** The botbuilder ConversationReference, kept as JSON so the domain never sees SDK types. */
+  /** The Bot Framework ConversationReference, kept as JSON so nothing outside src/teams/ sees SDK types. */
   reference: Record<string, unknown>;
   language: string;
   /** The IANA time zone the person's Teams client reported (their morning digest and reminders follow it). */

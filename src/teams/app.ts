@@ -1,59 +1,19 @@
-import { ActivityTypes, TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import { CardFactory, MessageFactory } from 'botbuilder';
-import { AppError, errorCodeOf } from '../domain/errors';
-import { roleOf } from '../domain/settings';
-import { envSettingsApplyTo, LOCAL_TENANCY, LOCAL_TENANT_ID, refusalFor, type TenancyPolicy } from '../domain/tenancy';
-import { isValidTimeZone } from '../feed/schedule';
-import { languageOf, t } from '../i18n/strings';
-import type { Logger } from '../logger';
+import { callerWithRole } from '../bot/caller';
+import { actionKey, idReserver, once, type Attempt } from '../bot/once';
 import { cardRoutes, fallbackRoute, messageRoutes } from '../bot/routes';
 import type { BotDeps, Caller } from '../bot/types';
+import { userMessageFor } from '../bot/userMessage';
 import { noticeCard } from '../bot/views';
-import { actionKey, idReserver, once, type Attempt } from '../bot/once';
-import { channelConversationId, teamConversationId } from '../notifications/recipients';
-import { traced } from '../telemetry';
-import { registerMessageExtensions } from './messageExtensions';
+import { LOCAL_TENANCY, refusalFor, type TenancyPolicy } from '../domain/tenancy';
+import { languageOf, t } from '../i18n/strings';
+import type { Logger } from '../logger';
 import type { Reply } from '../shared/types';
-
-/** Teams' `clientInfo` entity: the client's locale and IANA time zone. */
-interface ClientInfo {
-  locale?: string;
-  timezone?: string;
-}
-
-/** The client's IANA time zone: `localTimezone` on the activity, else `timezone` in `clientInfo`; ignored if unknown to Intl. */
-function clientTimeZone(activity: TurnContext['activity'], clientInfo: ClientInfo | undefined): string | undefined {
-  const zone = activity.localTimezone || clientInfo?.timezone;
-  return typeof zone === 'string' && isValidTimeZone(zone) ? zone : undefined;
-}
-
-/** Who is speaking, without their role (which needs storage): for replies in the right language and time zone. */
-export function callerOf(context: TurnContext): Omit<Caller, 'role'> {
-  const activity = context.activity;
-  // Without a tenant id only in local mode: with BOT_ID set such activities never get here (guardTenancy).
-  const tenantId = tenantIdOf(activity) ?? LOCAL_TENANT_ID;
-  const clientInfo = activity.entities?.find((e) => e.type === 'clientInfo') as ClientInfo | undefined;
-  return {
-    tenantId,
-    aadObjectId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown',
-    name: activity.from?.name ?? '',
-    inPersonalChat: !activity.conversation?.conversationType || activity.conversation.conversationType === 'personal',
-    language: languageOf(activity.locale ?? clientInfo?.locale),
-    timeZone: clientTimeZone(activity, clientInfo)
-  };
-}
-
-/** The Entra tenant Teams names on the activity, if any. */
-function tenantIdOf(activity: TurnContext['activity']): string | undefined {
-  const id = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
-  return typeof id === 'string' && id !== '' ? id : undefined;
-}
-
-/** The turn's lines carry its tenant and the activity id (Teams' id for the message or card action). */
-function turnLogger(logger: Logger, context: TurnContext): Logger {
-  return logger.child({ tenantId: callerOf(context).tenantId, activityId: context.activity.id });
-}
+import { traced } from '../telemetry';
+import { callerOf, tenantIdOf, turnLogger } from './activity';
+import { captureConversations } from './conversationCapture';
+import { registerMessageExtensions } from './messageExtensions';
 
 /** One incoming activity, in a `bot.turn` span. */
 export function runTurn(app: Application<TurnState>, context: TurnContext): Promise<void> {
@@ -78,19 +38,16 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
   const tenancy = deps.tenancy ?? LOCAL_TENANCY;
   // First: nothing of a refused activity may be stored, not even its conversation reference.
   guardTenancy(app, tenancy, logger);
-  rememberConversations(app, deps, logger);
+  captureConversations(app, deps, logger);
 
   const attempt = async (context: TurnContext, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Attempt> => {
-    const caller = callerOf(context);
+    const speaker = callerOf(context);
     try {
-      // ADMIN_AAD_IDS belong to the deployment's own tenant; in any other they are nobody.
-      const tenantDeps = envSettingsApplyTo(tenancy, caller.tenantId) ? deps : { ...deps, bootstrapAdmins: [] };
-      const settings = await deps.settings.get(caller.tenantId);
-      const role = roleOf(settings, caller.aadObjectId, tenantDeps.bootstrapAdmins);
-      const reply = await work(tenantDeps, { ...caller, timeZone: caller.timeZone ?? settings.timeZone, role });
+      const turn = await callerWithRole(deps, tenancy, speaker);
+      const reply = await work(turn.deps, turn.caller);
       return { reply, failed: reply.refused === true };
     } catch (error) {
-      return { reply: { text: userMessageFor(error, caller, turnLogger(logger, context)) }, failed: true };
+      return { reply: { text: userMessageFor(error, speaker, turnLogger(logger, context)) }, failed: true };
     }
   };
   const run = async (context: TurnContext, work: (deps: BotDeps, caller: Caller) => Promise<Reply>): Promise<Reply> => (await attempt(context, work)).reply;
@@ -190,98 +147,6 @@ function guardTenancy(app: Application<TurnState>, tenancy: TenancyPolicy, logge
   });
 }
 
-/**
- * Proactive messages (feed and candidate notices) need each person's 1:1 conversation reference: stored when the app
- * is installed and on the first message of each process, and marked inactive when the app is removed.
- */
-function rememberConversations(app: Application<TurnState>, deps: BotDeps, logger: Logger): void {
-  /** What this process last stored per person and channel: a reference is written only when it changed. */
-  const known = new Map<string, string>();
-  app.turn('beforeTurn', async (context) => {
-    const activity = context.activity;
-    if (activity.conversation?.conversationType === 'channel') {
-      await rememberChannel(context, deps, known, turnLogger(logger, context));
-      return true;
-    }
-    if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal') return true;
-    const caller = callerOf(context);
-    const key = `${caller.tenantId}|${caller.aadObjectId}`;
-    const removed = activity.type === ActivityTypes.InstallationUpdate && activity.action?.startsWith('remove');
-    try {
-      if (removed) {
-        known.delete(key);
-        await deps.conversations.markInactive(caller.tenantId, caller.aadObjectId);
-      } else if (activity.from?.aadObjectId) {
-        const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-        // The time zone (for each person's morning) comes with messages, not with every activity: keep the last known.
-        const previous = known.get(key);
-        const timeZone = caller.timeZone ?? previous?.split('\u0000')[1] ?? '';
-        const stored = `${referenceFingerprint(reference, caller.language)}\u0000${timeZone}`;
-        if (previous !== stored) {
-          await deps.conversations.save({ ...caller, timeZone: timeZone || undefined, reference, active: true, updatedAt: deps.now().toISOString() });
-          known.set(key, stored);
-        }
-      }
-    } catch (error) {
-      turnLogger(logger, context).warn('could not store the conversation reference', { error: (error as Error).message });
-    }
-    return true;
-  });
-}
-
-/**
- * Channel notices (e.g. candidates for the team channel named in settings) post into a channel of a team that has the
- * app: keep a reference per channel and per team as soon as the bot sees either (install, a message, a mention).
- */
-/** The parts of a reference that matter for sending later; the activity id changes every turn and does not. */
-function referenceFingerprint(reference: Record<string, unknown>, language: string): string {
-  const { activityId: _activityId, ...lasting } = reference;
-  return JSON.stringify([lasting, language]);
-}
-
-async function rememberChannel(context: TurnContext, deps: BotDeps, known: Map<string, string>, logger: Logger): Promise<void> {
-  const activity = context.activity;
-  const caller = callerOf(context);
-  const channelData = (activity.channelData ?? {}) as { team?: { id?: string }; channel?: { id?: string } };
-  const ids = [
-    ...(channelData.channel?.id ? [channelConversationId(channelData.channel.id)] : []),
-    ...(channelData.team?.id ? [teamConversationId(channelData.team.id)] : [])
-  ];
-  const botRemoved = activity.membersRemoved?.some((member) => member.id === activity.recipient?.id) ?? false;
-  try {
-    for (const id of ids) {
-      const key = `${caller.tenantId}|${id}`;
-      if (botRemoved) {
-        known.delete(key);
-        await deps.conversations.markInactive(caller.tenantId, id);
-      } else {
-        const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-        const stored = referenceFingerprint(reference, caller.language);
-        if (known.get(key) === stored) continue;
-        await deps.conversations.save({ tenantId: caller.tenantId, aadObjectId: id, language: caller.language, reference, active: true, updatedAt: deps.now().toISOString() });
-        known.set(key, stored);
-      }
-    }
-  } catch (error) {
-    logger.warn('could not store the channel reference', { error: (error as Error).message });
-  }
-}
-
 async function send(context: TurnContext, reply: Reply): Promise<void> {
   await context.sendActivity('card' in reply ? MessageFactory.attachment(CardFactory.adaptiveCard(reply.card)) : reply.text);
-}
-
-function userMessageFor(error: unknown, caller: Omit<Caller, 'role'>, logger: Logger): string {
-  if (error instanceof AppError) {
-    logger.info('user error', { code: error.code, detail: error.detail });
-    return t(caller.language, `error.${error.code}`, { id: error.detail ?? '', code: error.code });
-  }
-  const code = isStorageDown(error) ? 'STORAGE_UNAVAILABLE' : errorCodeOf(error);
-  logger.error('handler failed', { code, error: (error as Error)?.message });
-  return t(caller.language, `error.${code}`, { code });
-}
-
-function isStorageDown(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  return code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'ENOTFOUND' || code === 'ECONNRESET';
 }

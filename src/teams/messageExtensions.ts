@@ -4,22 +4,20 @@
  */
 import { CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResult, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
+import { callerWithRole } from '../bot/caller';
 import { AppError } from '../domain/errors';
-import { roleOf } from '../domain/settings';
-import { envSettingsApplyTo, type TenancyPolicy } from '../domain/tenancy';
+import type { TenancyPolicy } from '../domain/tenancy';
 import { t } from '../i18n/strings';
 import type { Logger } from '../logger';
-import { callerOf } from './app';
+import { callerOf } from './activity';
 import { SHARE_JOB_COMMAND, findJobsToShare, jobToShare } from '../bot/handlers/shareJob';
 import { sharedJobCard, sharedJobPreview } from '../bot/shareViews';
 import type { BotDeps, Caller } from '../bot/types';
 import type { Job } from '../domain/job';
 
 async function withCaller<T>(context: TurnContext, deps: BotDeps, tenancy: TenancyPolicy, work: (deps: BotDeps, caller: Caller) => Promise<T>): Promise<T> {
-  const caller = callerOf(context);
-  const tenantDeps = envSettingsApplyTo(tenancy, caller.tenantId) ? deps : { ...deps, bootstrapAdmins: [] };
-  const settings = await deps.settings.get(caller.tenantId);
-  return work(tenantDeps, { ...caller, timeZone: caller.timeZone ?? settings.timeZone, role: roleOf(settings, caller.aadObjectId, tenantDeps.bootstrapAdmins) });
+  const turn = await callerWithRole(deps, tenancy, callerOf(context));
+  return work(turn.deps, turn.caller);
 }
 
 function resultItem(caller: Caller, job: Job): MessagingExtensionAttachment {
