@@ -1,4 +1,4 @@
-/** Sentences of the settings card, the audit log and approvals. `{name}` marks a parameter. */
+/** Sentences of the settings card and the audit log. `{name}` marks a parameter. */
 export const en = {
   'help.settings': 'settings: admins set up the LinkedIn integration; settings history shows who changed what.',
   'settings.title': 'LinkedIn settings',
@@ -127,21 +127,7 @@ export const en = {
   'error.ADMINS_ONLY': 'Only admins can change the LinkedIn settings; nothing was changed. Your admins: {id}.',
   'error.SETTINGS_CONFLICT': 'Another admin saved the settings while you were editing them, so your changes were not saved. Type settings to reload them and make your changes again.',
   'error.SETTINGS_READ_ONLY': 'Settings in this deployment come from its environment only and cannot be changed here.',
-  'error.NOT_AWAITING_APPROVAL': 'Job {id} is not waiting for approval.',
-  'error.SETTINGS_PERSONAL_ONLY': 'Settings are shown only in your 1:1 chat with me, not where others can see them. Open a chat with me and type settings.',
-  'approval.title': 'Approval needed: {title}',
-  'approval.intro': '{name} wants to post this job to LinkedIn. Your organization asks a recruiter to approve jobs from hiring managers first.',
-  'approval.reason': 'Reason (required to reject; the hiring manager sees it)',
-  'approval.approve': 'Approve',
-  'approval.reject': 'Reject',
-  'approval.reasonRequired': 'Enter a reason so the hiring manager knows what to change.',
-  'approval.approved': 'Approved by {name} on {date}. The job is queued for LinkedIn\'s next daily feed.',
-  'approval.rejected': 'Rejected by {name} on {date}: {reason}',
-  'approval.alreadyDecided': '{name} decided first.',
-  'approval.requested': "Job {id} is waiting for a recruiter's approval. I'll tell you when someone decides.",
-  'approval.result.approved': 'Your job {title} ({id}) was approved by {name} and is queued for LinkedIn\'s next daily feed.',
-  'approval.result.rejected': 'Your job {title} ({id}) was not approved by {name}: {reason}. Type edit job {id} to change it and submit it again.',
-  'approval.location': 'Location'
+  'error.SETTINGS_PERSONAL_ONLY': 'Settings are shown only in your 1:1 chat with me, not where others can see them. Open a chat with me and type settings.'
 } as const;
 
 export const nb: Record<keyof typeof en, string> = {
@@ -272,19 +258,5 @@ export const nb: Record<keyof typeof en, string> = {
   'error.ADMINS_ONLY': 'Bare administratorer kan endre LinkedIn-innstillingene; ingenting ble endret. Administratorene deres: {id}.',
   'error.SETTINGS_CONFLICT': 'En annen administrator lagret innstillingene mens du redigerte dem, så endringene dine ble ikke lagret. Skriv innstillinger for å laste dem på nytt og gjør endringene igjen.',
   'error.SETTINGS_READ_ONLY': 'Innstillingene i denne installasjonen kommer bare fra miljøet og kan ikke endres her.',
-  'error.NOT_AWAITING_APPROVAL': 'Jobb {id} venter ikke på godkjenning.',
-  'error.SETTINGS_PERSONAL_ONLY': 'Innstillingene vises bare i 1:1-chatten din med meg, ikke der andre kan se dem. Åpne en chat med meg og skriv innstillinger.',
-  'approval.title': 'Godkjenning trengs: {title}',
-  'approval.intro': '{name} vil publisere denne jobben på LinkedIn. Virksomheten deres ber en rekrutterer godkjenne jobber fra ansettende ledere først.',
-  'approval.reason': 'Begrunnelse (påkrevd for å avvise; den ansettende lederen ser den)',
-  'approval.approve': 'Godkjenn',
-  'approval.reject': 'Avvis',
-  'approval.reasonRequired': 'Skriv en begrunnelse, så den ansettende lederen vet hva som må endres.',
-  'approval.approved': 'Godkjent av {name} {date}. Jobben står i kø til LinkedIns neste daglige feed.',
-  'approval.rejected': 'Avvist av {name} {date}: {reason}',
-  'approval.alreadyDecided': '{name} bestemte seg først.',
-  'approval.requested': 'Jobb {id} venter på godkjenning fra en rekrutterer. Jeg sier fra når noen har bestemt seg.',
-  'approval.result.approved': 'Jobben din {title} ({id}) ble godkjent av {name} og står i kø til LinkedIns neste daglige feed.',
-  'approval.result.rejected': 'Jobben din {title} ({id}) ble ikke godkjent av {name}: {reason}. Skriv rediger jobb {id} for å endre den og sende den inn igjen.',
-  'approval.location': 'Sted'
+  'error.SETTINGS_PERSONAL_ONLY': 'Innstillingene vises bare i 1:1-chatten din med meg, ikke der andre kan se dem. Åpne en chat med meg og skriv innstillinger.'
 };

@@ -1,6 +1,7 @@
 import { en as feedEn, nb as feedNb } from './feedStrings';
 import { en as faqEn, nb as faqNb } from './faqStrings';
 import { en as settingsEn, nb as settingsNb } from './settingsStrings';
+import { en as approvalEn, nb as approvalNb } from './approvalStrings';
 import { en as tenancyEn, nb as tenancyNb } from './tenancyStrings';
 import { en as exportEn, nb as exportNb } from './exportStrings';
 import { en as recruiterDayEn, nb as recruiterDayNb } from './recruiterDayStrings';
@@ -310,8 +311,8 @@ const coreNb: Record<keyof typeof coreEn, string> = {
  * Each feature keeps its sentences in its own file (`<area>Strings.ts` exporting `en` and `nb` with the same keys);
  * they are joined here, so a key missing in one language is a compile error.
  */
-const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...exportEn, ...privacyEn, ...tenancyEn, ...apiEngineEn, ...apiEn, ...morningEn, ...recruiterDayEn } as const;
-const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...exportNb, ...privacyNb, ...tenancyNb, ...apiEngineNb, ...apiNb, ...morningNb, ...recruiterDayNb };
+const en = { ...coreEn, ...feedEn, ...faqEn, ...settingsEn, ...approvalEn, ...exportEn, ...privacyEn, ...tenancyEn, ...apiEngineEn, ...apiEn, ...morningEn, ...recruiterDayEn } as const;
+const nb: Record<StringKey, string> = { ...coreNb, ...feedNb, ...faqNb, ...settingsNb, ...approvalNb, ...exportNb, ...privacyNb, ...tenancyNb, ...apiEngineNb, ...apiNb, ...morningNb, ...recruiterDayNb };
 
 export type StringKey = keyof typeof en;
 export type Language = 'en' | 'nb';
