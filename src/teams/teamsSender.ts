@@ -1,11 +1,11 @@
 /**
- * The only module of the outbox that knows botbuilder: proactive sends and in-place updates through the adapter
+ * The outbox's ChatSender for Teams, with botbuilder: proactive sends and in-place updates through the adapter
  * (Learn, "Send proactive messages": `continueConversationAsync` with a stored reference, `createConversationAsync`
  * to open a 1:1 chat when only the user is known).
  *
  * The connector client's own pipeline (@azure/core-rest-pipeline's default retry policy) already retries a 429 after
  * its Retry-After and 5xx and network errors with exponential back-off, up to 3 times; what still fails arrives here
- * and is classified for the outbox, which retries durably (see deliveryWorker.ts).
+ * and is classified for the outbox, which retries durably (see src/notifications/deliveryWorker.ts).
  */
 import {
   ActivityTypes, CardFactory, MessageFactory, TurnContext,
