@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { ExportWorker } from '../src/exports/exportWorker';
+import { silentLogger } from '../src/logger';
+
+/** An inbox whose first look blocks until the test lets it answer "nothing due": the window a push used to be lost in. */
+function slowInbox() {
+  const looks: number[] = [];
+  let answerFirst: (() => void) | undefined;
+  const inbox = {
+    claimDue: (_max: number) => {
+      looks.push(Date.now());
+      if (looks.length === 1) return new Promise<never[]>((resolve) => (answerFirst = () => resolve([])));
+      return Promise.resolve([]);
+    }
+  };
+  return { inbox, looks, answerFirst: () => answerFirst?.() };
+}
+
+describe('ExportWorker wake-ups', () => {
+  it('a push accepted while the worker is querying the inbox is looked for right after that query, not at the next poll', async () => {
+    const { inbox, looks, answerFirst } = slowInbox();
+    const worker = new ExportWorker(
+      { inbox, logger: silentLogger, now: () => new Date() } as never,
+      { maxAttempts: 3, retryBaseMs: 1_000, pollMs: 60_000 }
+    );
+    worker.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(looks.length, 1, 'the first look is under way');
+    worker.kick(); // the push lands while that look is querying
+    answerFirst();
+    const deadline = Date.now() + 2_000;
+    while (looks.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(looks.length, 2, 'a second look follows at once (the poll is a minute away)');
+    await worker.stop();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(looks.length, 2, 'and nothing more once stopped');
+  });
+});
