@@ -109,6 +109,22 @@ describe('PollingWorker', () => {
     assert.equal(worker.lastTickAt, Date.parse('2030-01-02T03:04:05Z'));
   });
 
+  it('a pass that throws is logged and the worker goes on polling', async () => {
+    let passes = 0;
+    const logged: string[] = [];
+    const logger = { ...silentLogger, error: (message: string) => void logged.push(message) };
+    const worker = new (class extends PollingWorker {
+      protected async pass(): Promise<void> {
+        passes++;
+        throw new Error('boom');
+      }
+    })({ name: 'flaky', intervalMs: 10, logger });
+    worker.start();
+    await until(() => passes >= 3, 'passes after the failures');
+    await worker.stop();
+    assert.equal(logged[0], 'flaky: pass failed');
+  });
+
   it('a pass may ask for the next one sooner than the interval', async () => {
     let passes = 0;
     const worker = new (class extends PollingWorker {

@@ -56,7 +56,7 @@ export class ExportWorker extends PollingWorker {
   private nothingDue = false;
 
   constructor(private readonly deps: ExportWorkerDeps, private readonly options: ExportWorkerOptions) {
-    super({ name: 'exports', intervalMs: options.pollMs, now: deps.now });
+    super({ name: 'exports', intervalMs: options.pollMs, now: deps.now, logger: deps.logger });
   }
 
   /** Stops claiming and waits for the items in hand. */

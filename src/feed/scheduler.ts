@@ -31,7 +31,7 @@ export class FeedScheduler extends PollingWorker {
   private readonly retryAt = new Map<string, number>();
 
   constructor(private readonly deps: SchedulerDeps) {
-    super({ name: 'feedScheduler', intervalMs: deps.intervalMs ?? 60_000, now: deps.now });
+    super({ name: 'feedScheduler', intervalMs: deps.intervalMs ?? 60_000, now: deps.now, logger: deps.logger });
   }
 
   /** One pass over every tenant (a build in progress finishes or fails cleanly before stop() returns). */

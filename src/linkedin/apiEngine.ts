@@ -83,7 +83,7 @@ export class ApiPostingEngine extends PollingWorker implements ApiPostingWaker {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly deps: ApiEngineDeps, private readonly options: ApiEngineOptions) {
-    super({ name: 'linkedInApi', intervalMs: options.pollMs, now: deps.now });
+    super({ name: 'linkedInApi', intervalMs: options.pollMs, now: deps.now, logger: deps.logger });
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()));
   }
 

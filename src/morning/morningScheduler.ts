@@ -58,7 +58,7 @@ export class MorningScheduler extends PollingWorker {
   private readonly done = new Set<string>();
 
   constructor(private readonly deps: MorningSchedulerDeps) {
-    super({ name: 'morning', intervalMs: deps.intervalMs ?? 60_000 });
+    super({ name: 'morning', intervalMs: deps.intervalMs ?? 60_000, logger: deps.logger });
     this.clock = deps.now ?? (() => new Date());
   }
 

@@ -65,7 +65,7 @@ export class DeliveryWorker extends PollingWorker {
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     const policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
-    super({ name: 'notifications', intervalMs: policy.pollMs, now: options.clock });
+    super({ name: 'notifications', intervalMs: policy.pollMs, now: options.clock, logger: options.logger });
     this.policy = policy;
     this.delivery = new NoticeDelivery(options, policy, this.now);
   }

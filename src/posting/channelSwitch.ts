@@ -110,7 +110,7 @@ export class ChannelSwitchPass extends PollingWorker {
     private readonly deps: { tenants: TenantRegistry; settings: { get(tenantId: string): Promise<TenantSettings> }; service: ChannelSwitchService; logger: Logger; now?: () => Date },
     intervalMs = 60_000
   ) {
-    super({ name: 'channelSwitch', intervalMs, now: deps.now });
+    super({ name: 'channelSwitch', intervalMs, now: deps.now, logger: deps.logger });
   }
 
   protected async pass(): Promise<void> {

@@ -49,7 +49,7 @@ export class PrivacyScheduler extends PollingWorker {
   private readonly holder = randomUUID();
 
   constructor(private readonly deps: PrivacySchedulerDeps) {
-    super({ name: 'privacy', intervalMs: deps.intervalMs ?? 60_000, now: deps.now });
+    super({ name: 'privacy', intervalMs: deps.intervalMs ?? 60_000, now: deps.now, logger: deps.logger });
   }
 
   protected async pass(): Promise<void> {

@@ -20,6 +20,8 @@ export interface PollingWorkerOptions {
   name: string;
   intervalMs: number;
   now?: () => Date;
+  /** Where a pass that throws is reported (passes log their own failures; this is the last net). */
+  logger?: Logger;
 }
 
 export abstract class PollingWorker implements Worker {
@@ -33,8 +35,10 @@ export abstract class PollingWorker implements Worker {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
+  private readonly logger?: Logger;
 
   constructor(options: PollingWorkerOptions) {
+    this.logger = options.logger;
     this.name = options.name;
     this.intervalMs = options.intervalMs;
     this.now = options.now ?? (() => new Date());
@@ -43,7 +47,7 @@ export abstract class PollingWorker implements Worker {
   start(): void {
     if (this.started || this.stopping) return;
     this.started = true;
-    void this.tick();
+    this.trigger();
   }
 
   async stop(): Promise<void> {
@@ -57,7 +61,7 @@ export abstract class PollingWorker implements Worker {
   /** Look now: runs a pass, or (during one) another right after it. Before start() it only marks one during a tick. */
   wake(): void {
     this.again = true;
-    if (!this.running && this.started) void this.tick();
+    if (!this.running && this.started) this.trigger();
   }
 
   /** One pass now, shared with a pass under way (tests and tools call it without start()). */
@@ -77,20 +81,25 @@ export abstract class PollingWorker implements Worker {
    */
   protected abstract pass(): Promise<number | void>;
 
+  /** A pass from the timer or a wake-up: nobody awaits it, so a pass that throws is logged here. */
+  private trigger(): void {
+    this.tick().catch((error: Error) => this.logger?.error(`${this.name}: pass failed`, { error: error.message }));
+  }
+
   private async run(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    let nextInMs: number | void;
-    do {
-      this.again = false;
-      this.touch();
-      try {
-        nextInMs = await this.pass();
-      } finally {
+    let nextInMs: number | void = undefined;
+    try {
+      do {
+        this.again = false;
         this.touch();
-      }
-    } while (this.again && !this.stopping);
-    this.schedule(typeof nextInMs === 'number' ? nextInMs : this.intervalMs);
+        nextInMs = await this.pass();
+      } while (this.again && !this.stopping);
+    } finally {
+      this.touch();
+      this.schedule(typeof nextInMs === 'number' ? nextInMs : this.intervalMs);
+    }
   }
 
   private schedule(inMs: number): void {
@@ -98,7 +107,7 @@ export abstract class PollingWorker implements Worker {
     const delay = Math.max(0, Math.min(this.intervalMs, Number.isFinite(inMs) ? inMs : this.intervalMs));
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.tick();
+      this.trigger();
     }, delay);
     this.timer.unref();
   }
