@@ -98,7 +98,7 @@ export class ApiPostingEngine extends PollingWorker implements ApiPostingWaker {
       { tenants: this.deps.tenants, logger: this.deps.logger, stopping: () => this.stopping, onTenant: () => this.touch(), what: 'api engine', level: 'warn' },
       (tenantId) => this.tenantPass(tenantId)
     );
-    return Math.min(...next) - this.deps.now().getTime();
+    return next.reduce((soonest, at) => Math.min(soonest, at), Number.POSITIVE_INFINITY) - this.deps.now().getTime();
   }
 
   /** One tenant's work under its lease; returns when it next has something due (epoch ms). */
