@@ -265,13 +265,7 @@ export async function main(): Promise<void> {
       extensionCommands: [SHARE_JOB_COMMAND]
     },
     storageHealthy: () => storageHealthy(healthTable),
-    workers: () => [
-      { name: 'feedScheduler', lastTickAt: scheduler.lastTickAt, intervalMs: scheduler.intervalMs },
-      { name: 'notifications', lastTickAt: notifications.worker.lastTickAt, intervalMs: notifications.worker.intervalMs },
-      { name: 'exports', lastTickAt: exportWorker.lastTickAt, intervalMs: exportWorker.intervalMs },
-      { name: 'linkedInApi', lastTickAt: apiEngine.lastTickAt, intervalMs: apiEngine.intervalMs },
-      { name: 'morning', lastTickAt: morning.lastTickAt, intervalMs: morning.intervalMs }
-    ],
+    workers: () => [scheduler, notifications.worker, exportWorker, apiEngine, morning, privacyScheduler, channelSwitchPass],
     stopping: () => stopping,
     maxBodyBytes: config.MAX_BODY_BYTES,
     logger,

@@ -14,6 +14,8 @@ import type { CandidateStore } from '../storage/candidateStore';
 import type { DueExport, ExportInbox, Outcome, SettledExport } from '../storage/exportInbox';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsReader } from '../storage/settingsStore';
+import { backoffMs } from '../workers/backoff';
+import { PollingWorker } from '../workers/pollingWorker';
 import { cardData, exportNotices, profileOf, recipientsFor, storedCardData, type ExportCardData } from './exportNotice';
 import { reportedRscStatus, rscStatusNotices, storeRscStatus, tellAdmins } from './integrationStatus';
 
@@ -36,7 +38,7 @@ export interface ExportWorkerDeps {
 export interface ExportWorkerOptions {
   /** Tries before an event is parked as failed. */
   maxAttempts: number;
-  /** First retry delay; doubles per try, with jitter, up to 15 minutes. */
+  /** First retry delay; doubles per try, with jitter (workers/backoff.ts), up to 15 minutes. */
   retryBaseMs: number;
   /** How often an idle worker looks for due items. */
   pollMs: number;
@@ -48,71 +50,55 @@ export interface ExportWorkerOptions {
 
 const MAX_BACKOFF_MS = 15 * 60_000;
 
-export class ExportWorker {
-  private running = false;
-  private wake?: () => void;
-  private loop?: Promise<void>;
-  /** When the loop last went round (for /readyz). */
-  lastTickAt: number | undefined;
+export class ExportWorker extends PollingWorker {
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The last look found nothing due: the next item to finish looks again (as does the poll or a kick). */
+  private nothingDue = false;
 
-  constructor(private readonly deps: ExportWorkerDeps, private readonly options: ExportWorkerOptions) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+  constructor(private readonly deps: ExportWorkerDeps, private readonly options: ExportWorkerOptions) {
+    super({ name: 'exports', intervalMs: options.pollMs, now: deps.now, logger: deps.logger });
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+  /** Stops claiming and waits for the items in hand. */
+  override async stop(): Promise<void> {
+    await super.stop();
+    await Promise.all(this.inFlight);
   }
 
-  get intervalMs(): number {
-    return this.options.pollMs;
-  }
-
-  /** A push was just accepted: look now rather than at the next poll. */
+  /** A push was just accepted: look now rather than at the next poll (during a look: once more right after it). */
   kick(): void {
-    this.wake?.();
+    this.wake();
+  }
+
+  private get lanes(): number {
+    return this.options.concurrency ?? 16;
   }
 
   /**
-   * Keeps up to `concurrency` items in hand: claims as many as there are free lanes, claims again once half the lanes
-   * are free (one query per batch, not per item), and sleeps for `pollMs` (or until `kick`) only when nothing is due.
+   * Keeps up to `concurrency` items in hand: claims as many as there are free lanes (one query per batch, not per
+   * item) and claims again once half the lanes are free; with nothing due it looks again at the next poll or kick.
    */
-  private async run(): Promise<void> {
-    const lanes = this.options.concurrency ?? 16;
-    const inFlight = new Set<Promise<void>>();
-    while (this.running) {
-      this.lastTickAt = Date.now();
-      let claimed = 0;
-      try {
-        const items = await this.deps.inbox.claimDue(lanes - inFlight.size, this.options.leaseMs ?? 60_000);
-        claimed = items.length;
-        for (const item of items) {
-          const work = this.process(item).finally(() => inFlight.delete(work));
-          inFlight.add(work);
-        }
-      } catch (error) {
-        this.deps.logger.warn('export worker: inbox unavailable', { error: (error as Error).message });
+  protected async pass(): Promise<number | void> {
+    const free = this.lanes - this.inFlight.size;
+    if (free <= 0) return;
+    let claimed = 0;
+    try {
+      const items = await this.deps.inbox.claimDue(free, this.options.leaseMs ?? 60_000);
+      claimed = items.length;
+      for (const item of items) {
+        const work: Promise<void> = this.process(item).finally(() => this.finished(work));
+        this.inFlight.add(work);
       }
-      if (claimed === 0 && inFlight.size === 0 && this.running) await this.sleep(this.options.pollMs);
-      while (inFlight.size > lanes / 2) await Promise.race(inFlight);
-      if (claimed === 0 && inFlight.size > 0) await Promise.race([...inFlight, this.sleep(this.options.pollMs)]);
+    } catch (error) {
+      this.deps.logger.warn('export worker: inbox unavailable', { error: (error as Error).message });
     }
-    await Promise.all(inFlight);
+    this.nothingDue = claimed === 0;
+    if (claimed > 0 && this.inFlight.size <= this.lanes / 2) return 0;
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  private finished(work: Promise<void>): void {
+    this.inFlight.delete(work);
+    if (this.nothingDue || this.inFlight.size <= this.lanes / 2) this.wake();
   }
 
   /** Settles the item (or schedules a retry), tells people once it is settled as done, then removes the work item. */
@@ -217,8 +203,7 @@ export class ExportWorker {
   }
 
   private retryLater(item: DueExport, reason: string, retryAfterMs?: number): Promise<void> {
-    const backoff = Math.min(MAX_BACKOFF_MS, this.options.retryBaseMs * 2 ** (item.attempts - 1));
-    const jittered = backoff / 2 + Math.random() * (backoff / 2);
+    const jittered = backoffMs(item.attempts - 1, { baseMs: this.options.retryBaseMs, maxMs: MAX_BACKOFF_MS });
     let at = this.deps.now().getTime() + Math.max(jittered, retryAfterMs ?? 0);
     // No point waiting past LinkedIn's expiry: the next look parks it as expired.
     if (item.expiresAt) at = Math.min(at, Math.max(Date.parse(item.expiresAt), this.deps.now().getTime()));

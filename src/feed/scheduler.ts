@@ -9,7 +9,7 @@ import type { SettingsReader } from '../storage/settingsStore';
 import type { TenantRegistry } from '../storage/tenantRegistry';
 import type { BuildRequest, BuildResult } from './buildFeed';
 import { scheduleAt } from './schedule';
-import { IntervalPass } from '../intervalPass';
+import { PollingWorker, forEachTenant } from '../workers/pollingWorker';
 
 export interface SchedulerDeps {
   tenants: TenantRegistry;
@@ -27,43 +27,20 @@ export interface SchedulerDeps {
   now?: () => Date;
 }
 
-export class FeedScheduler extends IntervalPass {
+export class FeedScheduler extends PollingWorker {
   private readonly retryAt = new Map<string, number>();
-  private readonly now: () => Date;
-  /** When a pass last began, moved on to a tenant or ended (for /readyz). */
-  lastTickAt: number | undefined;
 
   constructor(private readonly deps: SchedulerDeps) {
-    super(deps.intervalMs ?? 60_000);
-    this.now = deps.now ?? (() => new Date());
+    super({ name: 'feedScheduler', intervalMs: deps.intervalMs ?? 60_000, now: deps.now, logger: deps.logger });
   }
 
   /** One pass over every tenant (a build in progress finishes or fails cleanly before stop() returns). */
   protected async pass(): Promise<void> {
-    this.lastTickAt = Date.now();
-    try {
-      await this.tenantsPass();
-    } finally {
-      this.lastTickAt = Date.now();
-    }
-  }
-
-  private async tenantsPass(): Promise<void> {
-    let tenants: string[];
-    try {
-      tenants = await this.deps.tenants.list();
-    } catch (error) {
-      this.deps.logger.error('feed scheduler: cannot list tenants', { error: (error as Error).message });
-      return;
-    }
-    for (const tenantId of tenants) {
-      if (this.stopping) return;
-      this.lastTickAt = Date.now();
-      await this.tenantPass(tenantId).catch((error: Error) => {
-        this.retryAt.set(tenantId, this.now().getTime() + (this.deps.retryAfterMs ?? 600_000));
-        this.deps.logger.error('feed scheduler: tenant pass failed', { tenantId, error: error.message });
-      });
-    }
+    await forEachTenant(
+      { tenants: this.deps.tenants, logger: this.deps.logger, stopping: () => this.stopping, onTenant: () => this.touch(), what: 'feed scheduler' },
+      (tenantId) => this.tenantPass(tenantId),
+      (tenantId) => this.retryAt.set(tenantId, this.now().getTime() + (this.deps.retryAfterMs ?? 600_000))
+    );
   }
 
   private async tenantPass(tenantId: string): Promise<void> {

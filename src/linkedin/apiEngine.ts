@@ -23,7 +23,6 @@ import {
   organizationIdOf, settleInDoubt, type ApiChange, type ElementContext
 } from '../domain/jobPostingElements';
 import type { ApiPostingState, ApiPostingWaker } from '../domain/jobPosting';
-import { IntervalPass } from '../intervalPass';
 import type { Logger } from '../logger';
 import { apiNotice } from './apiNotices';
 import type { Notifier } from '../notifications/notifier';
@@ -32,6 +31,7 @@ import type { JobStore } from '../storage/jobStore';
 import type { LeaseStore } from '../storage/leaseStore';
 import type { LinkedInCredentials, SettingsReader } from '../storage/settingsStore';
 import type { TenantRegistry } from '../storage/tenantRegistry';
+import { PollingWorker, forEachTenant } from '../workers/pollingWorker';
 import { LinkedInError } from './client';
 import type { JobPostingApi, LinkedInStatus } from './jobPostingClient';
 
@@ -79,73 +79,26 @@ const MARK_FRESH_MS = 30_000;
 /** LinkedIn keeps a task for at least a day ("The task IDs returned will have a lifespan of 24 hours"). */
 const TASK_LIFETIME_MS = 24 * 3600_000;
 
-export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
-  /** When the loop last went round (for /readyz). */
-  lastTickAt: number | undefined;
-  private rerun = false;
-  private wakeTimer?: NodeJS.Timeout;
-  private timerAt = Number.POSITIVE_INFINITY;
+export class ApiPostingEngine extends PollingWorker implements ApiPostingWaker {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly deps: ApiEngineDeps, private readonly options: ApiEngineOptions) {
-    super(options.pollMs);
+    super({ name: 'linkedInApi', intervalMs: options.pollMs, now: deps.now, logger: deps.logger });
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()));
   }
 
-  /**
-   * Look now. A wake that arrives during a pass makes the pass go round once more, and one that arrives as a pass ends
-   * starts the next: none is lost.
-   */
-  wake(_tenantId?: string): void {
-    this.rerun = true;
-    void this.tick().then(() => {
-      if (this.rerun && !this.stopping) void this.tick();
-    });
+  /** Look now (a job was queued): a wake that arrives during a pass makes the pass go round once more. */
+  override wake(_tenantId?: string): void {
+    super.wake();
   }
 
-  override async stop(): Promise<void> {
-    clearTimeout(this.wakeTimer);
-    await super.stop();
-  }
-
-  protected async pass(): Promise<void> {
-    let next = Number.POSITIVE_INFINITY;
-    do {
-      this.rerun = false;
-      this.lastTickAt = Date.now();
-      next = Number.POSITIVE_INFINITY;
-      let tenants: string[] = [];
-      try {
-        tenants = await this.deps.tenants.list();
-      } catch (error) {
-        this.deps.logger.warn('api engine: tenants unavailable', { error: (error as Error).message });
-      }
-      for (const tenantId of tenants) {
-        if (this.stopping) return;
-        try {
-          next = Math.min(next, await this.tenantPass(tenantId));
-        } catch (error) {
-          this.deps.logger.warn('api engine: tenant pass failed, will retry', { tenantId, error: (error as Error).message });
-        }
-      }
-    } while (this.rerun && !this.stopping);
-    this.wakeAt(next);
-  }
-
-  /** A timer for the earliest time something becomes due (a budget wait, a task to look at), if before the next poll. */
-  private wakeAt(at: number): void {
-    const delay = at - this.deps.now().getTime();
-    if (!Number.isFinite(delay) || delay >= this.options.pollMs || this.stopping) return;
-    const when = Date.now() + Math.max(0, delay);
-    if (this.wakeTimer && this.timerAt <= when) return;
-    clearTimeout(this.wakeTimer);
-    this.timerAt = when;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      this.wake();
-    }, Math.max(0, delay));
-    this.wakeTimer.unref();
+  /** Returns when something next falls due (a budget wait, a task to look at), so the next pass comes then. */
+  protected async pass(): Promise<number> {
+    const next = await forEachTenant(
+      { tenants: this.deps.tenants, logger: this.deps.logger, stopping: () => this.stopping, onTenant: () => this.touch(), what: 'api engine', level: 'warn' },
+      (tenantId) => this.tenantPass(tenantId)
+    );
+    return next.reduce((soonest, at) => Math.min(soonest, at), Number.POSITIVE_INFINITY) - this.deps.now().getTime();
   }
 
   /** One tenant's work under its lease; returns when it next has something due (epoch ms). */
@@ -245,7 +198,7 @@ export class ApiPostingEngine extends IntervalPass implements ApiPostingWaker {
         await this.markWaiting(jobs.slice(i), taken.until);
         return Math.min(taken.until, earliestCheck(followUps));
       }
-      this.lastTickAt = Date.now();
+      this.touch();
       // An in-doubt send is settled `followUpMs` after its mark: a mark that waited long (429s) is renewed first.
       if (this.deps.now().getTime() - (Date.parse(marked[0].api?.sendingAt ?? '') || 0) > MARK_FRESH_MS) marked = await this.remark(marked);
       const sent = await this.sendMarked(context, marked);

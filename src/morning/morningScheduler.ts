@@ -1,6 +1,6 @@
 /**
  * Each person's morning (domain/morning.ts): approval reminders and the digest, at 08:00 in the person's own time
- * zone on working days. Scheduled like the feed and privacy passes (IntervalPass): every process looks once a
+ * zone on working days. Scheduled like the feed and privacy passes (PollingWorker): every process looks once a
  * minute; a per-tenant lease keeps two processes from doing the same tenant's work at once, a "slot done" mark per
  * person and morning (written when something was sent) makes the next look cheap, and every notice is keyed by person and date in the outbox, so a
  * restart or a second instance never sends anything twice. The clock is injected (tests, and a test clock file
@@ -16,7 +16,6 @@ import {
 } from '../domain/morning';
 import { roleOf, type Person, type TenantSettings } from '../domain/settings';
 import type { FeedService } from '../feed/feedService';
-import { IntervalPass } from '../intervalPass';
 import type { Logger } from '../logger';
 import { APPROVAL_KINDS } from '../bot/approvalNotices';
 import type { Notifier } from '../notifications/notifier';
@@ -27,6 +26,7 @@ import type { LeaseStore } from '../storage/leaseStore';
 import type { PreferenceStore } from '../storage/preferenceStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import type { TenantRegistry } from '../storage/tenantRegistry';
+import { PollingWorker, forEachTenant } from '../workers/pollingWorker';
 import { DIGEST_KIND, digestFor, type TenantFacts } from './digest';
 import type { Notice } from '../shared/types';
 
@@ -51,37 +51,28 @@ export interface MorningSchedulerDeps {
   intervalMs?: number;
 }
 
-export class MorningScheduler extends IntervalPass {
+export class MorningScheduler extends PollingWorker {
   private readonly holder = randomUUID();
-  private readonly now: () => Date;
+  /** The morning rules' clock: MORNING_TEST_CLOCK_FILE moves it in tests; the worker's heartbeat stays on the process clock. */
+  private readonly clock: () => Date;
   /** Mornings this process already finished (saves a storage read per person per minute). */
   private readonly done = new Set<string>();
-  lastTickAt: number | undefined;
 
   constructor(private readonly deps: MorningSchedulerDeps) {
-    super(deps.intervalMs ?? 60_000);
-    this.now = deps.now ?? (() => new Date());
+    super({ name: 'morning', intervalMs: deps.intervalMs ?? 60_000, logger: deps.logger });
+    this.clock = deps.now ?? (() => new Date());
   }
 
   protected async pass(): Promise<void> {
-    this.lastTickAt = Date.now();
-    let tenants: string[];
-    try {
-      tenants = await this.deps.tenants.list();
-    } catch (error) {
-      this.deps.logger.error('morning scheduler: cannot list tenants', { error: (error as Error).message });
-      return;
-    }
-    for (const tenantId of tenants) {
-      if (this.stopping) return;
-      this.lastTickAt = Date.now();
-      await this.tenantPass(tenantId).catch((error: Error) => this.deps.logger.error('morning scheduler: tenant pass failed', { tenantId, error: error.message }));
-    }
+    await forEachTenant(
+      { tenants: this.deps.tenants, logger: this.deps.logger, stopping: () => this.stopping, onTenant: () => this.touch(), what: 'morning scheduler' },
+      (tenantId) => this.tenantPass(tenantId)
+    );
   }
 
   /** One look at a tenant: everyone whose morning is under way and not done yet gets their reminders and digest. */
   async tenantPass(tenantId: string): Promise<number> {
-    const now = this.now();
+    const now = this.clock();
     const settings = await this.deps.settings.get(tenantId);
     const bootstrap = (this.deps.envAppliesTo?.(tenantId) ?? true) ? this.deps.bootstrapAdmins : [];
     const due: Array<{ person: Person; timeZone: string; morning: Morning }> = [];

@@ -9,13 +9,13 @@ import { AppError } from '../domain/errors';
 import { applySwitchStep, switchStep, type SwitchProgress } from '../domain/apiChannel';
 import type { ApiPostingWaker, ChannelSwitch } from '../domain/jobPosting';
 import type { TenantSettings } from '../domain/settings';
-import { IntervalPass } from '../intervalPass';
 import type { Logger } from '../logger';
 import type { Notifier } from '../notifications/notifier';
 import type { JobStore } from '../storage/jobStore';
 import type { SettingsStore } from '../storage/settingsStore';
 import type { TenantRegistry } from '../storage/tenantRegistry';
 import type { Notice } from '../shared/types';
+import { PollingWorker, forEachTenant } from '../workers/pollingWorker';
 
 export interface ChannelSwitchDeps {
   jobs: JobStore;
@@ -106,27 +106,21 @@ export class ChannelSwitchService {
 }
 
 /** Every process runs this pass; the job rows' ETags make concurrent passes safe. */
-export class ChannelSwitchPass extends IntervalPass {
+export class ChannelSwitchPass extends PollingWorker {
   constructor(
-    private readonly deps: { tenants: TenantRegistry; settings: { get(tenantId: string): Promise<TenantSettings> }; service: ChannelSwitchService; logger: Logger },
+    private readonly deps: { tenants: TenantRegistry; settings: { get(tenantId: string): Promise<TenantSettings> }; service: ChannelSwitchService; logger: Logger; now?: () => Date },
     intervalMs = 60_000
   ) {
-    super(intervalMs);
+    super({ name: 'channelSwitch', intervalMs, now: deps.now, logger: deps.logger });
   }
 
   protected async pass(): Promise<void> {
-    const tenants = await this.deps.tenants.list().catch((error: Error) => {
-      this.deps.logger.error('channel switch: cannot list tenants', { error: error.message });
-      return [] as string[];
-    });
-    for (const tenantId of tenants) {
-      if (this.stopping) return;
-      try {
+    await forEachTenant(
+      { tenants: this.deps.tenants, logger: this.deps.logger, stopping: () => this.stopping, onTenant: () => this.touch(), what: 'channel switch' },
+      async (tenantId) => {
         if ((await this.deps.settings.get(tenantId)).channelSwitch) await this.deps.service.advance(tenantId);
-      } catch (error) {
-        this.deps.logger.error('channel switch: tenant pass failed', { tenantId, error: (error as Error).message });
       }
-    }
+    );
   }
 }
 

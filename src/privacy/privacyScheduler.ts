@@ -18,7 +18,7 @@ import type { PrivacyStore } from '../storage/privacyStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import type { TenantRegistry } from '../storage/tenantRegistry';
 import type { CandidateRemoval } from './candidateRemoval';
-import { IntervalPass } from '../intervalPass';
+import { PollingWorker, forEachTenant } from '../workers/pollingWorker';
 
 /** Local time of the daily pass in the tenant's time zone: after the night's feed build. */
 export const PRIVACY_PASS_TIME = '03:30';
@@ -44,32 +44,23 @@ export interface PrivacySchedulerDeps {
   retryAfterMs?: number;
 }
 
-export class PrivacyScheduler extends IntervalPass {
+export class PrivacyScheduler extends PollingWorker {
   private readonly retryAt = new Map<string, number>();
   private readonly holder = randomUUID();
-  private readonly now: () => Date;
 
   constructor(private readonly deps: PrivacySchedulerDeps) {
-    super(deps.intervalMs ?? 60_000);
-    this.now = deps.now ?? (() => new Date());
+    super({ name: 'privacy', intervalMs: deps.intervalMs ?? 60_000, now: deps.now, logger: deps.logger });
   }
 
   protected async pass(): Promise<void> {
-    let tenants: string[];
-    try {
-      tenants = await this.deps.tenants.list();
-    } catch (error) {
-      this.deps.logger.error('privacy scheduler: cannot list tenants', { error: (error as Error).message });
-      return;
-    }
-    for (const tenantId of tenants) {
-      if (this.stopping) return;
-      if ((this.retryAt.get(tenantId) ?? 0) > this.now().getTime()) continue;
-      await this.tenantPass(tenantId).catch((error: Error) => {
-        this.retryAt.set(tenantId, this.now().getTime() + (this.deps.retryAfterMs ?? 600_000));
-        this.deps.logger.error('privacy scheduler: tenant pass failed', { tenantId, error: error.message });
-      });
-    }
+    await forEachTenant(
+      { tenants: this.deps.tenants, logger: this.deps.logger, stopping: () => this.stopping, onTenant: () => this.touch(), what: 'privacy scheduler' },
+      async (tenantId) => {
+        if ((this.retryAt.get(tenantId) ?? 0) > this.now().getTime()) return;
+        await this.tenantPass(tenantId);
+      },
+      (tenantId) => this.retryAt.set(tenantId, this.now().getTime() + (this.deps.retryAfterMs ?? 600_000))
+    );
   }
 
   private async tenantPass(tenantId: string): Promise<void> {

@@ -126,7 +126,7 @@ describe('the bot process at its HTTP edge', function () {
     assert.equal(await statusOf(`${bot.url}/livez`), 200);
     assert.equal(await statusOf(`${bot.url}/readyz`), 200);
     const ready = JSON.parse(await (await fetch(`${bot.url}/readyz`)).text()) as { workers: Record<string, string> };
-    assert.deepEqual(ready.workers, { feedScheduler: 'ok', notifications: 'ok', exports: 'ok', linkedInApi: 'ok', morning: 'ok' });
+    assert.deepEqual(ready.workers, { feedScheduler: 'ok', notifications: 'ok', exports: 'ok', linkedInApi: 'ok', morning: 'ok', privacy: 'ok', channelSwitch: 'ok' });
 
     const startLine = bot.logs.find((l) => l.includes('embedded Azurite on'));
     const pid = Number((JSON.parse(startLine ?? '{}') as { pid?: number }).pid);
