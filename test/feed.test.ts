@@ -4,7 +4,7 @@ import { SaxesParser } from 'saxes';
 import type { Job } from '../src/domain/job';
 import {
   FeedSettings, FeedTooLargeError, HoldReason, heldBackReasons, isInFeedSnapshot, writeFeed
-} from '../src/domain/feed';
+} from '../src/domain/feedRules';
 import { cdata, sanitizeDescription, sanitizeText } from '../src/domain/feedText';
 
 // ---- helpers ---------------------------------------------------------------------------------------------------

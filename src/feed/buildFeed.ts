@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { createGzip, gzipSync, type Gzip } from 'node:zlib';
-import { FeedTooLargeError, MAX_FEED_JOBS, feedSettingsOf, renderFeedHeader, writeFeedBody, type FeedSink } from '../domain/feed';
+import { FeedTooLargeError, MAX_FEED_JOBS, feedSettingsOf, renderFeedHeader, writeFeedBody, type FeedSink } from '../domain/feedRules';
 import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
 import type { Logger } from '../logger';

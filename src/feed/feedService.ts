@@ -1,4 +1,4 @@
-import type { HoldReason } from '../domain/feed';
+import type { HoldReason } from '../domain/feedRules';
 
 /** What `build feed now` reports. */
 export interface BuildOutcome {

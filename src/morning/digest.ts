@@ -6,7 +6,7 @@
 import { renderCard, type AdaptiveCardJson } from '../bot/cards';
 import { dateTimeText } from '../bot/settingsViews';
 import { displayName } from '../domain/candidate';
-import type { HoldReason } from '../domain/feed';
+import type { HoldReason } from '../domain/feedRules';
 import type { Job } from '../domain/job';
 import { approversOf, daysWaiting, digestHasNews, type Morning } from '../domain/morning';
 import type { Role, TenantSettings } from '../domain/settings';

@@ -1,5 +1,5 @@
-import type { HoldReason } from '../../src/domain/feed';
-import { isInFeedSnapshot, writeFeed } from '../../src/domain/feed';
+import type { HoldReason } from '../../src/domain/feedRules';
+import { isInFeedSnapshot, writeFeed } from '../../src/domain/feedRules';
 import type { Job } from '../../src/domain/job';
 import type { BuildOutcome, FeedDownload, FeedService, FeedStatus } from '../../src/feed/feedService';
 import { scheduleAt } from '../../src/feed/schedule';
