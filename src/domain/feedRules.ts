@@ -1,13 +1,12 @@
 /**
- * LinkedIn's daily XML job feed (Basic Jobs), written as a stream.
+ * The rules of LinkedIn's daily XML job feed (Basic Jobs): which jobs go in, why one is held back, and what each of a
+ * job's fields becomes in the feed. The XML itself is written by feedXmlWriter.ts.
  * Element names and rules: https://learn.microsoft.com/linkedin/talent/job-postings/xml-feeds-development-guide
- * (called "the guide" below). Free of I/O: the caller supplies the jobs and the sink.
+ * (called "the guide" below). Pure: no I/O, no XML.
  */
 import type { Job, JobState } from './job';
 import type { TenantSettings } from './settings';
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
-import { cdataPieces, sanitizeDescription, sanitizeText, visibleText } from './feedText';
+import { sanitizeDescription, sanitizeText, visibleText } from './feedText';
 
 export interface FeedSettings {
   /** Fallback employer name when a job has none. */
@@ -51,33 +50,6 @@ export type HoldReason =
   | 'job_functions_too_many'
   | 'expired';
 
-export interface FeedSink {
-  write(chunk: string): Promise<void> | void;
-}
-
-export interface FeedOptions {
-  now: Date;
-  /** Written in the header before any job streams past, so the caller counts beforehand. */
-  expectedJobCount: number;
-  /** Defaults to LinkedIn's 500,000 jobs per feed. */
-  maxJobs?: number;
-}
-
-export interface FeedBuildResult {
-  /** Jobs written to the feed. */
-  jobCount: number;
-  /** What the header announced; differing from `jobCount` is allowed, and worth logging. */
-  expectedJobCount: number;
-  /** Open, unexpired jobs that could not be fed, with why. */
-  heldBack: Array<{ jobId: string; reasons: HoldReason[] }>;
-  /** Open jobs past their expiration date: left out, and due to be closed. */
-  expiredJobIds: string[];
-  /** Drafts, jobs awaiting approval and closed jobs that streamed past: left out. */
-  notOpenCount: number;
-  /** UTF-8 bytes written. */
-  bytes: number;
-}
-
 /** Thrown rather than truncating: a truncated snapshot would close the jobs left out at LinkedIn. */
 export class FeedTooLargeError extends Error {
   constructor(readonly maxJobs: number) {
@@ -115,7 +87,39 @@ interface FeedJob {
   location: string;
 }
 
-function utcDay(date: Date): string {
+/** Guide: salaries/salary/{highEnd,lowEnd}/{amount,currencyCode}, period; amounts as `formatAmount` writes them. */
+export interface FeedSalary {
+  highEnd?: string;
+  lowEnd?: string;
+  currencyCode: string;
+  period: string;
+}
+
+/** Everything a fed job's `<job>` holds, in the order of the guide's field table; an empty or absent value is left out. */
+export interface FeedEntry extends FeedJob {
+  companyId?: string;
+  workplaceTypes?: string;
+  jobtype?: string;
+  experienceLevel?: string;
+  jobFunctions: string[];
+  industryCodes: number[];
+  salary?: FeedSalary;
+  /** The day LinkedIn first got the job. */
+  listDate: string;
+  expirationDate?: string;
+  posterEmail?: string;
+}
+
+/** Where a job that streams past a build ends up. */
+export type FeedDecision =
+  | { kind: 'fed'; entry: FeedEntry }
+  | { kind: 'held_back'; reasons: HoldReason[] }
+  /** Open but past its expiration date: left out, and due to be closed. */
+  | { kind: 'expired' }
+  /** A draft, awaiting approval, closed, or on the Job Posting API. */
+  | { kind: 'not_open' };
+
+export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
@@ -180,7 +184,8 @@ function isHttpsUrl(value: string): boolean {
   }
 }
 
-function settingsReasons(settings: FeedSettings): HoldReason[] {
+/** Why no job of the tenant can go into the feed (company id, poster email); empty when the settings are complete. */
+export function settingsReasons(settings: FeedSettings): HoldReason[] {
   const reasons: HoldReason[] = [];
   const companyId = settings.companyId?.trim() ?? '';
   if (!companyId) reasons.push('company_id_missing');
@@ -220,222 +225,54 @@ export function heldBackReasons(job: Job, settings: FeedSettings, now: Date): Ho
   return [...settingsReasons(settings), ...jobReasons(toFeedJob(job, settings), job, now)];
 }
 
-// ---- rendering (xmlbuilder2) -----------------------------------------------------------------------------------
-
-type Value = string | number | undefined;
-
-/** A child element holding `value` as CDATA; omitted when empty (guide: leave out empty optional elements). */
-function addText(parent: XMLBuilder, name: string, value: Value): XMLBuilder | undefined {
-  if (value === undefined || value === '') return undefined;
-  const element = parent.ele(name);
-  for (const piece of cdataPieces(String(value))) element.dat(piece);
-  return element;
-}
-
-function addList(parent: XMLBuilder, listName: string, itemName: string, values: ReadonlyArray<string | number>): XMLBuilder | undefined {
-  if (values.length === 0) return undefined;
-  const list = parent.ele(listName);
-  for (const value of values) addText(list, itemName, value);
-  return list;
-}
-
 /** Integer, two-decimal at most; the guide types amount as Integer, the API as "a real number string". */
 function formatAmount(amount: number): string {
   return String(Math.round(amount * 100) / 100);
 }
 
-function addSalaryEnd(salary: XMLBuilder, name: 'highEnd' | 'lowEnd', amount: number | undefined, currency: string): void {
-  if (amount === undefined) return;
-  const end = salary.ele(name);
-  addText(end, 'amount', formatAmount(amount));
-  addText(end, 'currencyCode', currency);
-}
-
-/** Guide: salaries/salary/{highEnd,lowEnd}/{amount,currencyCode}, period, type. Left out unless currency and period are known. */
-function addSalaries(parent: XMLBuilder, job: Job): XMLBuilder | undefined {
+/** Left out unless currency and period are known and there is at least one end. */
+function feedSalary(job: Job): FeedSalary | undefined {
   const { salaryMin, salaryMax, salaryCurrency, salaryPeriod } = job;
   if ((salaryMin === undefined && salaryMax === undefined) || !salaryCurrency || !salaryPeriod) return undefined;
-  const salaries = parent.ele('salaries');
-  const salary = salaries.ele('salary');
-  addSalaryEnd(salary, 'highEnd', salaryMax, salaryCurrency);
-  addSalaryEnd(salary, 'lowEnd', salaryMin, salaryCurrency);
-  addText(salary, 'period', salaryPeriod);
-  addText(salary, 'type', 'BASE_SALARY');
-  return salaries;
+  return {
+    highEnd: salaryMax === undefined ? undefined : formatAmount(salaryMax),
+    lowEnd: salaryMin === undefined ? undefined : formatAmount(salaryMin),
+    currencyCode: salaryCurrency,
+    period: salaryPeriod
+  };
 }
 
 function validIndustryCodes(settings: FeedSettings): number[] {
   return (settings.industryCodes ?? []).filter((code) => Number.isInteger(code) && code > 0);
 }
 
-/** Elements are built here by xmlbuilder2, serialised, and removed again. */
-const scratch = create().ele('scratch');
-/**
- * Most of a job's elements repeat from job to job (company, companyId, location, country, job type, salary, poster
- * email…): xmlbuilder2 renders each distinct one once per process, which keeps the build close to the speed of
- * reading the jobs out of storage (bench/feed.ts). Unique values (ids, titles, descriptions, URLs) are never cached.
- */
-const renderedElements = new Map<string, string>();
-const RENDERED_ELEMENTS_MAX = 10_000;
-const CACHEABLE_VALUE_MAX = 200;
-
-function rendered(key: string | undefined, build: (parent: XMLBuilder) => XMLBuilder | undefined): string {
-  const cached = key === undefined ? undefined : renderedElements.get(key);
-  if (cached !== undefined) return cached;
-  const element = build(scratch);
-  const xml = element ? element.toString({ headless: true }) : '';
-  element?.remove();
-  if (key !== undefined) {
-    if (renderedElements.size >= RENDERED_ELEMENTS_MAX) renderedElements.clear();
-    renderedElements.set(key, xml);
-  }
-  return xml;
-}
-
-function text(name: string, value: Value, repeats = true): string {
-  const key = repeats && String(value ?? '').length <= CACHEABLE_VALUE_MAX ? `${name}\u0000${value ?? ''}` : undefined;
-  return rendered(key, (parent) => addText(parent, name, value));
-}
-
-function list(listName: string, itemName: string, values: ReadonlyArray<string | number>): string {
-  return rendered(`${listName}\u0000${JSON.stringify(values)}`, (parent) => addList(parent, listName, itemName, values));
-}
-
-function salaries(job: Job): string {
-  const { salaryMin, salaryMax, salaryCurrency, salaryPeriod } = job;
-  return rendered(`salaries\u0000${JSON.stringify([salaryMin, salaryMax, salaryCurrency, salaryPeriod])}`, (parent) => addSalaries(parent, job));
-}
-
-/** partnerJobId, company, title, description, applyUrl: values unique to the job, built and serialised in one pass. */
-function uniqueElements(feedJob: FeedJob): string {
-  for (const name of ['partnerJobId', 'company', 'title', 'description', 'applyUrl'] as const) addText(scratch, name, feedJob[name]);
-  const xml = scratch.toString({ headless: true });
-  const node = scratch.node;
-  while (node.lastChild) node.removeChild(node.lastChild);
-  return xml.startsWith(SCRATCH_OPEN) ? xml.slice(SCRATCH_OPEN.length, -SCRATCH_CLOSE.length) : '';
-}
-
-const SCRATCH_OPEN = '<scratch>';
-const SCRATCH_CLOSE = '</scratch>';
-
-/**
- * One `<job>` on one line, in the order of the guide's field table. `listDate` is the day LinkedIn first got the job.
- * Unindented inside on purpose: a `]]>` split into two CDATA sections must not get whitespace between them.
- */
-function renderJob(job: Job, feedJob: FeedJob, settings: FeedSettings, today: string): string {
-  const elements = [
-    uniqueElements(feedJob),
-    text('companyId', settings.companyId?.trim()),
-    text('location', feedJob.location),
-    text('city', feedJob.city),
-    text('state', feedJob.state),
-    text('country', feedJob.country),
-    text('postalCode', feedJob.postalCode),
-    text('workplaceTypes', job.workplaceType),
-    text('jobtype', FEED_JOB_TYPES.has(job.employmentType) ? job.employmentType : undefined),
-    text('experienceLevel', job.experienceLevel),
-    list('jobFunctions', 'jobFunction', job.jobFunctions ?? []),
-    list('industryCodes', 'industryCode', validIndustryCodes(settings)),
-    salaries(job),
-    text('listDate', job.firstFedAt ? job.firstFedAt.slice(0, 10) : today),
-    text('expirationDate', job.expirationDate),
-    text('posterEmail', settings.posterEmail?.trim())
-  ];
-  return `${INDENT}<job>${elements.join('')}</job>\n`;
-}
-
-const INDENT = '  ';
-const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
-const SOURCE_OPEN = '<source>';
-const FOOTER = '</source>\n';
-
-/**
- * The declaration, `<source>` and the header elements (guide: lastBuildDate, publisherUrl — the table says
- * "publisherURL", the guide's example `<publisherUrl>` — publisher, expectedJobCount). `<source>` stays open: the jobs
- * and FOOTER follow.
- */
-export function renderFeedHeader(settings: FeedSettings, now: Date, expectedJobCount: number): string {
-  const source = create().ele('source');
-  addText(source, 'lastBuildDate', now.toUTCString());
-  addText(source, 'publisherUrl', sanitizeText(settings.publisherUrl).trim());
-  addText(source, 'publisher', sanitizeText(settings.publisher).trim());
-  addText(source, 'expectedJobCount', expectedJobCount);
-  const whole = source.end({ headless: true });
-  const headerElements = whole.slice(SOURCE_OPEN.length, whole.length - '</source>'.length);
-  return `${XML_DECLARATION}\n${SOURCE_OPEN}\n${INDENT}${headerElements}\n`;
-}
-
-// ---- streaming -------------------------------------------------------------------------------------------------
-
-export interface FeedBodyOptions {
-  now: Date;
-  /** Defaults to LinkedIn's 500,000 jobs per feed. */
-  maxJobs?: number;
-  /** Told each job written into the feed. */
-  onFed?: (job: Job) => void;
-}
-
-/**
- * Streams the feed's body: each feedable job as it arrives, then the closing `</source>`; the header (which carries
- * the job count) is rendered afterwards with `renderFeedHeader` and goes first. Memory stays flat whatever the number
- * of jobs (only held-back and expired ids are kept). On FeedTooLargeError part of a feed has been written: the caller
- * must discard it, never publish it.
- */
-export async function writeFeedBody(
-  jobs: AsyncIterable<Job>,
-  settings: FeedSettings,
-  out: FeedSink,
-  options: FeedBodyOptions
-): Promise<FeedBuildResult> {
-  const maxJobs = options.maxJobs ?? MAX_FEED_JOBS;
-  const result: FeedBuildResult = { jobCount: 0, expectedJobCount: 0, heldBack: [], expiredJobIds: [], notOpenCount: 0, bytes: 0 };
-  const emit = async (chunk: string) => {
-    result.bytes += Buffer.byteLength(chunk, 'utf8');
-    await out.write(chunk);
+function feedEntry(job: Job, feedJob: FeedJob, settings: FeedSettings, today: string): FeedEntry {
+  return {
+    ...feedJob,
+    companyId: settings.companyId?.trim(),
+    workplaceTypes: job.workplaceType,
+    jobtype: FEED_JOB_TYPES.has(job.employmentType) ? job.employmentType : undefined,
+    experienceLevel: job.experienceLevel,
+    jobFunctions: job.jobFunctions ?? [],
+    industryCodes: validIndustryCodes(settings),
+    salary: feedSalary(job),
+    listDate: job.firstFedAt ? job.firstFedAt.slice(0, 10) : today,
+    expirationDate: job.expirationDate,
+    posterEmail: settings.posterEmail?.trim()
   };
-  const settingsProblems = settingsReasons(settings);
-  const today = utcDay(options.now);
-
-  for await (const job of jobs) {
-    if (!isInFeedSnapshot(job, options.now)) {
-      if (job.channel !== 'api' && isExpired(job, options.now) && SNAPSHOT_STATES.has(job.state) && !job.closedAt) result.expiredJobIds.push(job.id);
-      else result.notOpenCount++;
-      continue;
-    }
-    const feedJob = toFeedJob(job, settings);
-    const reasons = [...settingsProblems, ...jobReasons(feedJob, job, options.now)];
-    if (reasons.length > 0) {
-      result.heldBack.push({ jobId: job.id, reasons });
-      continue;
-    }
-    if (result.jobCount >= maxJobs) throw new FeedTooLargeError(maxJobs);
-    await emit(renderJob(job, feedJob, settings, today));
-    result.jobCount++;
-    options.onFed?.(job);
-  }
-  await emit(FOOTER);
-  result.expectedJobCount = result.jobCount;
-  return result;
 }
 
-function checkOptions(options: FeedOptions, maxJobs: number): void {
-  if (!Number.isInteger(options.expectedJobCount) || options.expectedJobCount < 0) {
-    throw new RangeError('expectedJobCount must be a whole number, 0 or more');
+/**
+ * Where `job` ends up in a feed built at `now`. `settingsProblems` is `settingsReasons(settings)`, passed in so that a
+ * build checks the settings once rather than per job.
+ */
+export function feedDecision(job: Job, settings: FeedSettings, now: Date, settingsProblems = settingsReasons(settings)): FeedDecision {
+  if (!isInFeedSnapshot(job, now)) {
+    const expired = job.channel !== 'api' && isExpired(job, now) && SNAPSHOT_STATES.has(job.state) && !job.closedAt;
+    return { kind: expired ? 'expired' : 'not_open' };
   }
-  if (options.expectedJobCount > maxJobs) throw new FeedTooLargeError(maxJobs);
-}
-
-/** The whole feed in document order, when the job count is known beforehand (header first, then the body). */
-export async function writeFeed(
-  jobs: AsyncIterable<Job>,
-  settings: FeedSettings,
-  out: FeedSink,
-  options: FeedOptions
-): Promise<FeedBuildResult> {
-  const maxJobs = options.maxJobs ?? MAX_FEED_JOBS;
-  checkOptions(options, maxJobs);
-  const header = renderFeedHeader(settings, options.now, options.expectedJobCount);
-  await out.write(header);
-  const body = await writeFeedBody(jobs, settings, out, { now: options.now, maxJobs });
-  return { ...body, expectedJobCount: options.expectedJobCount, bytes: body.bytes + Buffer.byteLength(header, 'utf8') };
+  const feedJob = toFeedJob(job, settings);
+  const reasons = [...settingsProblems, ...jobReasons(feedJob, job, now)];
+  if (reasons.length > 0) return { kind: 'held_back', reasons };
+  return { kind: 'fed', entry: feedEntry(job, feedJob, settings, utcDay(now)) };
 }
