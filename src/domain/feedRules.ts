@@ -4,7 +4,7 @@
  * Element names and rules: https://learn.microsoft.com/linkedin/talent/job-postings/xml-feeds-development-guide
  * (called "the guide" below). Pure: no I/O, no XML.
  */
-import type { Job, JobState } from './job';
+import { PARTNER_JOB_ID_MAX, isAbsoluteHttps, type Job, type JobState } from './job';
 import type { TenantSettings } from './settings';
 import { sanitizeDescription, sanitizeText, visibleText } from './feedText';
 
@@ -60,8 +60,6 @@ export class FeedTooLargeError extends Error {
 
 /** "A feed can contain maximum 500K jobs" (guide, Requirement Considerations). */
 export const MAX_FEED_JOBS = 500_000;
-/** Guide: partnerJobId "String (max. 40 chars)". */
-const PARTNER_JOB_ID_MAX = 40;
 /** Guide: description "Requires a minimum of 100 characters". */
 const DESCRIPTION_MIN = 100;
 /** The guide gives no maximum; LinkedIn's Job Posting API caps title at 200 and description at 25,000
@@ -175,15 +173,6 @@ function toFeedJob(job: Job, settings: FeedSettings): FeedJob {
   };
 }
 
-function isHttpsUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.hostname.includes('.');
-  } catch {
-    return false;
-  }
-}
-
 /** Why no job of the tenant can go into the feed (company id, poster email); empty when the settings are complete. */
 export function settingsReasons(settings: FeedSettings): HoldReason[] {
   const reasons: HoldReason[] = [];
@@ -207,7 +196,7 @@ function jobReasons(feedJob: FeedJob, job: Job, now: Date): HoldReason[] {
   if (feedJob.title.length > TITLE_MAX) reasons.push('title_too_long');
   if (visibleText(feedJob.description).length < DESCRIPTION_MIN) reasons.push('description_too_short');
   if (feedJob.description.length > DESCRIPTION_MAX) reasons.push('description_too_long');
-  if (!isHttpsUrl(feedJob.applyUrl)) reasons.push('apply_url_not_https');
+  if (!isAbsoluteHttps(feedJob.applyUrl)) reasons.push('apply_url_not_https');
   if (!isLocationComplete(feedJob)) reasons.push('location_incomplete');
   if ((job.jobFunctions ?? []).length > JOB_FUNCTIONS_MAX) reasons.push('job_functions_too_many');
   if (isExpired(job, now)) reasons.push('expired');
