@@ -382,8 +382,8 @@ export class DeliveryWorker {
     notice = sending;
     const sentAt = this.clock().toISOString();
     const renderedRevision = rendered.revision;
-    const recorded = await this.withStorageRetries(() =>
-      this.mine(notice, token, (current) => ({
+    // Storage hiccups (Azurite restarting, a 5xx) are retried by the table client's own retry policy (storage/tables.ts).
+    const recorded = await this.mine(notice, token, (current) => ({
         state: 'sent',
         sent: { activityId: delivered.activityId, reference: delivered.reference, language: destination.language, sentAt },
         sentRevision: renderedRevision,
@@ -394,8 +394,7 @@ export class DeliveryWorker {
         claimToken: undefined,
         failure: undefined,
         lastError: undefined
-      }))
-    );
+      })).catch((error: Error) => void this.options.logger.warn('outbox: recording a send failed', { error: error.message }));
     if (!recorded) {
       // Stays "sending" and will be parked as unconfirmed: never sent twice.
       this.options.logger.error('outbox: sent but could not record it', { tenantId: notice.tenantId, noticeId: notice.key, activityId: delivered.activityId });
@@ -594,19 +593,6 @@ export class DeliveryWorker {
         const fresh = await this.options.outbox.get(notice.tenantId, notice.key);
         if (!fresh || fresh.claimToken !== token) return undefined;
         current = fresh;
-      }
-    }
-    return undefined;
-  }
-
-  /** Recording a send must survive a storage hiccup: a few tries, then give up (the row is parked as unconfirmed). */
-  private async withStorageRetries<T>(work: () => Promise<T>): Promise<T | undefined> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        this.options.logger.warn('outbox: storage write failed, retrying', { error: (error as Error).message });
-        await sleep(200 * 2 ** attempt);
       }
     }
     return undefined;
