@@ -53,7 +53,7 @@ export const configSchema = z
     /** The key before the last rotation: secrets it still opens are re-encrypted with SETTINGS_ENCRYPTION_KEY. */
     SETTINGS_ENCRYPTION_KEY_PREVIOUS: encryptionKey,
     FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC')),
-    // Recruiter System Connect one-click export (issue 4), for a deployment configured by environment (one tenant).
+    // Recruiter System Connect one-click export, for a deployment configured by environment (one tenant).
     /** Secret path segment of this tenant's LinkedIn callback URL: /api/linkedin/push/<key>. */
     LINKEDIN_PUSH_KEY: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional()),
     /** Entra tenant id the push key belongs to; default BOT_TENANT_ID. */
