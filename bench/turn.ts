@@ -5,11 +5,9 @@
  *
  *   npm run bench:turn -- --turns 200
  */
-import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import * as restify from 'restify';
 import { freePort } from '../src/freePort';
