@@ -5,13 +5,12 @@
  *
  *   npm run bench:turn -- --turns 200
  */
-import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import * as restify from 'restify';
+import { freePort } from '../src/freePort';
 import { startEmbeddedAzurite } from '../src/storage/azurite';
 import { tablePolicies } from '../src/storage/tables';
 import { startConnectorStub } from '../test/support/connectorStub';
@@ -63,14 +62,6 @@ function sequentialRounds(calls: Call[]): number {
     }
   }
   return rounds;
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 /** The bare echo bot: botbuilder's CloudAdapter on restify, as the Teams templates wire it. */

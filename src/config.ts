@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SettingsDefaults } from './domain/settings';
 import { envSettingsApplyTo, type TenancyPolicy } from './domain/tenancy';
-import { isTimeZone } from './domain/settingsForm';
+import { isValidTimeZone } from './feed/schedule';
 
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const idList = z.preprocess((v) => (v === undefined ? '' : v), z.string()).transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean));
@@ -52,8 +52,8 @@ export const configSchema = z
     SETTINGS_ENCRYPTION_KEY: encryptionKey,
     /** The key before the last rotation: secrets it still opens are re-encrypted with SETTINGS_ENCRYPTION_KEY. */
     SETTINGS_ENCRYPTION_KEY_PREVIOUS: encryptionKey,
-    FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC')),
-    // Recruiter System Connect one-click export (issue 4), for a deployment configured by environment (one tenant).
+    FEED_TIME_ZONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC')),
+    // Recruiter System Connect one-click export, for a deployment configured by environment (one tenant).
     /** Secret path segment of this tenant's LinkedIn callback URL: /api/linkedin/push/<key>. */
     LINKEDIN_PUSH_KEY: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional()),
     /** Entra tenant id the push key belongs to; default BOT_TENANT_ID. */

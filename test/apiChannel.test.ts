@@ -3,7 +3,7 @@ import {
   apiHasJob, applySwitchStep, canPromote, canRenew, changeOperation, channelSwitchAfterSave, expiresAt, promoteJob, renewJob,
   routeClosed, routeEdited, routeSubmitted, switchProgress, switchStep
 } from '../src/domain/apiChannel';
-import { isInFeedSnapshot } from '../src/domain/feed';
+import { isInFeedSnapshot } from '../src/domain/feedRules';
 import { createJob, isTitleLocked, validateJobInput, type Job } from '../src/domain/job';
 import type { ApiPosting } from '../src/domain/jobPosting';
 import { applySettingsInput, validateSettingsInput } from '../src/domain/settingsForm';

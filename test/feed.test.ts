@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import type { Job } from '../src/domain/job';
-import {
-  FeedSettings, FeedTooLargeError, HoldReason, heldBackReasons, isInFeedSnapshot, writeFeed
-} from '../src/domain/feed';
+import { FeedSettings, FeedTooLargeError, HoldReason, heldBackReasons, isInFeedSnapshot } from '../src/domain/feedRules';
+import { writeFeed } from '../src/domain/feedXmlWriter';
 import { cdata, sanitizeDescription, sanitizeText } from '../src/domain/feedText';
 
 // ---- helpers ---------------------------------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 import type { Job } from '../domain/job';
 import { cardStrings, t, type Language } from '../i18n/strings';
 import { renderCard } from './cards';
-import { dateTimeText } from './settingsViews';
-import { locationText } from './views';
+import { dateText, locationText } from './views';
 import type { AdaptiveCardJson } from '../shared/types';
 
 /** What an approval card shows, free of language: it travels in a Notice and is rendered per recipient. */
@@ -54,7 +53,7 @@ export interface ApprovalCardExtras {
 
 export function approvalCard(language: Language, data: ApprovalCardData, extras: ApprovalCardExtras = {}): AdaptiveCardJson {
   const decided = data.decision !== undefined;
-  const params = { name: data.deciderName ?? '', date: data.decidedAt ? dateTimeText(language, data.decidedAt) : '', reason: data.reason ?? '' };
+  const params = { name: data.deciderName ?? '', date: data.decidedAt ? dateText(language, data.decidedAt) : '', reason: data.reason ?? '' };
   const outcome = decided ? t(language, data.decision === 'approved' ? (data.channel === 'api' ? 'approval.approvedApi' : 'approval.approved') : 'approval.rejected', params) : '';
   return renderCard('approval', {
     s: cardStrings(language),
@@ -79,11 +78,11 @@ export function approvalCard(language: Language, data: ApprovalCardData, extras:
 /** Above an undecided card: that the job changed since it was first shown, or why this reminder came. */
 function waitingNotice(language: Language, data: ApprovalCardData): string {
   const zone = data.timeZone ?? 'UTC';
-  if (data.changed) return t(language, 'reminder.changed', { name: data.changed.by, date: dateTimeText(language, data.changed.at, zone) });
+  if (data.changed) return t(language, 'reminder.changed', { name: data.changed.by, date: dateText(language, data.changed.at, zone) });
   const reminder = data.reminder;
   if (!reminder) return '';
   if (reminder.askedBy) {
-    return t(language, 'reminder.asked', { name: reminder.askedBy, date: reminder.requestedAt ? dateTimeText(language, reminder.requestedAt, zone) : '' });
+    return t(language, 'reminder.asked', { name: reminder.askedBy, date: reminder.requestedAt ? dateText(language, reminder.requestedAt, zone) : '' });
   }
   return t(language, reminder.escalated ? 'reminder.escalated' : 'reminder.waiting', { days: reminder.days });
 }

@@ -1,5 +1,5 @@
 /** LinkedIn's daily feed as people see it in Teams: times in their zone, held-back reasons in words, the feed cards. */
-import type { HoldReason } from '../domain/feed';
+import type { HoldReason } from '../domain/feedRules';
 import type { PostingChannel } from '../domain/jobPosting';
 import type { BuildOutcome, FeedStatus } from '../feed/feedService';
 import { cardStrings, t, type Language } from '../i18n/strings';

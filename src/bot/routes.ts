@@ -3,7 +3,7 @@ import { buildFeedNow, buildFeedNowFromCard, feedStatus, feedStatusFromCard } fr
 import { decideApproval } from './handlers/approvals';
 import { askCloseJob, askCloseJobFromCard, confirmCloseJob } from './handlers/closeJob';
 import { answerOrFallback, showFaqList, showFaqListFromCard, showFaqTopic } from './handlers/faq';
-import { showHelp, showHelpFromCard } from './handlers/help';
+import { showHelp } from './handlers/help';
 import { markCandidateReviewed, showExportStatus } from './handlers/exports';
 import { answerHandover, sendHandover, showHandoverForm } from './handlers/handover';
 import { askForgetCandidate, confirmForgetCandidate, showCandidateData, showPrivacyHelp } from './handlers/privacy';
@@ -78,7 +78,6 @@ export const cardRoutes: CardRoute[] = [
   { verb: 'job.promote', handler: promoteApiJob, once: true },
   { verb: 'feed.build', handler: buildFeedNowFromCard },
   { verb: 'feed.status', handler: feedStatusFromCard },
-  { verb: 'help', handler: showHelpFromCard },
   { verb: 'faq.list', handler: showFaqListFromCard },
   { verb: 'faq.show', handler: showFaqTopic },
   { verb: 'job.diagnose', handler: whyNotOnLinkedInFromCard },

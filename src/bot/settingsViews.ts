@@ -4,6 +4,7 @@ import { personName, type SettingsField, type SettingsFieldErrors } from '../dom
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
 import type { SettingsAuditEntry } from '../storage/settingsStore';
 import { renderCard } from './cards';
+import { dateText } from './views';
 import { NO_CHANNEL } from '../domain/channelChoice';
 import type { AdaptiveCardJson } from '../shared/types';
 
@@ -15,11 +16,6 @@ const FORM_FIELDS: SettingsField[] = [
 ];
 
 export type SettingsFormValues = Partial<Record<SettingsField, unknown>>;
-
-export function dateTimeText(language: Language, iso: string, timeZone = 'UTC'): string {
-  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
-}
 
 /** Admins named in settings, without the deployment's ADMIN_AAD_IDS (shown apart: they cannot be removed here). */
 export function storedAdmins(settings: TenantSettings, bootstrapAdmins: readonly string[]): Person[] {
@@ -62,7 +58,7 @@ function postingChannelView(language: Language, settings: TenantSettings) {
     choices: POSTING_CHANNELS.map((value) => ({ value, title: t(language, `settings.channel.${value}`) })),
     switchText: change
       ? t(language, change.to === 'api' ? 'settings.channelSwitch.underwayApi' : 'settings.channelSwitch.underwayFeed', {
-          date: dateTimeText(language, change.startedAt, settings.timeZone)
+          date: dateText(language, change.startedAt, settings.timeZone)
         })
       : ''
   };
@@ -120,7 +116,7 @@ export function settingsCard(view: SettingsCardView): AdaptiveCardJson {
   const known = [...settings.admins, ...settings.recruiters];
   const secretSet = settings.rsc.clientSecretSetAt
     ? t(language, 'settings.rscSecretSet', {
-        date: dateTimeText(language, settings.rsc.clientSecretSetAt, settings.timeZone),
+        date: dateText(language, settings.rsc.clientSecretSetAt, settings.timeZone),
         name: settings.rsc.clientSecretSetBy ?? ''
       })
     : t(language, 'settings.rscSecretNotSet');
@@ -163,7 +159,7 @@ export function settingsHistoryCard(language: Language, entries: SettingsAuditEn
     s: cardStrings(language),
     entries: entries.map((entry) => ({
       line: t(language, 'settings.history.line', {
-        date: dateTimeText(language, entry.at, timeZone),
+        date: dateText(language, entry.at, timeZone),
         name: entry.by.name || entry.by.aadObjectId,
         field: fieldName(language, entry.field)
       }),

@@ -59,7 +59,7 @@ export interface BotDeps {
   linkedInAdmin?: LinkedInAdminApi;
   /** Finds a person of the tenant by email, UPN or Entra object id (settings card: add people by text). */
   people?: PeopleDirectory;
-  /** LinkedIn exports (issue 4): `export status` and the candidate card's "Mark reviewed". */
+  /** LinkedIn Recruiter one-click exports: `export status` and the candidate card's "Mark reviewed". */
   exportInbox?: ExportInbox;
   /** Exported candidates (the card is rendered from their row; a review restarts their retention period). */
   candidates?: CandidateStore;

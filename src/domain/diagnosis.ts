@@ -7,7 +7,7 @@
  * and from this bot's own states (posting off, approval, queued). Whether the job passes the feed's checks is asked of
  * the feed's own `heldBackReasons`, so the diagnosis and the feed builder cannot disagree.
  */
-import { feedSettingsOf, heldBackReasons, type HoldReason } from './feed';
+import { feedSettingsOf, heldBackReasons, type HoldReason } from './feedRules';
 import type { Job } from './job';
 import type { TenantSettings } from './settings';
 

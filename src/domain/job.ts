@@ -20,7 +20,7 @@ export const SALARY_PERIODS = ['YEARLY', 'MONTHLY', 'SEMIMONTHLY', 'BIWEEKLY', '
 export const JOB_STATES = ['draft', 'awaiting_approval', 'queued', 'in_feed', 'posted', 'closed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-/** Our partner job ids must fit LinkedIn's 40-character `partnerJobId`. */
+/** LinkedIn's feed guide: partnerJobId "String (max. 40 chars)"; our ids fit, and the feed holds back any that does not. */
 export const PARTNER_JOB_ID_MAX = 40;
 const JOB_ID_PATTERN = /^J[0-9A-HJKMNP-TV-Z]{10}$/;
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -60,6 +60,7 @@ const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().
 const requiredText = (max: number, code: string) =>
   z.preprocess(blankToUndefined, z.string({ required_error: code }).min(1, code).max(max, `${code}_too_long`));
 
+/** An absolute https URL on a dotted host name (the feed guide's applyUrl; also the publisher URL). */
 export function isAbsoluteHttps(value: string): boolean {
   try {
     const url = new URL(value);

@@ -5,7 +5,7 @@
  */
 import type { Job } from './job';
 import type { ApiPosting, JobPostingOperation, LinkedInJobStatus } from './jobPosting';
-import { feedLocation } from './feed';
+import { feedLocation } from './feedRules';
 import { sanitizeDescription, sanitizeText } from './feedText';
 
 /** One element of `POST /v2/simpleJobPostings` (x-restli-method: batch_create). */

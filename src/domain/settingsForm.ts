@@ -3,6 +3,7 @@ import { fieldErrorCodes, isAbsoluteHttps } from './job';
 import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS } from './privacy';
 import { POSTING_CHANNELS } from './jobPosting';
 import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from './settings';
+import { isValidTimeZone } from '../feed/schedule';
 
 /**
  * What an admin may submit on the settings card, and what a save changes. Pure: no I/O.
@@ -11,16 +12,6 @@ import { POSTING_POLICIES, RSC_STATUSES, type Person, type TenantSettings } from
 
 const blank = (value: unknown) => (typeof value === 'string' ? (value.trim() === '' ? undefined : value.trim()) : value);
 const optional = (schema: z.ZodType<string>) => z.preprocess(blank, schema.optional());
-
-/** An IANA time zone this Node knows (the feed schedule computes with it). */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Input.Toggle submits its valueOn/valueOff strings; a forged card may send anything else. */
 const toggle = z.preprocess((v) => (v === undefined || v === '' ? 'false' : v), z.enum(['true', 'false'], { errorMap: () => ({ message: 'toggle_invalid' }) }))
@@ -49,7 +40,7 @@ export const settingsInputSchema = z
     publisherUrl: optional(z.string().max(2000).refine(isAbsoluteHttps, 'publisher_url_invalid')),
     posterEmail: optional(z.string().max(320).email('poster_email_invalid')),
     buildTime: z.preprocess(blank, z.string({ required_error: 'build_time_invalid' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'build_time_invalid')),
-    timeZone: z.preprocess(blank, z.string({ required_error: 'time_zone_invalid' }).max(64).refine(isTimeZone, 'time_zone_invalid')),
+    timeZone: z.preprocess(blank, z.string({ required_error: 'time_zone_invalid' }).max(64).refine(isValidTimeZone, 'time_zone_invalid')),
     postingEnabled: toggle,
     jobWrapping: toggle,
     applyWithLinkedIn: toggle,

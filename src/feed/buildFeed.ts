@@ -7,7 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { createGzip, gzipSync, type Gzip } from 'node:zlib';
-import { FeedTooLargeError, MAX_FEED_JOBS, feedSettingsOf, renderFeedHeader, writeFeedBody, type FeedSink } from '../domain/feed';
+import { FeedTooLargeError, MAX_FEED_JOBS, feedSettingsOf } from '../domain/feedRules';
+import { renderFeedHeader, writeFeedBody, type FeedSink } from '../domain/feedXmlWriter';
 import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
 import type { Logger } from '../logger';
@@ -180,6 +181,8 @@ export class FeedBuilder {
 
   private async buildLeased(tenantId: string, settings: TenantSettings, slot: string, keeper: LeaseKeeper, logger: Logger): Promise<BuildResult> {
     let snapshot: SnapshotMeta | undefined;
+    // Only queued jobs move to in_feed after the build (FeedTransitions.fed): the daily rebuild of jobs already on
+    // LinkedIn keeps no id in memory, whatever the number of jobs.
     const fedIds = new Set<string>();
     try {
       snapshot = await this.writeAndPublish(tenantId, settings, slot, keeper, fedIds);
@@ -214,7 +217,7 @@ export class FeedBuilder {
       // Posting switched off: the feed is built empty, which closes the tenant's jobs at LinkedIn's next read.
       const jobs = settings.postingEnabled ? this.deps.jobs.streamTenant(tenantId) : noJobs();
       const body = await writeFeedBody(jobs, feedSettings, sink, {
-        now: builtAt, maxJobs: this.deps.maxJobs ?? MAX_FEED_JOBS, onFed: (job) => fedIds.add(job.id)
+        now: builtAt, maxJobs: this.deps.maxJobs ?? MAX_FEED_JOBS, onFed: (job) => { if (job.state === 'queued') fedIds.add(job.id); }
       });
       const bodyHash = await sink.end();
       const head = Buffer.from(renderFeedHeader(feedSettings, builtAt, body.jobCount), 'utf8');

@@ -1,4 +1,4 @@
-import type { HoldReason } from '../domain/feed';
+import type { HoldReason } from '../domain/feedRules';
 import type { FeedDownload } from '../storage/feedEventStore';
 
 /** What `build feed now` reports. */

@@ -2,7 +2,7 @@
  * The daily LinkedIn feed as the rest of the bot sees it: `FeedService` for the bot's commands, `FeedEndpoint` for
  * the HTTP route that LinkedIn reads.
  */
-import { feedSettingsOf, heldBackReasons as holdReasons, type HoldReason } from '../domain/feed';
+import { feedSettingsOf, heldBackReasons as holdReasons, type HoldReason } from '../domain/feedRules';
 import type { Logger } from '../logger';
 import type { Notifier } from '../notifications/notifier';
 import type { FeedDownload, FeedEventStore } from '../storage/feedEventStore';

@@ -113,7 +113,3 @@ export function scheduleAt(now: Date, schedule: BuildSchedule = DEFAULT_BUILD_SC
   return { slot: localDate(yesterday), slotDueAt: new Date(buildInstantOn(yesterday, schedule)), nextBuildAt: new Date(todaysBuild) };
 }
 
-/** A build is owed when the last built slot is older than the one due now (or none was ever built). */
-export function isCatchUpDue(lastBuiltSlot: string | undefined, currentSlot: string): boolean {
-  return lastBuiltSlot === undefined || lastBuiltSlot < currentSlot;
-}

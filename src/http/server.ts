@@ -39,7 +39,7 @@ export interface HttpDeps {
   logger: Logger;
   /** LinkedIn's feed URL; absent, the route is not served. */
   feed?: FeedEndpoint;
-  /** LinkedIn Recruiter one-click export callback (issue 4); the routes answer 404 without it. */
+  /** LinkedIn Recruiter one-click export callback; the routes answer 404 without it. */
   linkedInPush?: LinkedInPushDeps;
   /** LinkedIn's Job Status Change Notifications (Job Posting API); absent, the route answers 404. */
   linkedInJobStatus?: JobStatusWebhookDeps;

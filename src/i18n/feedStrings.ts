@@ -1,9 +1,9 @@
 /**
  * The bot's sentences about LinkedIn's daily feed: `build feed now`, `feed status`, the job card's feed facts and the
- * feed notices. Why a job is held back has one sentence per `HoldReason` (src/domain/feed.ts), written for the person
+ * feed notices. Why a job is held back has one sentence per `HoldReason` (src/domain/feedRules.ts), written for the person
  * who can fix it.
  */
-import type { HoldReason } from '../domain/feed';
+import type { HoldReason } from '../domain/feedRules';
 
 const holdEn: Record<`hold.${HoldReason}`, string> = {
   'hold.company_id_missing': "No LinkedIn company ID is set: an admin must add it in settings (the number in your LinkedIn Page's admin URL).",

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import type { LinkedInCredentials } from '../storage/settingsStore';
+import { retryAfterMs } from '../retryAfter';
 
 const httpsUrl = z.string().url().refine((value) => value.startsWith('https://'), 'must be https');
 const text = (max: number) => z.string().trim().max(max);
@@ -399,15 +400,6 @@ async function linkedInMessage(response: Response): Promise<string | undefined> 
   } catch {
     return undefined;
   }
-}
-
-/** Retry-After as seconds or an HTTP date. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function describe(error: z.ZodError): string {

@@ -4,9 +4,9 @@
  * when it is sent, so an erased candidate leaves nothing behind in the outbox.
  */
 import { renderCard } from '../bot/cards';
-import { dateTimeText } from '../bot/settingsViews';
+import { dateText } from '../bot/views';
 import { displayName } from '../domain/candidate';
-import type { HoldReason } from '../domain/feed';
+import type { HoldReason } from '../domain/feedRules';
 import type { Job } from '../domain/job';
 import { approversOf, daysWaiting, digestHasNews, type Morning } from '../domain/morning';
 import type { Role, TenantSettings } from '../domain/settings';
@@ -142,10 +142,10 @@ export function digestCard(language: Language, data: DigestData, names: Readonly
     const { lastReadAt, notReadSince } = data.feed;
     const line = notReadSince
       ? lastReadAt
-        ? t(language, 'digest.feedNotRead', { date: dateTimeText(language, lastReadAt, data.timeZone) })
+        ? t(language, 'digest.feedNotRead', { date: dateText(language, lastReadAt, data.timeZone) })
         : t(language, 'digest.feedNeverRead')
       : lastReadAt
-        ? t(language, 'digest.feedRead', { date: dateTimeText(language, lastReadAt, data.timeZone) })
+        ? t(language, 'digest.feedRead', { date: dateText(language, lastReadAt, data.timeZone) })
         : t(language, 'digest.feedNeverRead');
     sections.push({ title: t(language, 'digest.feed'), lines: [{ text: line }] });
   }

@@ -35,8 +35,6 @@ interface Rendered {
 
 const DESTINATION_CACHE_MS = 10_000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export class NoticeDelivery {
   private readonly destinations = new Map<string, { destination: Destination; until: number }>();
 
@@ -122,7 +120,9 @@ export class NoticeDelivery {
     if (laneLost || !delivered || !marked) return;
     const sendingRow: OutboxNotice = marked;
     const activity = { activityId: delivered.activityId, reference: delivered.reference, language: destination.language };
-    const recorded = await this.withStorageRetries(() => this.mine(sendingRow, token, (current) => outboxRow.sent(current, activity, rendered.revision, this.clock())));
+    // Storage hiccups (Azurite restarting, a 5xx) are retried by the table client's own retry policy (storage/tables.ts).
+    const recorded = await this.mine(sendingRow, token, (current) => outboxRow.sent(current, activity, rendered.revision, this.clock()))
+      .catch((error: Error) => void this.deps.logger.warn('outbox: recording a send failed', { error: error.message }));
     if (!recorded) {
       // Stays "sending" and will be parked as unconfirmed: never sent twice.
       this.deps.logger.error('outbox: sent but could not record it', { tenantId: row.tenantId, noticeId: row.key, activityId: delivered.activityId });
@@ -273,19 +273,6 @@ export class NoticeDelivery {
         const fresh = await this.deps.outbox.get(notice.tenantId, notice.key);
         if (!fresh || fresh.claimToken !== token) return undefined;
         current = fresh;
-      }
-    }
-    return undefined;
-  }
-
-  /** Recording a send must survive a storage hiccup: a few tries, then give up (the row is parked as unconfirmed). */
-  private async withStorageRetries<T>(work: () => Promise<T>): Promise<T | undefined> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        this.deps.logger.warn('outbox: storage write failed, retrying', { error: (error as Error).message });
-        await sleep(200 * 2 ** attempt);
       }
     }
     return undefined;

@@ -3,7 +3,7 @@
  * instances. A snapshot is gzip bytes in chunks; a per-tenant "current" pointer names the one being served.
  * Readers only ever follow the pointer, and the pointer moves only to a complete snapshot.
  */
-import type { HoldReason } from '../domain/feed';
+import type { HoldReason } from '../domain/feedRules';
 
 export interface HeldBackJob {
   jobId: string;

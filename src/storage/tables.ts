@@ -1,4 +1,4 @@
-import { TableClient, TableServiceClient, RestError, type TableServiceClientOptions } from '@azure/data-tables';
+import { TableClient, RestError, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
@@ -21,18 +21,19 @@ export type TableConnection = ConnectionStringConnection | TokenConnection;
 /** Extra pipeline policies for every table client made after this is set (bench/turn.ts counts requests with one). */
 export const tablePolicies: PipelinePolicy[] = [];
 
+/**
+ * The one retry policy for storage calls: the SDK's exponential retry (@azure/core-rest-pipeline), which retries
+ * ECONNREFUSED, ECONNRESET, ETIMEDOUT, 408, 429 (after Retry-After) and 5xx other than 501/505. Connection refused is
+ * what an embedded Azurite restarting looks like; its supervisor starts it again within a second or two, well inside
+ * these retries (about 1 + 2 + 4 s, with jitter). Code above storage does not add retries of its own.
+ */
+export const STORAGE_RETRY_OPTIONS = { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 64_000 } as const;
+
 export function tableClient(connection: TableConnection, tableName: string, options: TableServiceClientOptions = {}): TableClient {
-  const withPolicies = { ...options, additionalPolicies: tablePolicies.map((policy) => ({ policy, position: 'perCall' as const })) };
+  const withPolicies = { retryOptions: STORAGE_RETRY_OPTIONS, ...options, additionalPolicies: tablePolicies.map((policy) => ({ policy, position: 'perCall' as const })) };
   if ('accountUrl' in connection) return new TableClient(connection.accountUrl, tableName, connection.credential, withPolicies);
   return TableClient.fromConnectionString(connection.connectionString, tableName, {
     ...withPolicies,
-    allowInsecureConnection: connection.allowInsecure
-  });
-}
-
-export function serviceClient(connection: TableConnection): TableServiceClient {
-  if ('accountUrl' in connection) return new TableServiceClient(connection.accountUrl, connection.credential);
-  return TableServiceClient.fromConnectionString(connection.connectionString, {
     allowInsecureConnection: connection.allowInsecure
   });
 }

@@ -13,6 +13,7 @@ import {
 } from 'botbuilder';
 import { DeliveryError, type ChatSender, type Delivered } from '../notifications/chat';
 import type { Reply } from '../shared/types';
+import { retryAfterMs } from '../retryAfter';
 
 export class TeamsChatSender implements ChatSender {
   constructor(private readonly adapter: CloudAdapter, private readonly botAppId: string) {}
@@ -141,9 +142,9 @@ export function classify(error: unknown): DeliveryError {
     }
     return new DeliveryError('uncertain', message, { code: networkCode });
   }
-  if (status === 429) return new DeliveryError('throttled', message, { status, code, retryAfterMs: retryAfterMs(e.response?.headers) });
+  if (status === 429) return new DeliveryError('throttled', message, { status, code, retryAfterMs: retryAfterMs(headerValue(e.response?.headers, 'retry-after')) });
   if (status === 403 || (status === 404 && code !== undefined && GONE_CODES.has(code))) return new DeliveryError('gone', message, { status, code });
-  if (status === 412 || status >= 500) return new DeliveryError('transient', message, { status, code, retryAfterMs: retryAfterMs(e.response?.headers) });
+  if (status === 412 || status >= 500) return new DeliveryError('transient', message, { status, code, retryAfterMs: retryAfterMs(headerValue(e.response?.headers, 'retry-after')) });
   if (status === 401) return new DeliveryError('transient', message, { status, code }); // credentials being rotated or misconfigured
   return new DeliveryError('rejected', message, { status, code });
 }
@@ -158,15 +159,6 @@ function errorCodeIn(body: string | undefined): string | undefined {
   }
 }
 
-/** Retry-After in seconds or as an HTTP date. */
-export function retryAfterMs(headers: unknown): number | undefined {
-  const value = headerValue(headers, 'retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
 
 function headerValue(headers: unknown, name: string): string | undefined {
   if (!headers) return undefined;

@@ -1,21 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseEnv as parseDotenv } from 'node:util';
 
-/** Parses simple dotenv text: KEY=VALUE lines, `#` comments, optional `export ` and quotes. */
+/**
+ * Dotenv text as the Agents Toolkit reads it (it uses the dotenv package): KEY=VALUE lines, `#` comments, optional
+ * `export `, single, double or backtick quotes (double quotes may span lines). Node's own parser follows the same rules.
+ */
 export function parseEnv(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    let value = m[2];
-    const quoted = /^(["'])(.*)\1$/.exec(value);
-    if (quoted) value = quoted[2];
-    else value = value.replace(/\s+#.*$/, '');
-    vars[m[1]] = value;
-  }
-  return vars;
+  return { ...parseDotenv(text) } as Record<string, string>;
 }
 
 /** Reads `<dir>/.env.<envName>` (required) then `<dir>/.env.<envName>.user` (optional); later files win. */

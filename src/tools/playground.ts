@@ -10,10 +10,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from '../freePort';
 import { loadEnvFiles } from './envFiles';
 import {
   createSandbox,
-  freePort,
   portAvailable,
   startChild,
   tail,

@@ -158,19 +158,6 @@ export async function stopAllChildren(): Promise<void> {
   await Promise.all([...running].map((managed) => managed.stop()));
 }
 
-/** A free TCP port on 127.0.0.1 (there is a small race until someone binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** True when nothing listens on 127.0.0.1:`port` and we may bind it. */
 export function portAvailable(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -6,57 +6,37 @@
  * says "On LinkedIn" with a "View on LinkedIn" button that opens the job's LinkedIn URL.
  */
 import { strict as assert } from 'node:assert';
-import { tenantSettings } from '../support/exportsRig';
-import { secretBoxFrom } from '../../src/storage/secretBox';
-import { JOBS_TABLE, TableJobStore } from '../../src/storage/tableJobStore';
-import { SETTINGS_TABLE, TableSettingsStore } from '../../src/storage/tableSettingsStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
 import { clickCardAction, waitForCard } from '../support/browser';
-import { DESCRIPTION, fillJobForm, openJobForm, PLAYGROUND_USER_AAD_ID, usePlaygroundStack } from '../support/e2eStack';
+import { DESCRIPTION, fillJobForm, openJobForm, PLAYGROUND_USER_AAD_ID } from '../support/e2eStack';
 import { FakeJobPostings } from '../support/fakeJobPostings';
-import { FakeLinkedIn } from '../support/fakeLinkedIn';
 import { waitFor } from '../support/notifyStack';
-
-const PLAYGROUND_TENANT = '00000000-0000-0000-0000-0000000000001';
+import { PLAYGROUND_TENANT, seedPlaygroundTenant, usePlaygroundWithLinkedIn } from '../support/playgroundLinkedIn';
 const CLIENT = { clientId: 'e2e-api-client', clientSecret: 'e2e-api-secret' };
 const ORGANIZATION_ID = '424242';
 
 describe('e2e: a job posted on the Job Posting API channel is "On LinkedIn" with its link (Agents Playground, fake LinkedIn)', function () {
   this.timeout(180_000);
-  const botEnv: Record<string, string> = {};
-  let linkedIn: FakeLinkedIn;
   let postings: FakeJobPostings;
-
-  before(async () => {
-    linkedIn = await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start();
-    postings = new FakeJobPostings(linkedIn, { processingMs: 1000, recordsPerMinute: 2000 });
-    Object.assign(botEnv, {
-      ADMIN_AAD_IDS: PLAYGROUND_USER_AAD_ID,
-      LINKEDIN_TENANT_ID: PLAYGROUND_TENANT,
-      LINKEDIN_CLIENT_ID: CLIENT.clientId,
-      LINKEDIN_CLIENT_SECRET: CLIENT.clientSecret,
-      LINKEDIN_OAUTH_BASE_URL: linkedIn.url,
-      LINKEDIN_API_BASE_URL: linkedIn.url,
-      LINKEDIN_API_POLL_MS: '500',
-      LINKEDIN_API_FOLLOW_UP_MS: '3000',
-      LINKEDIN_API_RECHECK_MS: '1000'
-    });
+  const { stack } = usePlaygroundWithLinkedIn({
+    name: 'apiPosting',
+    app: { ...CLIENT, organizationId: ORGANIZATION_ID },
+    botEnv: (linkedIn) => {
+      postings = new FakeJobPostings(linkedIn, { processingMs: 1000, recordsPerMinute: 2000 });
+      return {
+        ADMIN_AAD_IDS: PLAYGROUND_USER_AAD_ID,
+        LINKEDIN_API_POLL_MS: '500',
+        LINKEDIN_API_FOLLOW_UP_MS: '3000',
+        LINKEDIN_API_RECHECK_MS: '1000'
+      };
+    }
   });
-  const stack = usePlaygroundStack({ name: 'apiPosting', botEnv });
-  after(() => linkedIn?.stop());
 
   it('post a job: within the simulated five minutes the card says "On LinkedIn" with "View on LinkedIn"', async () => {
-    const { connection } = stack.azurite;
-    const settingsTable = tableClient(connection, SETTINGS_TABLE);
-    const jobsTable = tableClient(connection, JOBS_TABLE);
-    await Promise.all([ensureTable(settingsTable), ensureTable(jobsTable)]);
-    const settings = new TableSettingsStore(settingsTable, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }, secretBoxFrom(undefined));
-    const { tenantId: _t, etag: _e, updatedAt: _u, ...stored } = tenantSettings({
+    const jobs = await seedPlaygroundTenant(stack.azurite.connection, {
       admins: [{ aadObjectId: PLAYGROUND_USER_AAD_ID, name: 'Alex Wilber' }],
       postingChannel: 'api',
       rsc: { status: 'enabled', organizationId: ORGANIZATION_ID }
-    });
-    await settings.save({ tenantId: PLAYGROUND_TENANT, settings: stored, changes: [], by: { aadObjectId: PLAYGROUND_USER_AAD_ID, name: 'Alex Wilber' }, at: new Date() });
+    }, { aadObjectId: PLAYGROUND_USER_AAD_ID, name: 'Alex Wilber' });
 
     const page = stack.page;
     const title = `E2E API Engineer ${Date.now().toString(36)}`;
@@ -65,7 +45,6 @@ describe('e2e: a job posted on the Job Posting API channel is "On LinkedIn" with
     await clickCardAction(page, 'Post job');
     await waitForCard(page, title);
 
-    const jobs = new TableJobStore(jobsTable);
     let jobId = '';
     await waitFor(async () => {
       const { jobs: rows } = await jobs.list({ tenantId: PLAYGROUND_TENANT, pageSize: 50 });

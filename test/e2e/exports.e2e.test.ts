@@ -3,20 +3,16 @@
  * Connector stub on 127.0.0.1, shared Azurite storage so a killed bot can be restarted on the same data.
  */
 import assert from 'node:assert/strict';
-import { createJob, validateJobInput } from '../../src/domain/job';
-import { TableJobStore, JOBS_TABLE } from '../../src/storage/tableJobStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
 import { useAzurite } from '../support/azurite';
 import { startBot, type BotHandle } from '../support/botProcess';
 import { cardText } from '../support/botHarness';
 import { startConnectorStub, type ConnectorStub } from '../support/connectorStub';
-import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, documentedPushBody, exportsBotEnv, pushBody, seedJobAndChat, sign, stubProfileExport, tenantSettings, waitFor } from '../support/exportsRig';
+import { CLIENT, ORGANIZATION_ID, PUSH_KEY, TENANT, documentedPushBody, exportsBotEnv, pushBody, seedJobAndChat, sign, stubProfileExport, waitFor } from '../support/exportsRig';
 import { sendMessage, waitForCard, waitForText } from '../support/browser';
-import { PLAYGROUND_USER_AAD_ID, usePlaygroundStack } from '../support/e2eStack';
-import { SETTINGS_TABLE, TableSettingsStore } from '../../src/storage/tableSettingsStore';
-import { secretBoxFrom } from '../../src/storage/secretBox';
+import { PLAYGROUND_USER_AAD_ID } from '../support/e2eStack';
+import { seedPlaygroundJob, seedPlaygroundTenant, usePlaygroundWithLinkedIn } from '../support/playgroundLinkedIn';
 import { FakeLinkedIn } from '../support/fakeLinkedIn';
-import { ALEX, validForm } from '../support/samples';
+import { ALEX } from '../support/samples';
 
 describe('LinkedIn exports through the real bot process (fake LinkedIn, Bot Connector stub)', function () {
   this.timeout(120000);
@@ -98,44 +94,22 @@ describe('LinkedIn exports through the real bot process (fake LinkedIn, Bot Conn
  */
 describe('e2e: a documented-shape LinkedIn push becomes a card in the recruiter\'s chat (Agents Playground, fake LinkedIn)', function () {
   this.timeout(180000);
-  const PLAYGROUND_TENANT = '00000000-0000-0000-0000-0000000000001';
-  const botEnv: Record<string, string> = {};
-  let linkedIn: FakeLinkedIn;
-
-  // Registered before the stack's hooks, so the bot starts with the fake LinkedIn's address.
-  before(async () => {
-    linkedIn = await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start();
-    Object.assign(botEnv, {
-      LINKEDIN_PUSH_KEY: PUSH_KEY,
-      LINKEDIN_TENANT_ID: PLAYGROUND_TENANT,
-      LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
-      LINKEDIN_CLIENT_ID: CLIENT.clientId,
-      LINKEDIN_CLIENT_SECRET: CLIENT.clientSecret,
-      LINKEDIN_OAUTH_BASE_URL: linkedIn.url,
-      LINKEDIN_API_BASE_URL: linkedIn.url,
-      EXPORT_POLL_MS: '200'
-    });
+  const rig = usePlaygroundWithLinkedIn({
+    name: 'exports',
+    app: { ...CLIENT, organizationId: ORGANIZATION_ID },
+    botEnv: () => ({ LINKEDIN_PUSH_KEY: PUSH_KEY, LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID, EXPORT_POLL_MS: '200' })
   });
-  const stack = usePlaygroundStack({ name: 'exports', botEnv });
-  after(() => linkedIn?.stop());
+  const stack = rig.stack;
 
   it('the recruiter finds the candidate card with employer, headline and location', async () => {
-    const { connection } = stack.azurite;
-    const settingsTable = tableClient(connection, SETTINGS_TABLE);
-    const jobsTable = tableClient(connection, JOBS_TABLE);
-    await Promise.all([ensureTable(settingsTable), ensureTable(jobsTable)]);
     // An admin named Alex Wilber a recruiter on the settings card.
-    const settings = new TableSettingsStore(settingsTable, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }, secretBoxFrom(undefined));
-    const { tenantId: _t, etag: _e, updatedAt: _u, ...stored } = tenantSettings({
+    const jobs = await seedPlaygroundTenant(stack.azurite.connection, {
       admins: [{ aadObjectId: 'aad-e2e-admin', name: 'Ada Admin' }],
       recruiters: [{ aadObjectId: PLAYGROUND_USER_AAD_ID, name: 'Alex Wilber' }],
       rsc: { status: 'enabled', organizationId: ORGANIZATION_ID }
-    });
-    await settings.save({ tenantId: PLAYGROUND_TENANT, settings: stored, changes: [], by: { aadObjectId: 'aad-e2e-admin', name: 'Ada Admin' }, at: new Date() });
-    const input = validateJobInput(validForm({ title: 'Data Platform Engineer' }));
-    assert.ok(input.ok);
-    const job = await new TableJobStore(jobsTable).create(createJob(input.value, { tenantId: PLAYGROUND_TENANT, aadObjectId: 'aad-e2e-author', name: 'Hanna Hiring' }));
-    linkedIn.exports.set('li-e2e-1', stubProfileExport(42, job.id));
+    }, { aadObjectId: 'aad-e2e-admin', name: 'Ada Admin' });
+    const job = await seedPlaygroundJob(jobs, 'Data Platform Engineer', { aadObjectId: 'aad-e2e-author', name: 'Hanna Hiring' });
+    rig.linkedIn.exports.set('li-e2e-1', stubProfileExport(42, job.id));
 
     // Alex has talked to the bot: his chat is where the card goes.
     await sendMessage(stack.page, 'help');
@@ -151,6 +125,6 @@ describe('e2e: a documented-shape LinkedIn push becomes a card in the recruiter\
     for (const expected of ['Northwind Traders', 'Staff data engineer · Kafka and Spark', 'Oslo, Norway', 'Data Platform Engineer']) {
       assert.ok(text.includes(expected), `the card lacks "${expected}":\n${text}`);
     }
-    assert.deepEqual(linkedIn.calls.map((c) => [c.path, c.version]), [['/rest/exportedCandidates', '202604']]);
+    assert.deepEqual(rig.linkedIn.calls.map((c) => [c.path, c.version]), [['/rest/exportedCandidates', '202604']]);
   });
 });

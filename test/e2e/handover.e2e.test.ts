@@ -6,56 +6,28 @@
  * (Two different people in two chats: test/integration/handover.test.ts, with a Bot Connector stub.)
  */
 import assert from 'node:assert/strict';
-import { createJob, validateJobInput } from '../../src/domain/job';
-import { TableJobStore, JOBS_TABLE } from '../../src/storage/tableJobStore';
-import { ensureTable, tableClient } from '../../src/storage/tables';
-import { SETTINGS_TABLE, TableSettingsStore } from '../../src/storage/tableSettingsStore';
-import { secretBoxFrom } from '../../src/storage/secretBox';
-import { CLIENT, ORGANIZATION_ID, PUSH_KEY, documentedPushBody, sign, stubProfileExport, tenantSettings } from '../support/exportsRig';
+import { CLIENT, ORGANIZATION_ID, PUSH_KEY, documentedPushBody, sign, stubProfileExport } from '../support/exportsRig';
 import { botCards, clickCardAction, fillCardInput, sendMessage, waitForCard, waitForText } from '../support/browser';
-import { PLAYGROUND_USER_AAD_ID, usePlaygroundStack } from '../support/e2eStack';
-import { FakeLinkedIn } from '../support/fakeLinkedIn';
-import { validForm } from '../support/samples';
-
-const PLAYGROUND_TENANT = '00000000-0000-0000-0000-0000000000001';
+import { PLAYGROUND_USER_AAD_ID } from '../support/e2eStack';
+import { seedPlaygroundJob, seedPlaygroundTenant, usePlaygroundWithLinkedIn } from '../support/playgroundLinkedIn';
 
 describe('e2e: a recruiter hands a candidate to the hiring manager, who answers (Agents Playground, fake LinkedIn)', function () {
   this.timeout(240000);
-  const botEnv: Record<string, string> = {};
-  let linkedIn: FakeLinkedIn;
-
-  before(async () => {
-    linkedIn = await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start();
-    Object.assign(botEnv, {
-      LINKEDIN_PUSH_KEY: PUSH_KEY,
-      LINKEDIN_TENANT_ID: PLAYGROUND_TENANT,
-      LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
-      LINKEDIN_CLIENT_ID: CLIENT.clientId,
-      LINKEDIN_CLIENT_SECRET: CLIENT.clientSecret,
-      LINKEDIN_OAUTH_BASE_URL: linkedIn.url,
-      LINKEDIN_API_BASE_URL: linkedIn.url,
-      EXPORT_POLL_MS: '200'
-    });
+  const rig = usePlaygroundWithLinkedIn({
+    name: 'handover',
+    app: { ...CLIENT, organizationId: ORGANIZATION_ID },
+    botEnv: () => ({ LINKEDIN_PUSH_KEY: PUSH_KEY, LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID, EXPORT_POLL_MS: '200' })
   });
-  const stack = usePlaygroundStack({ name: 'handover', botEnv });
-  after(() => linkedIn?.stop());
+  const stack = rig.stack;
 
   it('Send to hiring manager → the hand-over card with the note → Not a fit with a reason → both cards say so', async () => {
-    const { connection } = stack.azurite;
-    const settingsTable = tableClient(connection, SETTINGS_TABLE);
-    const jobsTable = tableClient(connection, JOBS_TABLE);
-    await Promise.all([ensureTable(settingsTable), ensureTable(jobsTable)]);
-    const settings = new TableSettingsStore(settingsTable, { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }, secretBoxFrom(undefined));
-    const { tenantId: _t, etag: _e, updatedAt: _u, ...stored } = tenantSettings({
+    const jobs = await seedPlaygroundTenant(stack.azurite.connection, {
       admins: [{ aadObjectId: 'aad-e2e-admin', name: 'Ada Admin' }],
       recruiters: [{ aadObjectId: PLAYGROUND_USER_AAD_ID, name: 'Alex Wilber' }],
       rsc: { status: 'enabled', organizationId: ORGANIZATION_ID }
-    });
-    await settings.save({ tenantId: PLAYGROUND_TENANT, settings: stored, changes: [], by: { aadObjectId: 'aad-e2e-admin', name: 'Ada Admin' }, at: new Date() });
-    const input = validateJobInput(validForm({ title: 'Data Platform Engineer' }));
-    assert.ok(input.ok);
-    const job = await new TableJobStore(jobsTable).create(createJob(input.value, { tenantId: PLAYGROUND_TENANT, aadObjectId: PLAYGROUND_USER_AAD_ID, name: 'Alex Wilber' }));
-    linkedIn.exports.set('li-handover-1', stubProfileExport(7, job.id));
+    }, { aadObjectId: 'aad-e2e-admin', name: 'Ada Admin' });
+    const job = await seedPlaygroundJob(jobs, 'Data Platform Engineer', { aadObjectId: PLAYGROUND_USER_AAD_ID, name: 'Alex Wilber' });
+    rig.linkedIn.exports.set('li-handover-1', stubProfileExport(7, job.id));
 
     const page = stack.page;
     await sendMessage(page, 'help');

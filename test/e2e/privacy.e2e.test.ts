@@ -11,7 +11,8 @@ import { EXPORT_NOTICE_KIND, exportThread } from '../../src/exports/exportNotice
 import { OutboxNotifier } from '../../src/notifications/outboxNotifier';
 import { CANDIDATES_TABLE, TableCandidateStore } from '../../src/storage/candidateStore';
 import { OUTBOX_TABLE, TableOutboxStore } from '../../src/storage/tableOutboxStore';
-import { ensureTable, serviceClient, tableClient } from '../../src/storage/tables';
+import { ensureTable, tableClient } from '../../src/storage/tables';
+import { serviceClient } from '../support/azurite';
 import { botCards, clickCardAction, sendMessage, waitForCard } from '../support/browser';
 import { PLAYGROUND_USER_AAD_ID, usePlaygroundStack } from '../support/e2eStack';
 import { waitFor } from '../support/notifyStack';

@@ -1,5 +1,5 @@
 /**
- * End to end (issue 5): an admin opens the settings card in the Agents Playground and sets the LinkedIn company ID;
+ * End to end: an admin opens the settings card in the Agents Playground and sets the LinkedIn company ID;
  * the setting is stored and pre-fills the job form; after `build feed now` the feed carries that company ID.
  * The real bot process (node dist/src/index.js) with our own Azurite; skipped without /usr/bin/chromium.
  * The feed half needs the feed commands (branch feedbot) wired in index.ts; until they are, it is skipped and says so.

@@ -61,7 +61,7 @@ describe('the bot process at its HTTP edge', function () {
 
   it('answers malformed activities 400 with the field at fault, never 5xx', async () => {
     const base = activity(stub.url);
-    const cardAction = { type: 'invoke', name: 'adaptiveCard/action', text: undefined, value: { action: { type: 'Action.Execute', verb: 'help', data: {} } } };
+    const cardAction = { type: 'invoke', name: 'adaptiveCard/action', text: undefined, value: { action: { type: 'Action.Execute', verb: 'faq.list', data: {} } } };
     const malformed: Array<[string, Record<string, unknown>, RegExp]> = [
       ['no conversation', { ...base, conversation: undefined }, /^conversation: /],
       ['entities not an array', { ...base, entities: { type: 'clientInfo' } }, /^entities: /],
@@ -100,7 +100,7 @@ describe('the bot process at its HTTP edge', function () {
       ['installationUpdate', { ...base, type: 'installationUpdate', text: undefined, action: 'add' }],
       ['messageReaction', { ...base, type: 'messageReaction', text: undefined, reactionsAdded: [{ type: 'like' }], replyToId: 'm-1' }],
       ['channel message', { ...base, conversation: { id: '19:general@thread.tacv2', conversationType: 'channel', tenantId: 'tenant-edge', isGroup: true }, channelData: { tenant: { id: 'tenant-edge' }, team: { id: '19:team@thread.tacv2' }, channel: { id: '19:general@thread.tacv2' } } }],
-      ['Action.Execute', { ...base, type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId: 'card-1', value: { action: { type: 'Action.Execute', verb: 'help', data: {} }, trigger: 'manual' } }]
+      ['Action.Execute', { ...base, type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId: 'card-1', value: { action: { type: 'Action.Execute', verb: 'faq.list', data: {} }, trigger: 'manual' } }]
     ];
     for (const [name, body] of valid) {
       const { status, text } = await post(bot, body);

@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, freePort, httpStatus, startChild, tail, type ManagedChild, type Sandbox } from '../../src/tools/processes';
+import { freePort } from '../../src/freePort';
+import { createSandbox, httpStatus, startChild, tail, type ManagedChild, type Sandbox } from '../../src/tools/processes';
 import { stage } from '../../src/tools/stage';
 
 /**

@@ -81,7 +81,7 @@ describe('settings: roles, the settings card, audit log, secrets (real route tab
   }
 
   describe('roles', () => {
-    it('an admin gets the settings card with every field of issue 5', async () => {
+    it('an admin gets the settings card with every field an admin can set', async () => {
       const ids = inputIds(await openSettings());
       for (const field of [
         'companyName', 'companyId', 'publisher', 'publisherUrl', 'posterEmail', 'buildTime', 'timeZone', 'postingEnabled', 'jobWrapping',

@@ -3,7 +3,8 @@
  * whole-storage snapshots to prove that nothing was written, a small concurrency pool, and card helpers.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { serviceClient, tableClient, type TableConnection } from '../../src/storage/tables';
+import { tableClient, type TableConnection } from '../../src/storage/tables';
+import { serviceClient } from '../support/azurite';
 
 export interface Person {
   tenantId: string;

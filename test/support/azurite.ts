@@ -1,9 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TableClient } from '@azure/data-tables';
+import { TableServiceClient, type TableClient } from '@azure/data-tables';
 import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../src/storage/azurite';
 import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
+
+/** The account's service client, for listing the tables a test left behind. */
+export function serviceClient(connection: TableConnection): TableServiceClient {
+  if ('accountUrl' in connection) return new TableServiceClient(connection.accountUrl, connection.credential);
+  return TableServiceClient.fromConnectionString(connection.connectionString, { allowInsecureConnection: connection.allowInsecure });
+}
 
 /** Starts a real Azurite (in memory, free port) for the enclosing `describe`, and stops it after. */
 export function useAzurite(): () => EmbeddedAzurite {

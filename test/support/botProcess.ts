@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBotProcess } from '../../src/tools/playground';
-import { createSandbox, freePort, type ManagedChild, type Sandbox } from '../../src/tools/processes';
+import { freePort } from '../../src/freePort';
+import { createSandbox, type ManagedChild, type Sandbox } from '../../src/tools/processes';
 
 export interface StartBotOptions {
   /** Extra environment for the bot; wins over the defaults below. */

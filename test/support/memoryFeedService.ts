@@ -1,5 +1,6 @@
-import type { HoldReason } from '../../src/domain/feed';
-import { isInFeedSnapshot, writeFeed } from '../../src/domain/feed';
+import type { HoldReason } from '../../src/domain/feedRules';
+import { isInFeedSnapshot } from '../../src/domain/feedRules';
+import { writeFeed } from '../../src/domain/feedXmlWriter';
 import type { Job } from '../../src/domain/job';
 import type { BuildOutcome, FeedService, FeedStatus } from '../../src/feed/feedService';
 import type { FeedDownload } from '../../src/storage/feedEventStore';

@@ -5,7 +5,8 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, PortTakenError, startPlaygroundProcess } from '../../src/tools/playground';
-import { freePort, type ManagedChild } from '../../src/tools/processes';
+import { freePort } from '../../src/freePort';
+import type { ManagedChild } from '../../src/tools/processes';
 import { echoStream, tempDir, testSandbox } from './botProcess';
 
 export interface PlaygroundHandle {
