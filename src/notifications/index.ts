@@ -1,6 +1,6 @@
 /**
  * Composition of proactive notifications: the durable outbox, the delivery worker and the Notifier, over a
- * botbuilder adapter. `src/index.ts` creates one per process and starts the worker.
+ * botbuilder adapter. buildApp (src/app.ts) creates one per process; the app starts the worker.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -28,6 +28,10 @@ export interface NotificationsOptions {
   /** Tenant lanes (one sending process per tenant); required when several processes share the storage account. */
   leases?: LeaseStore;
   laneTtlMs?: number;
+  /** Lanes of one's own instead of those over `leases` (tests). */
+  lanes?: TenantLanes;
+  /** A limiter of one's own (tests share one between stacks). */
+  limiter?: TeamsRateLimiter;
 }
 
 export interface Notifications {
@@ -38,16 +42,16 @@ export interface Notifications {
 }
 
 export function createNotifications(options: NotificationsOptions): Notifications {
-  const limiter = new TeamsRateLimiter();
+  const limiter = options.limiter ?? new TeamsRateLimiter();
   const worker = new DeliveryWorker({
     outbox: options.outbox,
     conversations: options.conversations,
     chat: new TeamsChatSender(options.adapter, options.botAppId),
     renderers: options.renderers,
     limiter,
-    lanes: options.leases
+    lanes: options.lanes ?? (options.leases
       ? new TenantLanes({ leases: options.leases, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, ttlMs: options.laneTtlMs })
-      : undefined,
+      : undefined),
     logger: options.logger,
     policy: options.policy
   });
