@@ -22,7 +22,7 @@ import { LinkedInFeed, type LinkedInFeedDeps } from './feed/linkedInFeed';
 import { FeedScheduler } from './feed/scheduler';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
-import { ApiPostingEngine } from './linkedin/apiEngine';
+import { ApiPostingEngine, type ApiEngineDeps, type ApiEngineOptions } from './linkedin/apiEngine';
 import { CallbackUrls } from './linkedin/callbackUrls';
 import { LinkedInClient } from './linkedin/client';
 import { JobPostingClient } from './linkedin/jobPostingClient';
@@ -170,6 +170,13 @@ export function buildExportWorker(
   );
 }
 
+/** The engine of LinkedIn's Job Posting API (the job rows are its queue). `tuning` beats the config. */
+export function buildApiEngine(config: Config, deps: ApiEngineDeps, tuning: Partial<ApiEngineOptions> = {}): ApiPostingEngine {
+  return new ApiPostingEngine(deps, {
+    pollMs: config.LINKEDIN_API_POLL_MS, followUpMs: config.LINKEDIN_API_FOLLOW_UP_MS, recheckMs: config.LINKEDIN_API_RECHECK_MS, statusPollMs: config.LINKEDIN_API_STATUS_POLL_MS, ...tuning
+  });
+}
+
 /** The process logger: JSON lines on stdout, with every configured secret redacted. */
 export function appLogger(config: Config): Logger {
   return createLogger(process.stdout, {
@@ -309,10 +316,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   const exportWorker = buildExportWorker(config, { inbox: exportInbox, candidates, jobs, settings, linkedIn, notifier, logger, now });
 
   // LinkedIn's Job Posting API: the job rows are the queue; handlers that queue an operation wake the engine.
-  const apiEngine = new ApiPostingEngine(
-    { jobs, tenants, settings, api: new JobPostingClient(linkedIn), budget: stores.apiBudget, leases, notifier, holder: `api-${randomUUID()}`, logger, now },
-    { pollMs: config.LINKEDIN_API_POLL_MS, followUpMs: config.LINKEDIN_API_FOLLOW_UP_MS, recheckMs: config.LINKEDIN_API_RECHECK_MS, statusPollMs: config.LINKEDIN_API_STATUS_POLL_MS }
-  );
+  const apiEngine = buildApiEngine(config, {
+    jobs, tenants, settings, api: new JobPostingClient(linkedIn), budget: stores.apiBudget, leases, notifier, holder: `api-${randomUUID()}`, logger, now
+  });
   // Moving a tenant's open jobs between the feed and LinkedIn's Job Posting API after its posting channel changes.
   const channelSwitch = new ChannelSwitchService({
     jobs, settings, waker: apiEngine, notifier, bootstrapAdmins: adminsByEnv, logger: logger.child({ component: 'channelSwitch' })
