@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { appLogger, buildApp } from './app';
 import { ConfigError, isProduction, parseConfig } from './config';
 import { createLogger } from './logger';
 import { startTelemetry } from './telemetry';
@@ -19,6 +18,8 @@ function environment(): Record<string, string | undefined> {
 
 export async function main(): Promise<void> {
   const config = parseConfig(environment());
+  // Loaded once the configuration is good: a bad one fails at once, not after loading the Bot Framework SDK.
+  const { appLogger, buildApp } = await import('./app');
   const logger = appLogger(config);
   const stopTelemetry = await startTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, logger);
   const app = await buildApp(config, { logger });
