@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import * as restify from 'restify';
 import { freePort } from '../src/freePort';
+import { buildApp } from '../src/app';
+import { parseConfig } from '../src/config';
+import { silentLogger } from '../src/logger';
 import { startEmbeddedAzurite } from '../src/storage/azurite';
 import { tablePolicies } from '../src/storage/tables';
 import { startConnectorStub } from '../test/support/connectorStub';
@@ -129,20 +132,10 @@ function percentile(values: number[], p: number): number {
 async function main(): Promise<void> {
   const azurite = await startEmbeddedAzurite({ location: mkdtempSync(join(tmpdir(), 'azurite-bench-')), inMemory: true });
   const stub = await startConnectorStub();
-  const botPort = await freePort();
   countStorageRequests();
-  Object.assign(process.env, {
-    PORT: String(botPort),
-    AZURE_STORAGE_CONNECTION_STRING: azurite.connection.connectionString,
-    BOT_ID: '',
-    EXPORT_POLL_MS: '600000',
-    TEAMSFX_ENV: 'bench'
-  });
-  const quiet = console.log;
-  console.log = () => undefined;
-  const { main: startBot } = await import('../src/index');
-  await startBot();
-  console.log = quiet;
+  const bot = await buildApp(parseConfig({ BOT_ID: '', EXPORT_POLL_MS: '600000' }), { connection: azurite.connection, logger: silentLogger });
+  const botPort = await bot.listen(0, '127.0.0.1');
+  bot.start();
   const echoPort = await startEchoBot();
 
   let counter = 0;
@@ -200,6 +193,7 @@ async function main(): Promise<void> {
   console.log(`turn: worst p50 / echo p50 ${(worstMedian / percentile(echo, 50)).toFixed(2)}`);
   const worst = Math.max(...results.map((result) => percentile(result.ms, 99)));
   console.log(`turn: worst p99 / echo p99 ${(worst / percentile(echo, 99)).toFixed(2)}`);
+  await bot.stop(1000);
   await stub.stop();
   await azurite.stop();
   process.exit(0);

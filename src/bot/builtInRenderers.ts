@@ -1,6 +1,6 @@
 /**
  * The renderers the bot knows, by `message.kind`. Features add theirs (`feed.*`, `candidate.*`, `approval.*`) to the
- * registry built in src/index.ts: each turns a notice's data into a card or a text in the recipient's language, like
+ * registry built in buildApp (src/app.ts): each turns a notice's data into a card or a text in the recipient's language, like
  * a handler's Reply, and throws on data it cannot show (the notice is then parked as `unrenderable`).
  */
 import { noticeCard } from './views';

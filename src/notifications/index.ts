@@ -1,6 +1,6 @@
 /**
  * Composition of proactive notifications: the durable outbox, the delivery worker and the Notifier, over a chat
- * platform's ChatSender (Teams: src/teams/). `src/index.ts` creates one per process and starts the worker.
+ * platform's ChatSender (Teams: src/teams/). buildApp (src/app.ts) creates one per process; the app starts the worker.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -26,6 +26,10 @@ export interface NotificationsOptions {
   /** Tenant lanes (one sending process per tenant); required when several processes share the storage account. */
   leases?: LeaseStore;
   laneTtlMs?: number;
+  /** Lanes of one's own instead of those over `leases` (tests). */
+  lanes?: TenantLanes;
+  /** A limiter of one's own (tests share one between stacks). */
+  limiter?: TeamsRateLimiter;
 }
 
 export interface Notifications {
@@ -36,16 +40,16 @@ export interface Notifications {
 }
 
 export function createNotifications(options: NotificationsOptions): Notifications {
-  const limiter = new TeamsRateLimiter();
+  const limiter = options.limiter ?? new TeamsRateLimiter();
   const worker = new DeliveryWorker({
     outbox: options.outbox,
     conversations: options.conversations,
     chat: options.chat,
     renderers: options.renderers,
     limiter,
-    lanes: options.leases
+    lanes: options.lanes ?? (options.leases
       ? new TenantLanes({ leases: options.leases, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, ttlMs: options.laneTtlMs })
-      : undefined,
+      : undefined),
     logger: options.logger,
     policy: options.policy
   });

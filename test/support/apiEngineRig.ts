@@ -5,17 +5,17 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Job } from '../../src/domain/job';
 import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
-import { ApiPostingEngine, type ApiEngineOptions } from '../../src/linkedin/apiEngine';
+import { buildApiEngine, buildStores, ensureTables, tableClients } from '../../src/app';
+import { parseConfig } from '../../src/config';
+import type { ApiPostingEngine, ApiEngineOptions } from '../../src/linkedin/apiEngine';
 import { LinkedInClient } from '../../src/linkedin/client';
 import { JobPostingClient, type JobPostingApi } from '../../src/linkedin/jobPostingClient';
 import { createLogger } from '../../src/logger';
-import { TableApiBudget } from '../../src/storage/apiBudgetStore';
-import { TableJobStore } from '../../src/storage/tableJobStore';
 import { TableLeaseStore } from '../../src/storage/leaseStore';
+import type { TableJobStore } from '../../src/storage/tableJobStore';
 import type { SettingsReader } from '../../src/storage/settingsStore';
 import type { TableConnection } from '../../src/storage/tables';
-import { TableTenantRegistry } from '../../src/storage/tenantRegistry';
-import { freshTables } from './azurite';
+import { uniqueTableNames } from './azurite';
 import { FakeJobPostings, type FakeJobPostingOptions } from './fakeJobPostings';
 import { FakeLinkedIn } from './fakeLinkedIn';
 import { RecordingNotifier } from './recordingNotifier';
@@ -50,9 +50,10 @@ export async function apiRig(connection: TableConnection, options: { start?: Dat
   const now = options.realClock ? () => Date.now() : () => clock.ms;
   const linkedIn = await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION }).start();
   const postings = new FakeJobPostings(linkedIn, { now, processingMs: 60_000, ...options.postings });
-  const [jobsTable, leasesTable, budgetTable, tenantsTable] = await freshTables(connection, 'apijobs', 'apileases', 'apibudget', 'apitenants');
-  const tenants = new TableTenantRegistry(tenantsTable);
-  const jobs = new TableJobStore(jobsTable, tenants);
+  const all = tableClients(connection, uniqueTableNames(['jobs', 'leases', 'apiBudget', 'tenants'] as const));
+  await ensureTables(all, ['jobs', 'leases', 'apiBudget', 'tenants']);
+  const { jobs, tenants, apiBudget: budget } = buildStores(all);
+  const config = parseConfig({ LINKEDIN_API_POLL_MS: '1', LINKEDIN_API_FOLLOW_UP_MS: String(FOLLOW_UP_MS), LINKEDIN_API_RECHECK_MS: '60000', LINKEDIN_API_STATUS_POLL_MS: String(24 * 3600_000) });
   const notifier = new RecordingNotifier();
   const values: TenantSettings = {
     ...defaultSettings('tenant-a', { buildTime: '02:00', timeZone: 'UTC', bootstrapAdmins: [] }),
@@ -68,19 +69,19 @@ export async function apiRig(connection: TableConnection, options: { start?: Dat
   const engines: ApiPostingEngine[] = [];
   return {
     clock, linkedIn, postings, jobs, notifier, settings,
-    tables: { jobs: jobsTable, leases: leasesTable, budget: budgetTable, tenants: tenantsTable },
+    tables: { jobs: all.jobs, leases: all.leases, budget: all.apiBudget, tenants: all.tenants },
     engine(holder, engineOptions = {}) {
       const real = new JobPostingClient(new LinkedInClient({ oauthBaseUrl: linkedIn.url, apiBaseUrl: linkedIn.url, timeoutMs: 10_000, now }));
-      const engine = new ApiPostingEngine(
+      const engine = buildApiEngine(
+        config,
         {
-          jobs, tenants, settings, notifier, logger, holder,
+          jobs, tenants, settings, notifier, logger, holder, budget,
           api: engineOptions.api ? engineOptions.api(real) : real,
-          budget: new TableApiBudget(budgetTable),
-          leases: new TableLeaseStore(leasesTable, now),
+          leases: new TableLeaseStore(all.leases, now),
           now: () => new Date(now()),
           sleep: options.realClock ? undefined : async (ms) => clock.advance(ms)
         },
-        { pollMs: 1, followUpMs: FOLLOW_UP_MS, recheckMs: 60_000, statusPollMs: 24 * 3600_000, leaseMs: 30_000, ...engineOptions }
+        { leaseMs: 30_000, ...engineOptions }
       );
       engines.push(engine);
       return engine;

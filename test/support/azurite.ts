@@ -39,3 +39,8 @@ export async function freshTables(connection: TableConnection, ...prefixes: stri
   await Promise.all(tables.map(ensureTable));
   return tables;
 }
+
+/** A fresh name (`uniqueTableName`) for each of the given tables. */
+export function uniqueTableNames<K extends string>(keys: readonly K[]): Record<K, string> {
+  return Object.fromEntries(keys.map((key) => [key, uniqueTableName(key)])) as Record<K, string>;
+}

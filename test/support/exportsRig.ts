@@ -7,19 +7,19 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { createJob, validateJobInput, type Author, type Job } from '../../src/domain/job';
 import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
-import { ExportWorker, type ExportWorkerOptions } from '../../src/exports/exportWorker';
+import type { ExportWorker, ExportWorkerOptions } from '../../src/exports/exportWorker';
+import { buildExportWorker, buildStores, ensureTables, linkedInClient, tableClients, type TableKey } from '../../src/app';
+import { parseConfig } from '../../src/config';
 import { createHttpServer, type HttpDeps } from '../../src/http/server';
-import { LinkedInClient } from '../../src/linkedin/client';
 import { EnvPushKeyResolver, type PushKeyResolver } from '../../src/linkedin/push';
 import { silentLogger } from '../../src/logger';
 import type { Notifier } from '../../src/notifications/notifier';
-import { TableCandidateStore } from '../../src/storage/candidateStore';
-import { TableExportInbox } from '../../src/storage/exportInbox';
+import type { TableCandidateStore } from '../../src/storage/candidateStore';
+import type { TableExportInbox } from '../../src/storage/exportInbox';
 import type { SettingsReader } from '../../src/storage/settingsStore';
-import { JOBS_TABLE, TableJobStore } from '../../src/storage/tableJobStore';
-import { CONVERSATIONS_TABLE, TableConversationStore } from '../../src/storage/conversationStore';
-import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
-import { uniqueTableName } from './azurite';
+import type { TableJobStore } from '../../src/storage/tableJobStore';
+import type { TableConnection } from '../../src/storage/tables';
+import { uniqueTableNames } from './azurite';
 import { FakeLinkedIn } from './fakeLinkedIn';
 import { personalReference } from './notifyStack';
 import { validForm } from './samples';
@@ -69,13 +69,13 @@ export function exportsBotEnv(connectionString: string, linkedInUrl: string): Re
  * pointing at the Bot Connector stub. Returns the job's id.
  */
 export async function seedJobAndChat(connection: TableConnection, connectorUrl: string, author: Author): Promise<string> {
-  const jobs = tableClient(connection, JOBS_TABLE);
-  const conversations = tableClient(connection, CONVERSATIONS_TABLE);
-  await Promise.all([ensureTable(jobs), ensureTable(conversations)]);
+  const tables = tableClients(connection);
+  await ensureTables(tables, ['jobs', 'tenants', 'conversations']);
+  const { jobs, conversations } = buildStores(tables);
   const input = validateJobInput(validForm());
   if (!input.ok) throw new Error('the sample job form is not valid');
-  const jobId = (await new TableJobStore(jobs).create(createJob(input.value, author))).id;
-  await new TableConversationStore(conversations).save({
+  const jobId = (await jobs.create(createJob(input.value, author))).id;
+  await conversations.save({
     tenantId: TENANT, aadObjectId: author.aadObjectId, reference: personalReference(connectorUrl, TENANT, author.aadObjectId), language: 'en', active: true, updatedAt: new Date().toISOString()
   });
   return jobId;
@@ -136,7 +136,7 @@ export interface RigOptions {
   settings?: SettingsReader;
   worker?: Partial<ExportWorkerOptions>;
   /** Share tables with another rig (two processes on one storage). */
-  tables?: { exports: string; candidates: string; jobs: string };
+  tables?: RigTables;
   /** The one-time download route of `candidate data`. */
   privacyDownloads?: HttpDeps['privacyDownloads'];
   /** Which tenant a callback key belongs to; default: PUSH_KEY → TENANT. */
@@ -144,6 +144,10 @@ export interface RigOptions {
   /** The partner's parent application (challenge with applicationId). */
   parentCredentials?: { clientId: string; clientSecret: string };
 }
+
+/** The tables the export pipeline uses. */
+const RIG_TABLES = ['exports', 'candidates', 'jobs', 'tenants'] as const satisfies readonly TableKey[];
+export type RigTables = Record<(typeof RIG_TABLES)[number], string>;
 
 export class ExportsRig {
   linkedIn!: FakeLinkedIn;
@@ -154,32 +158,28 @@ export class ExportsRig {
   jobs!: TableJobStore;
   worker!: ExportWorker;
   settings!: SettingsReader;
-  tables!: { exports: string; candidates: string; jobs: string };
+  tables!: RigTables;
 
   constructor(private readonly options: RigOptions) {}
 
   async start(linkedIn?: FakeLinkedIn): Promise<this> {
     this.linkedIn = linkedIn ?? (await new FakeLinkedIn({ ...CLIENT, organizationId: ORGANIZATION_ID }).start());
-    this.tables = this.options.tables ?? { exports: uniqueTableName('exports'), candidates: uniqueTableName('candidates'), jobs: uniqueTableName('jobs') };
-    const [exportsTable, candidatesTable, jobsTable] = [this.tables.exports, this.tables.candidates, this.tables.jobs].map((name) => tableClient(this.options.connection, name));
-    await Promise.all([ensureTable(exportsTable), ensureTable(candidatesTable), ensureTable(jobsTable)]);
-    this.inbox = new TableExportInbox(exportsTable);
-    this.candidates = new TableCandidateStore(candidatesTable);
-    this.jobs = new TableJobStore(jobsTable);
+    this.tables = this.options.tables ?? uniqueTableNames(RIG_TABLES);
+    const tables = tableClients(this.options.connection, this.tables);
+    await ensureTables(tables, RIG_TABLES);
+    const stores = buildStores(tables);
+    this.inbox = stores.exportInbox;
+    this.candidates = stores.candidates;
+    this.jobs = stores.jobs;
     this.settings = this.options.settings ?? new FixedSettings(tenantSettings());
-    this.worker = new ExportWorker(
-      {
-        inbox: this.inbox,
-        candidates: this.candidates,
-        jobs: this.jobs,
-        settings: this.settings,
-        linkedIn: new LinkedInClient({ oauthBaseUrl: this.linkedIn.url, apiBaseUrl: this.linkedIn.url, apiVersion: '202604', timeoutMs: 2000 }),
-        notifier: this.options.notifier,
-        bootstrapAdmins: [],
-        logger: silentLogger,
-        now: () => new Date()
-      },
-      { maxAttempts: 4, retryBaseMs: 20, pollMs: 50, leaseMs: 3000, ...this.options.worker }
+    const config = parseConfig({
+      LINKEDIN_OAUTH_BASE_URL: this.linkedIn.url, LINKEDIN_API_BASE_URL: this.linkedIn.url, LINKEDIN_TIMEOUT_MS: '2000',
+      EXPORT_MAX_ATTEMPTS: '4', EXPORT_RETRY_BASE_MS: '20', EXPORT_POLL_MS: '50', EXPORT_LEASE_MS: '3000'
+    });
+    this.worker = buildExportWorker(
+      config,
+      { inbox: this.inbox, candidates: this.candidates, jobs: this.jobs, settings: this.settings, linkedIn: linkedInClient(config), notifier: this.options.notifier, logger: silentLogger, now: () => new Date() },
+      this.options.worker
     );
     this.server = createHttpServer({
       processActivity: async () => undefined,

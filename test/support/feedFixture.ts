@@ -2,20 +2,20 @@ import type { TableClient } from '@azure/data-tables';
 import { SaxesParser } from 'saxes';
 import { createJob, newJobId, validateJobInput, type Author, type Job } from '../../src/domain/job';
 import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
-import { LinkedInFeed, type LinkedInFeedDeps } from '../../src/feed/linkedInFeed';
+import { buildFeed, buildStores, ensureTables, tableClients } from '../../src/app';
+import type { LinkedInFeed, LinkedInFeedDeps } from '../../src/feed/linkedInFeed';
 import { silentLogger } from '../../src/logger';
 import type { Notifier } from '../../src/notifications/notifier';
-import { TableFeedEventStore } from '../../src/storage/feedEventStore';
-import { TableFeedTokenStore } from '../../src/storage/feedTokenStore';
-import { TableLeaseStore } from '../../src/storage/leaseStore';
+import type { Notice } from '../../src/shared/types';
+import type { TableFeedTokenStore } from '../../src/storage/feedTokenStore';
+import type { TableLeaseStore } from '../../src/storage/leaseStore';
 import type { SettingsReader } from '../../src/storage/settingsStore';
-import { TableFeedSnapshotStore, type ChunkLayout } from '../../src/storage/tableFeedSnapshotStore';
-import { TableJobStore } from '../../src/storage/tableJobStore';
-import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
-import { TableTenantRegistry } from '../../src/storage/tenantRegistry';
+import type { TableFeedSnapshotStore, ChunkLayout } from '../../src/storage/tableFeedSnapshotStore';
+import type { TableJobStore } from '../../src/storage/tableJobStore';
+import type { TableConnection } from '../../src/storage/tables';
+import type { TableTenantRegistry } from '../../src/storage/tenantRegistry';
 import { uniqueTableName } from './azurite';
 import { validForm } from './samples';
-import type { Notice } from '../../src/shared/types';
 
 export const LONG_DESCRIPTION =
   'We are looking for a backend engineer to build the services behind our hiring products. ' +
@@ -92,22 +92,19 @@ export interface WorldOptions {
 
 /** A LinkedInFeed over real tables; two worlds on the same tables act as two bot processes. */
 export async function feedWorld(connection: TableConnection, tables: FeedTables, options: WorldOptions = {}): Promise<FeedWorld> {
-  const clients = Object.fromEntries(
-    Object.entries(tables).map(([key, name]) => [key, tableClient(connection, name)])
-  ) as Record<keyof FeedTables, TableClient>;
-  await Promise.all(Object.values(clients).map(ensureTable));
-  const tenants = new TableTenantRegistry(clients.tenants);
-  const jobs = new TableJobStore(clients.jobs, tenants);
-  const snapshots = new TableFeedSnapshotStore(clients.snapshots, options.layout);
-  const leases = new TableLeaseStore(clients.leases);
-  const tokens = new TableFeedTokenStore(clients.tokens, options.configuredToken);
+  const keys = Object.keys(tables) as Array<keyof FeedTables>;
+  const all = tableClients(connection, tables);
+  await ensureTables(all, keys);
+  const clients = Object.fromEntries(keys.map((key) => [key, all[key]])) as Record<keyof FeedTables, TableClient>;
+  const stores = buildStores(all, { feedToken: options.configuredToken, snapshotLayout: options.layout });
   const settings = options.settings ?? new TestSettings();
   const notifier = options.notifier ?? new RecordingNotifier();
-  const feed = new LinkedInFeed({
-    jobs: options.jobs ? options.jobs(jobs) : jobs, snapshots, leases, events: new TableFeedEventStore(clients.events), tokens, settings,
-    notifier, logger: silentLogger, publicBaseUrl: 'https://bot.contoso.com', build: options.build
+  const feed = buildFeed(stores, {
+    jobs: options.jobs ? options.jobs(stores.jobs) : stores.jobs, settings, notifier, logger: silentLogger, publicBaseUrl: 'https://bot.contoso.com', build: options.build
   });
-  return { feed, jobs, snapshots, leases, tokens, tenants, settings, notifier, clients };
+  return {
+    feed, jobs: stores.jobs, snapshots: stores.feedSnapshots, leases: stores.leases, tokens: stores.feedTokens, tenants: stores.tenants, settings, notifier, clients
+  };
 }
 
 export function sampleJob(author: Author, overrides: Record<string, unknown> = {}, at: Date = new Date()): Job {

@@ -3,19 +3,19 @@
  * sender through a TeamsAdapter without credentials (as for the Agents Playground), the Teams rate limiter, and two
  * tiny renderers. Used in-process by the integration tests and as a child process by the SIGKILL test.
  */
-import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { CloudAdapter } from 'botbuilder';
+import { createTeamsChannel } from '../../src/teams';
 import type { Logger } from '../../src/logger';
 import { silentLogger } from '../../src/logger';
-import { DeliveryWorker, type DeliveryPolicy } from '../../src/notifications/deliveryWorker';
-import { OutboxNotifier } from '../../src/notifications/outboxNotifier';
-import { TeamsRateLimiter } from '../../src/notifications/rateLimiter';
-import { TeamsChatSender } from '../../src/teams/teamsSender';
-import type { TenantLanes } from '../../src/notifications/tenantLanes';
-import { TableConversationStore } from '../../src/storage/conversationStore';
-import { TableOutboxStore } from '../../src/storage/tableOutboxStore';
-import { ensureTable, tableClient, type TableConnection } from '../../src/storage/tables';
 import type { RendererRegistry } from '../../src/shared/types';
+import { buildStores, ensureTables, tableClients } from '../../src/app';
+import { createNotifications } from '../../src/notifications';
+import type { DeliveryWorker, DeliveryPolicy } from '../../src/notifications/deliveryWorker';
+import type { OutboxNotifier } from '../../src/notifications/outboxNotifier';
+import type { TeamsRateLimiter } from '../../src/notifications/rateLimiter';
+import type { TenantLanes } from '../../src/notifications/tenantLanes';
+import type { TableConversationStore } from '../../src/storage/conversationStore';
+import type { TableOutboxStore } from '../../src/storage/tableOutboxStore';
+import type { TableConnection } from '../../src/storage/tables';
 
 export const testRenderers: RendererRegistry = {
   'test.card': (language, data) => ({
@@ -55,24 +55,21 @@ export async function notifyStack(options: {
   lanes?: TenantLanes;
 }): Promise<NotifyStack> {
   const renderers = options.renderers ?? testRenderers;
-  const outboxClient = tableClient(options.connection, options.outboxTable);
-  const conversationsClient = tableClient(options.connection, options.conversationsTable);
-  await Promise.all([ensureTable(outboxClient), ensureTable(conversationsClient)]);
-  const outbox = new TableOutboxStore(outboxClient);
-  const conversations = new TableConversationStore(conversationsClient);
-  const adapter = new TeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' });
-  const limiter = options.limiter ?? new TeamsRateLimiter();
-  const worker = new DeliveryWorker({
+  const tables = tableClients(options.connection, { outbox: options.outboxTable, conversations: options.conversationsTable });
+  await ensureTables(tables, ['outbox', 'conversations']);
+  const { outbox, conversations } = buildStores(tables);
+  const { notifier, worker, limiter } = createNotifications({
+    // As for the Agents Playground: no credentials.
+    chat: createTeamsChannel({ BOT_TYPE: 'MultiTenant' }).chat,
     outbox,
     conversations,
-    chat: new TeamsChatSender(adapter as unknown as CloudAdapter, ''),
     renderers,
-    limiter,
+    limiter: options.limiter,
     lanes: options.lanes,
     logger: options.logger ?? silentLogger,
     policy: { ...FAST_POLICY, ...options.policy }
   });
-  return { outbox, conversations, notifier: new OutboxNotifier(outbox, renderers, worker), worker, limiter };
+  return { outbox, conversations, notifier, worker, limiter };
 }
 
 /** A 1:1 conversation reference as the bot stores it at install or first message, pointing at `serviceUrl`. */
