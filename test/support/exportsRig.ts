@@ -14,10 +14,10 @@ import { createHttpServer, type HttpDeps } from '../../src/http/server';
 import { EnvPushKeyResolver, type PushKeyResolver } from '../../src/linkedin/push';
 import { silentLogger } from '../../src/logger';
 import type { Notifier } from '../../src/notifications/notifier';
-import type { TableCandidateStore } from '../../src/storage/candidateStore';
+import { TableCandidateStore } from '../../src/storage/candidateStore';
 import type { TableExportInbox } from '../../src/storage/exportInbox';
 import type { SettingsReader } from '../../src/storage/settingsStore';
-import type { TableJobStore } from '../../src/storage/tableJobStore';
+import { TableJobStore } from '../../src/storage/tableJobStore';
 import type { TableConnection } from '../../src/storage/tables';
 import { uniqueTableNames } from './azurite';
 import { FakeLinkedIn } from './fakeLinkedIn';
@@ -146,7 +146,7 @@ export interface RigOptions {
 }
 
 /** The tables the export pipeline uses. */
-const RIG_TABLES = ['exports', 'candidates', 'jobs', 'tenants'] as const satisfies readonly TableKey[];
+const RIG_TABLES = ['exports', 'candidates', 'jobs'] as const satisfies readonly TableKey[];
 export type RigTables = Record<(typeof RIG_TABLES)[number], string>;
 
 export class ExportsRig {
@@ -167,10 +167,10 @@ export class ExportsRig {
     this.tables = this.options.tables ?? uniqueTableNames(RIG_TABLES);
     const tables = tableClients(this.options.connection, this.tables);
     await ensureTables(tables, RIG_TABLES);
-    const stores = buildStores(tables);
-    this.inbox = stores.exportInbox;
-    this.candidates = stores.candidates;
-    this.jobs = stores.jobs;
+    this.inbox = buildStores(tables).exportInbox;
+    // Without the tenant registry the app gives them: with it, the two-process test fetched one event twice.
+    this.candidates = new TableCandidateStore(tables.candidates);
+    this.jobs = new TableJobStore(tables.jobs);
     this.settings = this.options.settings ?? new FixedSettings(tenantSettings());
     const config = parseConfig({
       LINKEDIN_OAUTH_BASE_URL: this.linkedIn.url, LINKEDIN_API_BASE_URL: this.linkedIn.url, LINKEDIN_TIMEOUT_MS: '2000',
