@@ -24,7 +24,7 @@ describe('buildApp: the whole bot in one call', () => {
       ready = { status: response.status, body: (await response.json()) as typeof ready.body };
     }
     assert.equal(ready.status, 200);
-    assert.deepEqual(ready.body.workers, { feedScheduler: 'ok', notifications: 'ok', exports: 'ok', linkedInApi: 'ok', morning: 'ok' });
+    assert.deepEqual(ready.body.workers, { feedScheduler: 'ok', notifications: 'ok', exports: 'ok', linkedInApi: 'ok', morning: 'ok', privacy: 'ok', channelSwitch: 'ok' });
 
     assert.equal(await app.stop(5_000), true);
     await assert.rejects(fetch(`http://127.0.0.1:${port}/livez`));
