@@ -106,7 +106,7 @@ export async function main(): Promise<void> {
     logger.warn('tenancy: no BOT_TENANT_ID or LINKEDIN_TENANT_ID, so settings from the environment (ADMIN_AAD_IDS, LINKEDIN_*) apply to no tenant');
   }
   // Late-bound: the notifier needs the adapter, and settings come first.
-  let tellAdminsSecretUnreadable: (tenantId: string, secretId: string) => Promise<void> = async () => undefined;
+  let tellAdminsSecretUnreadable: (tenantId: string, secretId: string) => Promise<void> = () => Promise.resolve();
   const settings = new CachedSettingsStore(new TableSettingsStore(
     settingsTable,
     settingsDefaults(config),
@@ -301,7 +301,9 @@ export async function main(): Promise<void> {
     }
   });
   const requests = trackRequests(server.server);
-  await new Promise<void>((done) => server.listen(config.PORT, done));
+  await new Promise<void>((done) => {
+    server.listen(config.PORT, done);
+  });
   const { port } = server.address();
   listeningPort = port;
   scheduler.start();
