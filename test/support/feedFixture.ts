@@ -92,7 +92,7 @@ export interface WorldOptions {
 /** A LinkedInFeed over real tables; two worlds on the same tables act as two bot processes. */
 export async function feedWorld(connection: TableConnection, tables: FeedTables, options: WorldOptions = {}): Promise<FeedWorld> {
   const clients = Object.fromEntries(
-    Object.entries(tables).map(([key, name]) => [key, tableClient(connection, name)])
+    Object.entries(tables).map(([key, name]) => [key, tableClient(connection, name as string)])
   ) as Record<keyof FeedTables, TableClient>;
   await Promise.all(Object.values(clients).map(ensureTable));
   const tenants = new TableTenantRegistry(clients.tenants);

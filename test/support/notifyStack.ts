@@ -4,7 +4,6 @@
  * tiny renderers. Used in-process by the integration tests and as a child process by the SIGKILL test.
  */
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from '../../src/logger';
 import { silentLogger } from '../../src/logger';
 import type { RendererRegistry } from '../../src/notifications/chat';
@@ -65,7 +64,7 @@ export async function notifyStack(options: {
   const worker = new DeliveryWorker({
     outbox,
     conversations,
-    chat: new TeamsChatSender(adapter as unknown as CloudAdapter, ''),
+    chat: new TeamsChatSender(adapter, ''),
     renderers,
     limiter,
     lanes: options.lanes,
