@@ -83,7 +83,9 @@ async function startEchoBot(): Promise<number> {
     });
   });
   const port = await freePort();
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+  await new Promise<void>((done) => {
+    server.listen(port, '127.0.0.1', done);
+  });
   return port;
 }
 

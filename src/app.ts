@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TableClient } from '@azure/data-tables';
-import type { Server } from 'restify';
 import { SHARE_JOB_COMMAND } from './bot/handlers/shareJob';
 import { feedNoticeRenderers } from './feed/feedNotices';
 import { purgeExpiredActions } from './bot/once';
@@ -224,9 +223,10 @@ function actionsPurge(actions: TableIdempotencyStore, logger: Logger): Loop {
     start: () => {
       stop ??= purgeExpiredActions(actions, (error) => logger.warn('could not purge expired action records', { error: (error as Error).message }));
     },
-    stop: async () => {
+    stop: () => {
       stop?.();
       stop = undefined;
+      return Promise.resolve();
     }
   };
 }
@@ -263,7 +263,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
     logger.warn('tenancy: no BOT_TENANT_ID or LINKEDIN_TENANT_ID, so settings from the environment (ADMIN_AAD_IDS, LINKEDIN_*) apply to no tenant');
   }
   // Late-bound: the notifier needs the Teams channel, and settings come first.
-  let tellAdminsSecretUnreadable: (tenantId: string, secretId: string) => Promise<void> = async () => undefined;
+  let tellAdminsSecretUnreadable: (tenantId: string, secretId: string) => Promise<void> = () => Promise.resolve();
   const settings = new CachedSettingsStore(new TableSettingsStore(
     tables.settings,
     settingsDefaults(config),
@@ -397,7 +397,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
 
     /** Listens on `port` (0: a free one; every interface unless `host`); resolves the port. */
     async listen(port: number = config.PORT, host?: string): Promise<number> {
-      await new Promise<void>((done) => (host ? server.listen(port, host, done) : server.listen(port, done)));
+      await new Promise<void>((done) => {
+        if (host) server.listen(port, host, done);
+        else server.listen(port, done);
+      });
       listeningPort = (server.address() as { port: number }).port;
       return listeningPort;
     },

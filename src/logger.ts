@@ -73,7 +73,7 @@ export function pinoLogger(stream: DestinationStream | NodeJS.WritableStream = p
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: CENSOR }
     },
-    stream as DestinationStream
+    stream
   );
 }
 

@@ -43,7 +43,7 @@ export function useMeter(meter: Meter = metrics.getMeter(NAME)): void {
 
 /** Exports to Application Insights when a connection string is given; returns the shutdown (flush) function. */
 export async function startTelemetry(connectionString: string | undefined, logger: Logger): Promise<() => Promise<void>> {
-  if (!connectionString) return async () => undefined;
+  if (!connectionString) return () => Promise.resolve();
   const { useAzureMonitor, shutdownAzureMonitor } = await import('@azure/monitor-opentelemetry');
   useAzureMonitor({ azureMonitorExporterOptions: { connectionString } });
   useMeter();

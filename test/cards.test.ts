@@ -43,8 +43,8 @@ import { defaultSettings, type TenantSettings } from '../src/domain/settings';
 import type { AdaptiveCardJson } from '../src/shared/types';
 
 // adaptivecards@3's ESM build cannot be required from Node; its UMD bundle can.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const AC = require('adaptivecards/dist/adaptivecards.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's import resolves to the ESM build
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
 
 function sampleSettings(): TenantSettings {
   const settings = defaultSettings('tenant-a', { buildTime: '02:00', timeZone: 'Europe/Oslo', bootstrapAdmins: ['aad-boot'], companyName: 'Contoso' });

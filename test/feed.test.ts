@@ -39,7 +39,7 @@ function makeJob(overrides: Partial<Job> = {}): Job {
     description: `<p>${LONG_TEXT}</p>`,
     applyUrl: 'https://careers.contoso.com/jobs/1',
     ...overrides
-  } as Job;
+  };
 }
 
 async function* stream(jobs: Job[]): AsyncIterable<Job> {

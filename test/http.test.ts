@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Server } from 'restify';
@@ -40,11 +39,11 @@ describe('HTTP edge', () => {
       maxBodyBytes: 1024,
       logger: silentLogger
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise<void>((done) => void server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${server.address().port}`;
   });
 
-  after(() => server.close());
+  after(() => void server.close());
 
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -104,8 +103,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function listen(deps: Partial<HttpDeps> & Pick<HttpDeps, 'processActivity'>): Promise<{ server: Server; base: string }> {
   const server = createHttpServer({ storageHealthy: async () => true, maxBodyBytes: 4096, logger: silentLogger, ...deps });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  await new Promise<void>((done) => void server.listen(0, '127.0.0.1', done));
+  return { server, base: `http://127.0.0.1:${server.address().port}` };
 }
 
 /** A push route whose inbox is `accept` (the tests below make it fail). */
@@ -135,7 +134,7 @@ describe('HTTP edge: compressed bodies', () => {
       })
     }));
   });
-  after(() => server.close());
+  after(() => void server.close());
 
   // 1 MB of JSON that gzips to about 1 KB: under the 4 KB limit as sent, far over it decoded.
   const bomb = JSON.stringify({ ...ACTIVITY, serviceUrl: 'http://127.0.0.1:9/', text: ' '.repeat(1024 * 1024) });
@@ -212,7 +211,7 @@ describe('HTTP edge: 5xx bodies', () => {
       })
     }));
   });
-  after(() => server.close());
+  after(() => void server.close());
 
   const assertInternal = async (response: Response) => {
     assert.equal(response.status, 500);

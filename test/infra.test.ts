@@ -7,7 +7,7 @@ import { SECRET_SETTINGS, productionEnvProblems } from './support/productionEnv'
 // No Bicep compiler runs here: these tests read infra/azure.bicep as text and check what the app will be given.
 const ROOT = join(__dirname, '..', '..');
 const bicep = readFileSync(join(ROOT, 'infra', 'azure.bicep'), 'utf8');
-const parameters = JSON.parse(readFileSync(join(ROOT, 'infra', 'azure.parameters.json'), 'utf8')).parameters as Record<string, { value: string }>;
+const parameters = (JSON.parse(readFileSync(join(ROOT, 'infra', 'azure.parameters.json'), 'utf8')) as { parameters: Record<string, { value: string }> }).parameters;
 
 interface Setting {
   name: string;

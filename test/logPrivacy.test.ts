@@ -3,7 +3,6 @@
  * tokens), names, e-mail addresses and LinkedIn profile URLs are redacted by key and in text.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Server } from 'restify';
 import { createHttpServer } from '../src/http/server';
@@ -83,10 +82,10 @@ describe('logs: JSON lines without secrets or personal data', () => {
           now: () => new Date()
         }
       });
-      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await new Promise<void>((done) => void server.listen(0, '127.0.0.1', done));
+      base = `http://127.0.0.1:${server.address().port}`;
     });
-    after(() => server.close());
+    after(() => void server.close());
 
     it('a failing push or feed download is logged without the push key or the feed token', async () => {
       const body = pushBody('n-500');

@@ -69,7 +69,7 @@ describe('settings form rules', () => {
     const after = applySettingsInput(before, set.value, people, undefined);
     assert.equal(after.candidateRetentionMonths, 12);
     assert.deepEqual(settingsChanges(before, after, false).find((c) => c.field === 'candidateRetentionMonths'), { field: 'candidateRetentionMonths', old: '6', new: '12' });
-    const { retentionMonths: _omitted, ...stale } = settingsForm({}) as Record<string, unknown>;
+    const { retentionMonths: _omitted, ...stale } = settingsForm({});
     const kept = validateSettingsInput(stale);
     assert.ok(kept.ok);
     assert.equal(applySettingsInput({ ...before, candidateRetentionMonths: 24 }, kept.value, people, undefined).candidateRetentionMonths, 24);

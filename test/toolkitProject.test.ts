@@ -7,7 +7,7 @@ import { parseEnv } from '../src/tools/envFiles';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
-const schema = JSON.parse(read('test/schemas/m365agents.yaml.schema.v1.8.json'));
+const schema = JSON.parse(read('test/schemas/m365agents.yaml.schema.v1.8.json')) as object;
 const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
 
 interface Step {
@@ -93,12 +93,12 @@ describe('Agents Toolkit project', () => {
   it('deploy: build, stage the production files, zip-deploy that folder to the App Service', () => {
     const steps = project('m365agents.yml').deploy ?? [];
     assert.deepEqual(
-      steps.map((s) => `${s.uses} ${s.with?.args ?? ''}`.trim()),
+      steps.map((s) => `${s.uses} ${String(s.with?.args ?? '')}`.trim()),
       ['cli/runNpmCommand ci --no-audit --no-fund', 'cli/runNpmCommand run build', 'cli/runNpmCommand run stage -- .deploy', 'azureAppService/zipDeploy']
     );
     assert.equal(steps[3].with?.artifactFolder, '.deploy');
     assert.equal(steps[3].with?.resourceId, '${{AZURE_APP_SERVICE_RESOURCE_ID}}');
-    const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     assert.ok(scripts.stage, 'npm run stage exists');
     assert.match(read('.gitignore'), /^\.deploy\/$/m);
   });

@@ -39,7 +39,7 @@ describe('what a turn costs in storage', () => {
     await settings.get('t');
     assert.equal(inner.reads, 2, "another process's change is seen after the TTL");
     const saved = { ...(await settings.get('t')), companyName: 'Fabrikam' };
-    await settings.save({ tenantId: 't', settings: saved, changes: [], by: { aadObjectId: 'a', name: 'A' }, at: new Date() } as unknown as SettingsSave);
+    await settings.save({ tenantId: 't', settings: saved, changes: [], by: { aadObjectId: 'a', name: 'A' }, at: new Date() });
     assert.equal((await settings.get('t')).companyName, 'Fabrikam');
     assert.equal(inner.reads, 3);
   });
@@ -77,7 +77,7 @@ describe('what a turn costs in storage', () => {
     now = 3_500;
     await settings.get('t');
     inner.get = slowGet;
-    await settings.save({ tenantId: 't', settings: { ...before, companyName: 'Fabrikam' }, changes: [], by: { aadObjectId: 'a', name: 'A' }, at: new Date() } as unknown as SettingsSave);
+    await settings.save({ tenantId: 't', settings: { ...before, companyName: 'Fabrikam' }, changes: [], by: { aadObjectId: 'a', name: 'A' }, at: new Date() });
     release();
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal((await settings.get('t')).companyName, 'Fabrikam');

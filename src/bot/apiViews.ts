@@ -4,7 +4,7 @@
  */
 import { channelOf, usesApi } from '../domain/apiChannel';
 import type { Job } from '../domain/job';
-import { linkedInReason, type ApiPosting } from '../domain/jobPosting';
+import { linkedInReason } from '../domain/jobPosting';
 import { hasString, t, type Language } from '../i18n/strings';
 
 /** LinkedIn's field names (simpleJobPostings) → our words for the form field, in each language. */
@@ -39,7 +39,7 @@ function when(language: Language, iso: string, timeZone: string): string {
 
 /** The job's API state in words; `moving` when it is still in the feed while LinkedIn confirms it. */
 export function apiStateView(language: Language, job: Job, timeZone = 'UTC'): ApiStateView {
-  const api = job.api as ApiPosting | undefined;
+  const api = job.api;
   const moving = channelOf(job) === 'feed' ? ` ${t(language, 'api.movingFromFeed')}` : '';
   if (!api) return { short: t(language, 'api.short.waiting'), text: t(language, 'api.state.waiting') + moving, style: 'accent', color: 'Accent' };
   switch (api.state) {

@@ -50,7 +50,7 @@ export function escapeMarkdownBindings(node: unknown): void {
   if (element.type === 'TextBlock' && typeof element.text === 'string') element.text = escapeExpressions(element.text);
   if (element.type === 'FactSet' && Array.isArray(element.facts)) {
     for (const fact of element.facts as Record<string, unknown>[]) {
-      for (const key of ['title', 'value']) if (typeof fact[key] === 'string') fact[key] = escapeExpressions(fact[key] as string);
+      for (const key of ['title', 'value']) if (typeof fact[key] === 'string') fact[key] = escapeExpressions(fact[key]);
     }
   }
   for (const [key, child] of Object.entries(element)) if (key !== '$when' && key !== '$data') escapeMarkdownBindings(child);
@@ -61,7 +61,7 @@ const templates = new Map<CardName, ACData.Template>();
 function template(name: CardName): ACData.Template {
   let found = templates.get(name);
   if (!found) {
-    const json = JSON.parse(readFileSync(join(CARDS_DIR, `${name}.json`), 'utf8'));
+    const json: unknown = JSON.parse(readFileSync(join(CARDS_DIR, `${name}.json`), 'utf8'));
     escapeMarkdownBindings(json);
     found = new ACData.Template(json);
     templates.set(name, found);

@@ -87,7 +87,7 @@ export function idReserver(store: IdempotencyStore, tenantId: string, key: strin
 
 /** Deletes expired action records now and then; the reader ignores them anyway, so this only keeps the table small. */
 export function purgeExpiredActions(store: IdempotencyStore, onError: (error: unknown) => void, everyMs = 3_600_000): () => void {
-  const timer = setInterval(() => store.purgeExpired().catch(onError), everyMs);
+  const timer = setInterval(() => void store.purgeExpired().catch(onError), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

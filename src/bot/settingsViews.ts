@@ -110,7 +110,7 @@ export function settingsCard(view: SettingsCardView): AdaptiveCardJson {
   // The secret is write-only: whatever was typed is never sent back.
   const values = Object.fromEntries(FORM_FIELDS.map((field) => [field, field === 'rscClientSecret' ? '' : asText(view.values[field])]));
   const errors = Object.fromEntries(
-    FORM_FIELDS.map((field) => [field, view.errors?.[field] ? settingsErrorText(language, view.errors[field]!, view.errorParams ?? {}) : ''])
+    FORM_FIELDS.map((field) => [field, view.errors?.[field] ? settingsErrorText(language, view.errors[field], view.errorParams ?? {}) : ''])
   );
   const hasErrors = Object.values(errors).some(Boolean);
   const known = [...settings.admins, ...settings.recruiters];

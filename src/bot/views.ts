@@ -48,7 +48,7 @@ export function jobFormCard(view: JobFormView): AdaptiveCardJson {
   const { language, job } = view;
   const values = Object.fromEntries(FORM_FIELDS.map((field) => [field, asText(view.values[field])]));
   const errors = Object.fromEntries(
-    FORM_FIELDS.map((field) => [field, view.errors?.[field] ? errorText(language, field, view.errors[field]!, view.values) : ''])
+    FORM_FIELDS.map((field) => [field, view.errors?.[field] ? errorText(language, field, view.errors[field], view.values) : ''])
   );
   const onApi = job ? usesApi(job) : view.channel === 'api';
   return renderCard('job-form', {

@@ -62,7 +62,7 @@ function keepAllowedTag(token: string, script: string | undefined, slash: string
  * and comments. Entities stay as written; a stray `<` becomes `&lt;` so LinkedIn shows it rather than guessing at a tag.
  */
 export function sanitizeDescription(html: string | undefined): string {
-  return sanitizeText(html).replace(HTML_TOKEN, (token, script, slash, name) => keepAllowedTag(token, script, slash, name));
+  return sanitizeText(html).replace(HTML_TOKEN, (token: string, script?: string, slash?: string, name?: string) => keepAllowedTag(token, script, slash, name));
 }
 
 /** The description's text without tags: what LinkedIn counts for its 100-character minimum. */

@@ -96,7 +96,7 @@ export class FeedTransitions {
   private async notify(
     tenantId: string, state: 'in_feed' | 'posted', ids: ReadonlySet<string>, movedHere: (job: Job) => boolean, notice: (job: Job) => Notice
   ): Promise<void> {
-    let batch: Notice[] = [];
+    const batch: Notice[] = [];
     for await (const job of this.deps.jobs.streamTenant(tenantId, { states: [state] })) {
       if (!ids.has(job.id) || !movedHere(job)) continue;
       batch.push(notice(job));

@@ -20,7 +20,7 @@ export async function snapshotJobIds(gzipChunks: AsyncIterable<Buffer>): Promise
     let scannedTo = 0;
     for (const match of window.matchAll(PARTNER_JOB_ID)) {
       ids.add(match[1]);
-      scannedTo = match.index! + match[0].length;
+      scannedTo = match.index + match[0].length;
     }
     carry = window.slice(Math.max(scannedTo, window.length - LONGEST_MATCH));
   }

@@ -15,7 +15,7 @@ import type { SnapshotMeta } from '../storage/feedSnapshotStore';
 const FEED_FILE = /^([A-Za-z0-9_-]{16,128})\.xml$/;
 
 export async function serveFeed(feed: FeedEndpoint, logger: Logger, req: restify.Request, res: restify.Response): Promise<void> {
-  const token = FEED_FILE.exec(String(req.params?.file ?? ''))?.[1];
+  const token = FEED_FILE.exec(String((req.params as Record<string, unknown> | undefined)?.file ?? ''))?.[1];
   const tenantId = token && (await feed.tenantForToken(token));
   if (!tenantId) return notFound(res, 'Not found.');
   const snapshot = await feed.current(tenantId);

@@ -131,9 +131,10 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
   privacyDownloadRoute(server, deps);
 
   // Probes: /livez says the process serves HTTP; /readyz that it can do its work (storage and background workers).
+  // eslint-disable-next-line @typescript-eslint/require-await -- restify takes a (req, res) handler only if it is an async function
   server.get('/livez', async (_req, res) => sendJson(res, 200, { status: 'ok' }));
   const ready = async (_req: restify.Request, res: restify.Response) => {
-    const result = await readiness({ storageHealthy: deps.storageHealthy, workers: deps.workers?.() ?? [], stopping: deps.stopping?.() ?? false });
+    const result = await readiness({ storageHealthy: () => deps.storageHealthy(), workers: deps.workers?.() ?? [], stopping: deps.stopping?.() ?? false });
     sendJson(res, result.ready ? 200 : 503, result.body);
   };
   server.get('/readyz', ready);
@@ -240,7 +241,7 @@ function linkedInPushRoutes(server: restify.Server, deps: HttpDeps): void {
   const tenantOf = async (key: string) => (push ? push.keys.tenantFor(key) : undefined);
 
   server.get('/api/linkedin/push/:key', async (req, res) => {
-    const tenantId = await tenantOf(String(req.params.key));
+    const tenantId = await tenantOf(String((req.params as Record<string, unknown>).key));
     if (!tenantId) return notFound(res);
     const query = new URL(req.url ?? '', 'http://localhost').searchParams;
     const challengeCode = query.get('challengeCode') ?? '';
@@ -256,7 +257,7 @@ function linkedInPushRoutes(server: restify.Server, deps: HttpDeps): void {
   });
 
   server.post('/api/linkedin/push/:key', async (req, res) => {
-    const tenantId = await tenantOf(String(req.params.key));
+    const tenantId = await tenantOf(String((req.params as Record<string, unknown>).key));
     if (!tenantId) return notFound(res);
     const credentials = await push!.settings.linkedInCredentials(tenantId);
     if (!credentials) return notConfigured(res);
@@ -285,7 +286,7 @@ function privacyDownloadRoute(server: restify.Server, deps: HttpDeps): void {
   server.get('/api/privacy/download/:token', async (req, res) => {
     res.header('cache-control', 'no-store');
     res.header('x-content-type-options', 'nosniff');
-    const file = deps.privacyDownloads ? await deps.privacyDownloads.takeDownload(String(req.params.token)) : undefined;
+    const file = deps.privacyDownloads ? await deps.privacyDownloads.takeDownload(String((req.params as Record<string, unknown>).token)) : undefined;
     if (!file) return sendJson(res, 404, { error: 'not_found', message: 'This download link is unknown, used already or expired. Ask the bot for a new one.' });
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',

@@ -424,9 +424,9 @@ export class ApiPostingEngine extends PollingWorker implements ApiPostingWaker {
     if (this.deps.jobs.updateBatch && jobs.length > 1) {
       const changes = jobs.map((job, index) => change(job, index));
       if (changes.every((c) => c !== undefined)) {
-        const notices = changes.map((c) => apiNotice(c!)).filter((n): n is NonNullable<typeof n> => n !== undefined);
+        const notices = changes.map((c) => apiNotice(c)).filter((n): n is NonNullable<typeof n> => n !== undefined);
         if (notices.length > 0) await this.deps.notifier.enqueue(notices);
-        const saved = await this.deps.jobs.updateBatch(changes.map((c, index) => ({ ...c!.job, etag: jobs[index].etag })));
+        const saved = await this.deps.jobs.updateBatch(changes.map((c, index) => ({ ...c.job, etag: jobs[index].etag })));
         if (saved) return saved;
       }
     }

@@ -128,7 +128,7 @@ export function linkedInStatusOf(value: z.infer<typeof statusSchema>): LinkedInS
     promotionStatus: value.promotionStatus,
     reason: value.reason ?? value.closeReason
   };
-  return Object.fromEntries(Object.entries(status).filter(([, v]) => v !== undefined)) as LinkedInStatus;
+  return Object.fromEntries(Object.entries(status).filter(([, v]) => v !== undefined));
 }
 
 export { statusSchema as linkedInStatusSchema };

@@ -83,9 +83,9 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export class EnvPushKeyResolver implements PushKeyResolver {
   constructor(private readonly key: string | undefined, private readonly tenantId: string | undefined) {}
 
-  async tenantFor(key: string): Promise<string | undefined> {
-    if (!this.key || !this.tenantId) return undefined;
-    return timingSafeEqual(digest(key), digest(this.key)) ? this.tenantId : undefined;
+  tenantFor(key: string): Promise<string | undefined> {
+    if (!this.key || !this.tenantId) return Promise.resolve(undefined);
+    return Promise.resolve(timingSafeEqual(digest(key), digest(this.key)) ? this.tenantId : undefined);
   }
 }
 

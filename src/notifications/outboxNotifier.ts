@@ -89,13 +89,13 @@ export class OutboxNotifier implements Notifier {
     const parsed = noticeSchema.safeParse(notice);
     if (!parsed.success) throw new TypeError(`invalid notice ${notice?.key}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
     this.validMessage(parsed.data.message);
-    return parsed.data as Notice;
+    return parsed.data;
   }
 
   private validMessage(message: Notice['message']): Notice['message'] {
     const parsed = messageSchema.safeParse(message);
     if (!parsed.success) throw new TypeError(`invalid message: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     if (!this.renderers[parsed.data.kind]) throw new TypeError(`no renderer registered for message kind "${parsed.data.kind}"`);
-    return parsed.data as Notice['message'];
+    return parsed.data;
   }
 }

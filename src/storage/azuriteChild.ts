@@ -5,11 +5,12 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 
-// Azurite ships no type declarations for its internals.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const TableConfiguration = require('azurite/dist/src/table/TableConfiguration').default;
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const TableServer = require('azurite/dist/src/table/TableServer').default;
+// Azurite ships no type declarations for its internals: require them, typed as far as this file uses them.
+type AzuriteModule<T> = { default: new (...args: unknown[]) => T };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an import of an undeclared module does not compile
+const TableConfiguration = (require('azurite/dist/src/table/TableConfiguration') as AzuriteModule<object>).default;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an import of an undeclared module does not compile
+const TableServer = (require('azurite/dist/src/table/TableServer') as AzuriteModule<{ start(): Promise<void>; close(): Promise<void> }>).default;
 
 async function main(): Promise<void> {
   const [port, location, inMemory] = [Number(process.argv[2]), process.argv[3], process.argv[4] === 'memory'];
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const shutdown = () => {
     if (closing) return;
     closing = true;
-    server.close().finally(() => process.exit(0));
+    void server.close().finally(() => process.exit(0));
   };
   process.on('disconnect', shutdown);
   process.on('SIGTERM', shutdown);

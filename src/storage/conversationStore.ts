@@ -57,7 +57,7 @@ export class TableConversationStore implements ConversationStore {
   async get(tenantId: string, aadObjectId: string): Promise<StoredConversation | undefined> {
     try {
       const entity = await this.table.getEntity<ConversationEntity>(encodeKey(tenantId), encodeKey(aadObjectId));
-      return { tenantId, aadObjectId, reference: JSON.parse(entity.reference), language: entity.language, ...(entity.timeZone ? { timeZone: entity.timeZone } : {}), active: entity.active, updatedAt: entity.updatedAt };
+      return { tenantId, aadObjectId, reference: JSON.parse(entity.reference) as Record<string, unknown>, language: entity.language, ...(entity.timeZone ? { timeZone: entity.timeZone } : {}), active: entity.active, updatedAt: entity.updatedAt };
     } catch (error) {
       if (isStatus(error, 404)) return undefined;
       throw error;
@@ -70,7 +70,7 @@ export class TableConversationStore implements ConversationStore {
     const filter = `PartitionKey eq ${odataString(encodeKey(tenantId))} and RowKey ge ${odataString(from)} and RowKey lt ${odataString(until)}`;
     const found: StoredConversation[] = [];
     for await (const entity of this.table.listEntities<ConversationEntity>({ queryOptions: { filter } })) {
-      found.push({ tenantId, aadObjectId: decodeKey(entity.rowKey), reference: JSON.parse(entity.reference), language: entity.language, active: entity.active, updatedAt: entity.updatedAt });
+      found.push({ tenantId, aadObjectId: decodeKey(entity.rowKey), reference: JSON.parse(entity.reference) as Record<string, unknown>, language: entity.language, active: entity.active, updatedAt: entity.updatedAt });
     }
     return found;
   }

@@ -314,9 +314,9 @@ function fromEntity(row: SettledEntity & { etag?: string }): SettledExport {
     settledAt: row.settledAt,
     attempts: row.attempts,
     reason: row.reason,
-    card: row.card ? JSON.parse(row.card) : undefined,
-    recipients: row.recipients ? JSON.parse(row.recipients) : undefined,
-    reviewedBy: row.reviewedBy ? JSON.parse(row.reviewedBy) : undefined,
+    card: row.card ? (JSON.parse(row.card) as SettledExport['card']) : undefined,
+    recipients: row.recipients ? (JSON.parse(row.recipients) as SettledExport['recipients']) : undefined,
+    reviewedBy: row.reviewedBy ? (JSON.parse(row.reviewedBy) as SettledExport['reviewedBy']) : undefined,
     reviewedAt: row.reviewedAt,
     etag: row.etag
   };

@@ -46,7 +46,7 @@ export class TableFeedTokenStore implements FeedTokenStore {
 
   async tokenFor(tenantId: string): Promise<string> {
     const existing = await this.tenantRow(tenantId);
-    if (existing && (await this.stillValid(existing, tenantId))) return existing.token;
+    if (existing && this.stillValid(existing, tenantId)) return existing.token;
     const configured = this.configuredFor(tenantId);
     const claimed = configured ? await this.claim(configured, tenantId, this.configured?.tenantId === tenantId) : undefined;
     const token = claimed ?? (await this.claim(newToken(), tenantId, false))!;
@@ -83,7 +83,7 @@ export class TableFeedTokenStore implements FeedTokenStore {
   }
 
   /** A stored token stays unless the environment changed it, or it was the configured token of another tenant. */
-  private async stillValid(row: TenantRow, tenantId: string): Promise<boolean> {
+  private stillValid(row: TenantRow, tenantId: string): boolean {
     const configured = this.configured;
     if (!configured) return true;
     if (configured.tenantId) {

@@ -123,7 +123,7 @@ export class TableIdempotencyStore implements IdempotencyStore {
     });
     for await (const row of expired) {
       try {
-        await this.table.deleteEntity(row.partitionKey!, row.rowKey!);
+        await this.table.deleteEntity(row.partitionKey, row.rowKey);
         purged++;
       } catch (error) {
         if (!isStatus(error, 404)) throw error;
@@ -138,7 +138,7 @@ export class TableIdempotencyStore implements IdempotencyStore {
 
   private async read(tenantId: string, key: string): Promise<(IdempotencyEntity & { etag: string }) | undefined> {
     try {
-      return (await this.table.getEntity<IdempotencyEntity>(encodeKey(tenantId), encodeKey(key))) as IdempotencyEntity & { etag: string };
+      return await this.table.getEntity<IdempotencyEntity>(encodeKey(tenantId), encodeKey(key));
     } catch (error) {
       if (isStatus(error, 404)) return undefined;
       throw error;

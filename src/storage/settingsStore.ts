@@ -18,12 +18,12 @@ export interface SettingsReader {
 export class EnvSettingsReader implements SettingsReader {
   constructor(private readonly defaults: SettingsDefaults, private readonly credentials?: LinkedInCredentials) {}
 
-  async get(tenantId: string): Promise<TenantSettings> {
-    return defaultSettings(tenantId, this.defaults);
+  get(tenantId: string): Promise<TenantSettings> {
+    return Promise.resolve(defaultSettings(tenantId, this.defaults));
   }
 
-  async linkedInCredentials(): Promise<LinkedInCredentials | undefined> {
-    return this.credentials;
+  linkedInCredentials(): Promise<LinkedInCredentials | undefined> {
+    return Promise.resolve(this.credentials);
   }
 }
 

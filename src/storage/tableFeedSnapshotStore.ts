@@ -229,7 +229,7 @@ export class TableFeedSnapshotStore implements FeedSnapshotStore {
     const rows = this.table.listEntities({
       queryOptions: { filter: chunkRange(partitionKey, CHUNK_PREFIX), select: ['RowKey'] }
     });
-    let batch: TransactionAction[] = [];
+    const batch: TransactionAction[] = [];
     for await (const row of rows) {
       if (!doomed(snapshotOfChunkKey(row.rowKey!))) continue;
       batch.push(['delete', { partitionKey, rowKey: row.rowKey! }]);

@@ -55,6 +55,7 @@ export function isStatus(error: unknown, status: number): boolean {
  * Percent-encoding the forbidden set (and `%` itself) keeps keys readable and reversible.
  */
 export function encodeKey(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes
   return value.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase());
 }
 

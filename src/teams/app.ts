@@ -80,7 +80,7 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
 
   for (const route of messageRoutes) {
     app.message(
-      async (context) => context.activity.type === ActivityTypes.Message && route.pattern.test(commandText(context)),
+      (context) => Promise.resolve(context.activity.type === ActivityTypes.Message && route.pattern.test(commandText(context))),
       async (context) => {
         const match = commandText(context).match(route.pattern)!;
         await send(context, await run(context, (tenantDeps, caller) => route.handler(tenantDeps, caller, match)));
@@ -115,7 +115,7 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
   });
 
   app.error(async (context, error) => {
-    turnLogger(logger, context).error('turn failed', { error: (error as Error).message });
+    turnLogger(logger, context).error('turn failed', { error: error.message });
     await context.sendActivity(t(callerOf(context).language, 'error.UNEXPECTED', { code: 'UNEXPECTED' }));
   });
 

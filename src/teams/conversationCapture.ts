@@ -34,7 +34,7 @@ export function captureConversations(app: Application<TurnState>, deps: CaptureD
 
 /** The stored form of the activity's conversation reference (plain JSON). */
 function referenceOf(context: TurnContext): Record<string, unknown> {
-  return TurnContext.getConversationReference(context.activity) as unknown as Record<string, unknown>;
+  return { ...TurnContext.getConversationReference(context.activity) };
 }
 
 /** The parts of a reference that matter for sending later; the activity id changes every turn and does not. */

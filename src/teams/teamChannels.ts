@@ -3,7 +3,7 @@
  * reference per team (src/teams/app.ts) and asks the Bot Connector for each team's channels (TeamsInfo, as Learn's "Get
  * the team's channels" shows). A team that cannot be read is left out and logged; the card then still works.
  */
-import { TeamsInfo, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { TeamsInfo, type CloudAdapter } from 'botbuilder';
 import type { KnownChannel } from '../domain/channelChoice';
 import type { TeamChannelDirectory } from '../bot/types';
 import type { Logger } from '../logger';
@@ -45,7 +45,7 @@ export class TeamsChannelDirectory implements TeamChannelDirectory {
   private async channelsOf(teamId: string, reference: Record<string, unknown>): Promise<KnownChannel[]> {
     let found: KnownChannel[] = [];
     try {
-      await this.adapter.continueConversationAsync(this.botAppId, reference as Partial<ConversationReference>, async (context) => {
+      await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
         const [details, channels] = await Promise.all([TeamsInfo.getTeamDetails(context, teamId).catch(() => undefined), TeamsInfo.getTeamChannels(context, teamId)]);
         const teamName = details?.name || teamId;
         found = channels

@@ -70,15 +70,15 @@ export class TeamsChatSender implements ChatSender {
 
   /** The adapter hands errors thrown in `logic` to its onTurnError (if any): carry them out ourselves. */
   private async run(start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>, work: (context: TurnContext) => Promise<void>): Promise<void> {
-    let failure: unknown;
+    let failure: { error: unknown } | undefined;
     await start(async (context) => {
       try {
         await work(context);
       } catch (error) {
-        failure = error;
+        failure = { error };
       }
     });
-    if (failure) throw failure;
+    if (failure) throw failure.error;
   }
 }
 

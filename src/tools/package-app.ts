@@ -49,7 +49,7 @@ export async function validateManifest(manifest: TeamsManifest): Promise<string[
   if (!schemaFile || !fs.existsSync(schemaFile)) {
     return [`$schema "${url}" is not a Teams schema bundled with @microsoft/app-manifest`];
   }
-  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
+  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as Parameters<typeof AppManifestUtils.validateAgainstSchema>[1];
   return AppManifestUtils.validateAgainstSchema(manifest, schema);
 }
 

@@ -43,7 +43,7 @@ describe('e2e: the admin picks the notification channel from the bot\'s teams; t
     await waitForCard(page, /Settings saved: \d+ change\(s\)/);
 
     const settingsRow = (await rows(SETTINGS_TABLE)).find((row) => row.rowKey === 'settings');
-    assert.deepEqual(JSON.parse(String(settingsRow?.document)).notificationChannel, { channelId: ANNOUNCEMENTS, teamId: TEAM_ID, name: 'My Team › Announcements' });
+    assert.deepEqual((JSON.parse(String(settingsRow?.document)) as { notificationChannel?: unknown }).notificationChannel, { channelId: ANNOUNCEMENTS, teamId: TEAM_ID, name: 'My Team › Announcements' });
 
     // The hello went out through the outbox and the Playground's connector took it (it answered with an activity id).
     const hello = await waitFor('the hello delivered', async () => {

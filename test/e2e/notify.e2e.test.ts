@@ -44,7 +44,7 @@ describe('e2e: a proactive card through the Agents Playground\'s Bot Connector',
     assert.match(String(sent.sent?.activityId), /\S/, 'the connector returned an activity id');
     const conversationId = (sent.sent?.reference.conversation as { id?: string }).id;
     assert.ok(conversationId, 'a 1:1 conversation was opened');
-    const members = await fetch(`${stack.playground.connectorUrl}/v3/conversations/${encodeURIComponent(conversationId!)}/members`);
+    const members = await fetch(`${stack.playground.connectorUrl}/v3/conversations/${encodeURIComponent(conversationId)}/members`);
     assert.equal(members.status, 200);
     assert.match(await members.text(), /user-id-0/);
     const remembered = await new TableConversationStore(conversationsTable).get(TENANT, ALEX.aadObjectId);

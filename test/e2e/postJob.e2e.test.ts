@@ -6,7 +6,6 @@
  * E2E_SCREENSHOTS=1) go to E2E_ARTIFACTS (default <tmp>/e2e-artifacts).
  */
 import { strict as assert } from 'node:assert';
-import type { TableEntityResult } from '@azure/data-tables';
 import { JOBS_TABLE } from '../../src/storage/tableJobStore';
 import { tableClient } from '../../src/storage/tables';
 import { cardInput, cardInputValue, clickCardAction, waitForCard } from '../support/browser';
@@ -38,7 +37,7 @@ describe('e2e: post a job to LinkedIn through the Agents Playground', function (
   async function jobRows(): Promise<Array<{ state: string; title: string; description: string }>> {
     const rows: Array<{ state: string; title: string; description: string }> = [];
     for await (const entity of tableClient(stack.azurite.connection, JOBS_TABLE).listEntities<JobRow>()) {
-      const row = entity as TableEntityResult<JobRow>;
+      const row = entity;
       const document = JSON.parse(row.document) as { title: string; description: string };
       rows.push({ state: row.state, title: document.title, description: document.description });
     }

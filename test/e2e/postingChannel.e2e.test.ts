@@ -65,7 +65,7 @@ describe('e2e: an admin moves the tenant to the Job Posting API on the settings 
     await fillCardInput(page, 'LinkedIn contract ID', '778899');
     await clickCardAction(page, 'Save settings');
     await waitForCard(page, /Jobs now go to LinkedIn through the Job Posting API; no open job had to move/);
-    const settings = JSON.parse((await rows(SETTINGS_TABLE)).find((row) => row.rowKey === 'settings')!.document);
+    const settings = JSON.parse((await rows(SETTINGS_TABLE)).find((row) => row.rowKey === 'settings')!.document) as { postingChannel?: string; linkedInContractId?: string };
     assert.deepEqual([settings.postingChannel, settings.linkedInContractId], ['api', '778899']);
 
     await clickCardAction(page, 'Test Job Posting API');
@@ -79,7 +79,7 @@ describe('e2e: an admin moves the tenant to the Job Posting API on the settings 
     const text = await (await waitForCard(page, /Sent to LinkedIn's Job Posting API: usually live within minutes/)).innerText();
     assert.match(text, /Waiting to be sent/);
     const jobId = text.match(/\bJ[0-9A-Z]{10}\b/)?.[0];
-    const job = JSON.parse((await rows(JOBS_TABLE)).find((row) => row.rowKey === jobId)!.document);
+    const job = JSON.parse((await rows(JOBS_TABLE)).find((row) => row.rowKey === jobId)!.document) as { channel?: string; api?: { operation?: string } };
     assert.deepEqual([job.channel, job.api?.operation], ['api', 'CREATE']);
     await waitFor(async () => postings.countsFor(jobId!).CREATE === 1, 30_000, 'the CREATE at LinkedIn');
     assert.deepEqual(postings.countsFor(jobId!), { CREATE: 1 }, 'sent once, by API only');

@@ -45,7 +45,7 @@ describe('e2e: an admin sets the LinkedIn company ID on the settings card (Agent
   async function storedSettings(): Promise<{ companyId?: string; companyName?: string } | undefined> {
     for await (const entity of tableClient(stack.azurite.connection, SETTINGS_TABLE).listEntities<{ document: string }>()) {
       const row = entity as TableEntityResult<{ document: string }>;
-      if (row.rowKey === 'settings') return JSON.parse(row.document);
+      if (row.rowKey === 'settings') return JSON.parse(row.document) as { companyId?: string; companyName?: string };
     }
     return undefined;
   }

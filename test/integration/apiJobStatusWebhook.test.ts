@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { newJobId } from '../../src/domain/job';
 import { createHttpServer } from '../../src/http/server';
 import { EnvPushKeyResolver } from '../../src/linkedin/push';
@@ -26,7 +25,7 @@ describe('Job Status Change Notifications webhook (signed, Azurite, fake LinkedI
       processActivity: async () => undefined,
       storageHealthy: async () => true,
       maxBodyBytes: 256 * 1024,
-      logger: createLogger({ write: () => true } as unknown as NodeJS.WritableStream),
+      logger: createLogger({ write: () => true }),
       linkedInJobStatus: {
         keys: new EnvPushKeyResolver(KEY, 'tenant-a'),
         settings: rig.settings,
@@ -34,9 +33,9 @@ describe('Job Status Change Notifications webhook (signed, Azurite, fake LinkedI
         apply: (tenantId, jobId, status) => engine.applyNotification(tenantId, jobId, status)
       }
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/linkedin/job-status`;
-    close = () => server.close();
+    await new Promise<void>((done) => void server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${server.address().port}/api/linkedin/job-status`;
+    close = () => void server.close();
   });
   afterEach(async () => {
     close();

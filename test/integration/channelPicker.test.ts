@@ -88,7 +88,7 @@ describe('settings: the notification channel picked from the teams the bot is in
       bootstrapAdmins: [ADMIN.aadObjectId],
       now: () => new Date(),
       notifier,
-      teamChannels: new TeamsChannelDirectory(adapter as never, '', conversations, silentLogger)
+      teamChannels: new TeamsChannelDirectory(adapter, '', conversations, silentLogger)
     };
     bot = new BotHarness(deps);
   });

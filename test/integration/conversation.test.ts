@@ -54,7 +54,7 @@ describe('conversation: posting a job from Teams (real route table, Azurite stor
     const text = cardText(card);
     assert.match(text, /Queued for LinkedIn's next daily feed; LinkedIn usually shows it within 48 hours/);
     assert.match(text, /Backend Engineer/);
-    const stored = await jobs.get(ALEX.tenantId, id!);
+    const stored = await jobs.get(ALEX.tenantId, id);
     assert.equal(stored?.state, 'queued');
     assert.deepEqual(stored?.author, { tenantId: ALEX.tenantId, aadObjectId: ALEX.aadObjectId, name: ALEX.name });
   });

@@ -228,7 +228,7 @@ describe('conversation: LinkedIn feed commands and feed facts on job cards (real
       await bot.say(ADA, 'build feed now');
       const inFeed = notifier.notices.find((notice) => notice.message.kind === 'feed.in_feed');
       assert.deepEqual(inFeed?.to, { kind: 'user', aadObjectId: KARI.aadObjectId });
-      const inFeedCard = feedNoticeRenderers['feed.in_feed']('nb', inFeed!.message.data);
+      const inFeedCard = feedNoticeRenderers['feed.in_feed']('nb', inFeed.message.data);
       assert.ok('card' in inFeedCard);
       assert.match(cardText(inFeedCard.card), /Jobben din «Utvikler i Oslo» er i feeden LinkedIn leser neste gang; den vises vanligvis innen 48 timer/);
       assert.match(JSON.stringify(inFeedCard.card), new RegExp(`"verb":"job\\.show","data":\\{"jobId":"${id}"\\}`));

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { Server } from 'restify';
 import { createHttpServer } from '../../src/http/server';
@@ -39,11 +38,11 @@ describe('feed URL against Azurite', function () {
     server = createHttpServer({
       processActivity: async () => undefined, storageHealthy: async () => true, maxBodyBytes: 1024, logger: silentLogger, feed: world.feed
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise<void>((done) => void server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${server.address().port}`;
   });
 
-  afterEach(() => server.close());
+  afterEach(() => void server.close());
 
   const pathOf = async (tenantId: string) => new URL(await world.feed.feedUrl(tenantId)).pathname;
 
@@ -58,14 +57,14 @@ describe('feed URL against Azurite', function () {
 
     const wrong = await call(base, `/feeds/linkedin/${'A'.repeat(32)}.xml`);
     assert.equal(wrong.status, 404);
-    assert.equal(JSON.parse(wrong.body.toString()).error, 'not_found');
+    assert.equal((JSON.parse(wrong.body.toString()) as { error?: string }).error, 'not_found');
     assert.equal((await call(base, '/feeds/linkedin/..%2F..%2Fetc.xml')).status, 404);
   });
 
   it('before the first build a valid token gets 404 with a JSON reason', async () => {
     const answer = await call(base, await pathOf(ALEX.tenantId));
     assert.equal(answer.status, 404);
-    assert.match(JSON.parse(answer.body.toString()).message, /No feed has been built yet/);
+    assert.match((JSON.parse(answer.body.toString()) as { message: string }).message, /No feed has been built yet/);
   });
 
   it('answers 304 to If-None-Match and If-Modified-Since, works for HEAD, and sends gzip when asked', async () => {

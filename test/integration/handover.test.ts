@@ -66,7 +66,7 @@ describe('Candidate hand-over to a hiring manager (Azurite, real outbox, Bot Con
     const candidates = { get: (tenantId: string, id: string) => rig.candidates.get(tenantId, id) };
     const renderers = { ...exportRenderers(candidates), ...handoverRenderers(candidates), ...removalRenderers };
     const outbox = new TableOutboxStore(outboxTable);
-    delivery = new DeliveryWorker({ outbox, conversations, chat: new TeamsChatSender(adapter as never, ''), renderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY });
+    delivery = new DeliveryWorker({ outbox, conversations, chat: new TeamsChatSender(adapter, ''), renderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY });
     const notifier = new OutboxNotifier(outbox, renderers, delivery);
     rig = await new ExportsRig({ connection: azurite().connection, notifier }).start();
     const privacyStore = new TablePrivacyStore(privacyTable);

@@ -25,7 +25,7 @@ describe('TableJobStore against Azurite', function () {
     const stored = await store.create(job);
     assert.ok(stored.etag);
     const read = await store.get(ALEX.tenantId, job.id);
-    const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
+    const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
     assert.deepEqual(plain({ ...read, etag: undefined }), plain(job));
   });
 

@@ -172,7 +172,7 @@ describe('LinkedIn Recruiter exports: push → inbox → LinkedIn → candidate 
 
     const event = await rig.inbox.get(TENANT, 'n10');
     assert.equal(event?.status, 'done');
-    const [linked] = await Promise.all([rig.candidates.get(TENANT, (await waitFor('candidate', () => findCandidate(rig, 10)))!)]);
+    const [linked] = await Promise.all([rig.candidates.get(TENANT, (await waitFor('candidate', () => findCandidate(rig, 10))))]);
     assert.equal(linked?.source, 'LinkedIn');
     assert.deepEqual(linked?.exports.map((e) => e.jobId), [job.id]);
   });
@@ -492,7 +492,7 @@ describe('LinkedIn exports with the real notification outbox and a Bot Connector
     // Cards are rendered from the candidate row, which the rig (made below, with the notifier) stores.
     const renderers = exportRenderers({ get: (tenantId: string, id: string) => rig.candidates.get(tenantId, id) });
     const delivery = new DeliveryWorker({
-      outbox, conversations, chat: new TeamsChatSender(adapter as never, ''), renderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY
+      outbox, conversations, chat: new TeamsChatSender(adapter, ''), renderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY
     });
     const notifier = new OutboxNotifier(outbox, renderers, delivery);
     const rig = await new ExportsRig({ connection: azurite().connection, notifier }).start();

@@ -17,7 +17,6 @@ import { TablePreferenceStore } from '../../src/storage/preferenceStore';
 import { plainBox } from '../../src/storage/secretBox';
 import { TableOutboxStore } from '../../src/storage/tableOutboxStore';
 import { TableSettingsStore } from '../../src/storage/tableSettingsStore';
-import type { TenantRegistry } from '../../src/storage/tenantRegistry';
 import type { OutboxNotice } from '../../src/storage/outboxStore';
 import { freshTables, useAzurite } from '../support/azurite';
 import { BotHarness, cardText, type TestUser } from '../support/botHarness';
@@ -70,7 +69,7 @@ describe('morning: approval reminders and the digest (scheduler with an injected
     deps = { jobs: stack.jobs, feed: stack.feed, conversations, settings, bootstrapAdmins: [ADMIN.aadObjectId], now, notifier, preferences, exportInbox };
     bot = new BotHarness(deps);
     schedulerDeps = {
-      tenants: { list: async () => [TENANT], add: async () => undefined } as TenantRegistry,
+      tenants: { list: async () => [TENANT], add: async () => undefined },
       settings, leases: new TableLeaseStore(leasesTable), jobs: stack.jobs, conversations, preferences, exportInbox, feed: stack.feed, notifier,
       bootstrapAdmins: [ADMIN.aadObjectId], logger: silentLogger, now
     };

@@ -87,14 +87,14 @@ async function privacyStack(connection: TableConnection, settingsOverrides: Part
   const candidates = { get: (tenantId: string, id: string) => rig!.candidates.get(tenantId, id) };
   const renderers = { ...builtInRenderers, ...exportRenderers(candidates), ...removalRenderers };
   const adapter = new TeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' });
-  const delivery = new DeliveryWorker({ outbox, conversations, chat: new TeamsChatSender(adapter as never, ''), renderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY });
+  const delivery = new DeliveryWorker({ outbox, conversations, chat: new TeamsChatSender(adapter, ''), renderers, limiter: new TeamsRateLimiter(), logger: silentLogger, policy: FAST_POLICY });
   const notifier = new OutboxNotifier(outbox, renderers, delivery);
   const settings = new FixedSettings(tenantSettings(settingsOverrides));
   let service: PrivacyService | undefined;
   rig = await new ExportsRig({ connection, notifier, settings, privacyDownloads: { takeDownload: (token) => service!.takeDownload(token) } }).start();
   const privacyStore = new TablePrivacyStore(privacyTable);
   const removal = new CandidateRemoval({ candidates: rig.candidates, exportInbox: rig.inbox, notifier, privacy: privacyStore, logger: silentLogger, now });
-  service = new PrivacyService({ candidates: rig.candidates, exportInbox: rig.inbox, outbox, privacy: privacyStore, removal, now, publicBaseUrl: () => rig!.base });
+  service = new PrivacyService({ candidates: rig.candidates, exportInbox: rig.inbox, outbox, privacy: privacyStore, removal, now, publicBaseUrl: () => rig.base });
   const tenants = new TableTenantRegistry(tenantsTable);
   await tenants.add(TENANT);
   const leases = new TableLeaseStore(leasesTable, () => clock.now.getTime());
@@ -108,7 +108,7 @@ async function privacyStack(connection: TableConnection, settingsOverrides: Part
     rig, connector, delivery, outbox, privacyStore, service, scheduler, settings, clock, leases,
     async stop() {
       await scheduler.stop();
-      await rig!.stop();
+      await rig.stop();
       await delivery.stop(1000);
       await connector.stop();
     }
@@ -179,7 +179,7 @@ describe('candidate data protection: erasure, retention, LinkedIn purge, access 
     assert.doesNotMatch(String(refused.text), /Candidate2/);
     const [shown] = await bot.say(ADMIN, 'forget candidate nora2@example.com');
     const card = shown.attachments?.[0]?.content as { actions: { verb?: string; data?: Record<string, unknown> }[] };
-    const text = cardText(card as never);
+    const text = cardText(card);
     for (const expected of ['Forget 1 candidate(s)?', 'Nora Candidate2', 'nora2@example.com', 'https://www.linkedin.com/in/nora-2', 'Headline of person 2', 'Erase all of it']) {
       assert.ok(text.includes(expected), `preview lacks "${expected}":\n${text}`);
     }
@@ -310,7 +310,7 @@ describe('candidate data protection: erasure, retention, LinkedIn purge, access 
     const bot = await botFor(stack, azurite().connection);
     const [reply] = await bot.say(ADMIN, 'candidate data nora10@example.com');
     const card = reply.attachments?.[0]?.content as { actions: { type: string; url?: string }[] };
-    assert.match(cardText(card as never), /Data held about 1 candidate/);
+    assert.match(cardText(card), /Data held about 1 candidate/);
     const url = card.actions.find((action) => action.type === 'Action.OpenUrl')!.url!;
     assert.match(url, /\/api\/privacy\/download\/[A-Za-z0-9_-]{43}$/);
 

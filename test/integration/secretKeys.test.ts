@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { TableClient } from '@azure/data-tables';
 import { createHttpServer } from '../../src/http/server';
 import { EnvPushKeyResolver } from '../../src/linkedin/push';
@@ -80,8 +79,8 @@ describe('settings secrets when SETTINGS_ENCRYPTION_KEY changes (Azurite)', func
         now: () => new Date()
       }
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+    await new Promise<void>((done) => void server.listen(0, '127.0.0.1', done));
+    return { base: `http://127.0.0.1:${server.address().port}`, close: () => void server.close() };
   }
 
   it('an unreadable secret counts as not configured: push routes answer 503 not_configured, never 500', async () => {

@@ -294,10 +294,10 @@ describe('settings: roles, the settings card, audit log, secrets (real route tab
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"id":"a1"}');
       });
-      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      await new Promise<void>((done) => void server.listen(0, '127.0.0.1', done));
       await new Promise<void>((done) => connector.listen(0, '127.0.0.1', done));
       try {
-        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const base = `http://127.0.0.1:${server.address().port}`;
         const invoke = {
           type: 'invoke',
           name: 'adaptiveCard/action',

@@ -271,10 +271,10 @@ describe('proof: faults (SIGKILL the bot 20 times and restart its storage once u
     const problems: string[] = [];
     for (const job of jobs) {
       const copies = documents.filter((d) => d.doc.title === job.title);
-      if (job.accepted && copies.length === 0) (jobsLost++, problems.push(`job lost: ${job.title} (${job.id})`));
-      if (copies.length > 1) (jobsDuplicated += copies.length - 1, problems.push(`job stored ${copies.length} times: ${job.title}`));
+      if (job.accepted && copies.length === 0) { jobsLost++; problems.push(`job lost: ${job.title} (${job.id})`); }
+      if (copies.length > 1) { jobsDuplicated += copies.length - 1; problems.push(`job stored ${copies.length} times: ${job.title}`); }
       const stored = copies.find((c) => c.row.rowKey === job.id) ?? copies[0];
-      if (job.edited && stored && stored.doc.city !== 'Bergen') (editsLost++, problems.push(`edit lost: ${job.title} has city ${stored.doc.city}`));
+      if (job.edited && stored && stored.doc.city !== 'Bergen') { editsLost++; problems.push(`edit lost: ${job.title} has city ${stored.doc.city}`); }
     }
 
     // Cards the connector received, per (what, conversation). Replies to messages (replyToId) are not notices.
@@ -320,8 +320,8 @@ describe('proof: faults (SIGKILL the bot 20 times and restart its storage once u
     for (const key of expected) {
       const count = received.get(key) ?? 0;
       if (count === 0 && unconfirmed.has(key)) unconfirmedMissing++;
-      else if (count === 0) (noticesLost++, problems.push(`notice lost: ${key}`));
-      if (count > 1) (noticesDuplicated += count - 1, problems.push(`notice received ${count} times: ${key}`));
+      else if (count === 0) { noticesLost++; problems.push(`notice lost: ${key}`); }
+      if (count > 1) { noticesDuplicated += count - 1; problems.push(`notice received ${count} times: ${key}`); }
     }
     const expectedSet = new Set(expected);
     for (const [key, count] of received) if (!expectedSet.has(key)) problems.push(`unexpected notice (${count}): ${key}`);

@@ -6,7 +6,7 @@ const IN_FLIGHT = new Set(['pending', 'claimed', 'sending', 'updating']);
 export async function allRows(connection: TableConnection, table: string): Promise<Array<Record<string, unknown>>> {
   const rows: Array<Record<string, unknown>> = [];
   try {
-    for await (const entity of tableClient(connection, table).listEntities()) rows.push(entity as Record<string, unknown>);
+    for await (const entity of tableClient(connection, table).listEntities()) rows.push(entity);
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   }

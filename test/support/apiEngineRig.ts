@@ -65,7 +65,7 @@ export async function apiRig(connection: TableConnection, options: { start?: Dat
     get: async (tenantId: string) => ({ ...values, tenantId }),
     linkedInCredentials: async () => CLIENT
   };
-  const logger = createLogger({ write: () => true } as unknown as NodeJS.WritableStream);
+  const logger = createLogger({ write: () => true });
   const engines: ApiPostingEngine[] = [];
   return {
     clock, linkedIn, postings, jobs, notifier, settings,

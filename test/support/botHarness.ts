@@ -84,7 +84,7 @@ export function cardOf(activity: Partial<Activity> | undefined): AdaptiveCardJso
 }
 
 /** The visible text of a card (TextBlocks, fact titles and values, labels, action titles), for asserting what a user reads. */
-export function cardText(card: AdaptiveCardJson | undefined): string {
+export function cardText(card: unknown): string {
   const parts: string[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);

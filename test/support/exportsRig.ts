@@ -3,7 +3,6 @@
  * a fake LinkedIn, and a recording notifier (or any Notifier).
  */
 import { createHmac } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { createJob, validateJobInput, type Author, type Job } from '../../src/domain/job';
 import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
@@ -196,8 +195,8 @@ export class ExportsRig {
         now: () => new Date()
       }
     });
-    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((done) => void this.server.listen(0, '127.0.0.1', done));
+    this.base = `http://127.0.0.1:${this.server.address().port}`;
     return this;
   }
 

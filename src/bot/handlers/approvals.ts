@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
-import { approvalThread, decide, needsApproval, submitted, type Decision } from '../../domain/approval';
+import { approvalThread, decide, needsApproval, submitted } from '../../domain/approval';
 import type { Job } from '../../domain/job';
 import { routeSubmitted } from '../../domain/apiChannel';
 import { approversOf } from '../../domain/morning';
@@ -59,7 +59,7 @@ export const decideApproval: CardHandler = async (deps, caller, data) => {
       const now = deps.now();
       const { postingChannel } = await deps.settings.get(caller.tenantId);
       // Approved: only now is the job sent to LinkedIn (by API on an API tenant).
-      const decided = await deps.jobs.update(routeSubmitted(decide(job, decision as Decision, caller, reason || undefined, now), postingChannel, now));
+      const decided = await deps.jobs.update(routeSubmitted(decide(job, decision, caller, reason || undefined, now), postingChannel, now));
       wakeApiSender(deps, decided);
       await announce(deps, decided);
       return { card: approvalCard(caller.language, approvalData(decided)) };

@@ -5,9 +5,9 @@ import type { CardHandler, MessageHandler } from '../types';
 import { fallback } from './help';
 
 /** `help linkedin` / `hjelp linkedin`. */
-export const showFaqList: MessageHandler = async (_deps, caller) => ({ card: faqListCard(caller.language) });
+export const showFaqList: MessageHandler = (_deps, caller) => Promise.resolve({ card: faqListCard(caller.language) });
 
-export const showFaqListFromCard: CardHandler = async (_deps, caller) => ({ card: faqListCard(caller.language) });
+export const showFaqListFromCard: CardHandler = (_deps, caller) => Promise.resolve({ card: faqListCard(caller.language) });
 
 const topicSubmit = z.object({ topic: z.enum(FAQ_TOPIC_IDS) });
 

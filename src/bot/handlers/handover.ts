@@ -7,7 +7,7 @@ import { AppError } from '../../domain/errors';
 import { handoverAnswerSchema, handoverCandidates, handoverSubmitSchema, handoverThread, type Handover } from '../../domain/handover';
 import { seesAllJobs, type Person } from '../../domain/settings';
 import { candidateExportedCard, withCandidate, type HandoverForm } from '../../exports/exportCards';
-import { EXPORT_NOTICE_KIND, exportThread, type CandidateView, type ExportCardData } from '../../exports/exportNotice';
+import { EXPORT_NOTICE_KIND, exportThread, type ExportCardData } from '../../exports/exportNotice';
 import { handoverCard, handoverCardData, handoverNotice, handoverStatus, HANDOVER_NOTICE_KIND } from '../../exports/handover';
 import { removalText } from '../../privacy/candidateRemoval';
 import { t, type StringKey } from '../../i18n/strings';
@@ -138,5 +138,5 @@ async function updateEverywhere(deps: BotDeps, caller: Caller, event: SettledExp
   await deps.notifier.updateThread(caller.tenantId, exportThread(event.eventId), { kind: EXPORT_NOTICE_KIND, data: card });
   await deps.candidates!.touch(caller.tenantId, handover.candidateId, deps.now());
   const full = await withCandidate(deps.candidates!, card);
-  return { card: full ? candidateExportedCard(caller.language, full as ExportCardData & { candidate: CandidateView }) : noticeCard(removalText(caller.language, {})) };
+  return { card: full ? candidateExportedCard(caller.language, full) : noticeCard(removalText(caller.language, {})) };
 }

@@ -2,6 +2,6 @@ import { t } from '../../i18n/strings';
 import type { MessageHandler } from '../types';
 import { helpCard } from '../views';
 
-export const showHelp: MessageHandler = async (_deps, caller) => ({ card: helpCard(caller.language) });
+export const showHelp: MessageHandler = (_deps, caller) => Promise.resolve({ card: helpCard(caller.language) });
 
-export const fallback: MessageHandler = async (_deps, caller) => ({ text: t(caller.language, 'fallback') });
+export const fallback: MessageHandler = (_deps, caller) => Promise.resolve({ text: t(caller.language, 'fallback') });
