@@ -18,6 +18,7 @@ import { startEmbeddedAzurite } from '../src/storage/azurite';
 import { tablePolicies } from '../src/storage/tables';
 import { startConnectorStub } from '../test/support/connectorStub';
 import { validForm } from '../test/support/samples';
+import { newJobId } from '../src/domain/job';
 
 const TURNS = Number(process.argv[process.argv.indexOf('--turns') + 1]) || 100;
 const TENANT = 'bench-tenant';
@@ -144,7 +145,8 @@ async function main(): Promise<void> {
   const turns: Array<{ name: string; body: (n: number) => Record<string, unknown> }> = [
     { name: 'post job to LinkedIn', body: () => message('post job to LinkedIn') },
     { name: 'my jobs', body: () => message('my jobs') },
-    { name: "the form's submit", body: (n) => cardAction('job.submit', validForm({ title: `Bench engineer ${n}` }), `form-${n}`) },
+    // The form the bot shows carries the new job's id (`formId`), made when it was shown.
+    { name: "the form's submit", body: (n) => cardAction('job.submit', validForm({ title: `Bench engineer ${n}`, formId: newJobId() }), `form-${n}`) },
     { name: 'a card action (job.list)', body: (n) => cardAction('job.list', {}, `list-${n}`) }
   ];
 

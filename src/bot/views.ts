@@ -26,6 +26,8 @@ export interface JobFormView {
   today: string;
   /** The tenant's posting channel, for a new job's intro (an existing job's own channel wins). */
   channel?: PostingChannel;
+  /** A new job's form: the id its job will be created under (see formJobId). */
+  formId?: string;
 }
 
 function choices(language: Language, prefix: 'workplace' | 'employment' | 'experience' | 'period', values: readonly string[]) {
@@ -62,6 +64,7 @@ export function jobFormCard(view: JobFormView): AdaptiveCardJson {
     titleLocked: job ? isTitleLocked(job) : false,
     jobId: job?.id ?? '',
     etag: job?.etag ?? '',
+    formId: job ? '' : view.formId ?? '',
     today: view.today,
     choices: {
       workplaceType: choices(language, 'workplace', WORKPLACE_TYPES),

@@ -49,6 +49,28 @@ export function isJobId(value: string): boolean {
   return JOB_ID_PATTERN.test(value);
 }
 
+/** When an id from newJobId was made (to the second). */
+export function jobIdTime(id: string): Date {
+  let inverted = 0;
+  for (const char of id.slice(1, 1 + TIME_CHARS)) inverted = inverted * 32 + CROCKFORD.indexOf(char);
+  return new Date((2 ** (5 * TIME_CHARS) - 1 - inverted + ID_EPOCH_SECONDS) * 1000);
+}
+
+/** How long a new-job form's id stays usable as the job's id; an older form's submit gets a fresh id. */
+export const FORM_ID_MAX_AGE_MS = 30 * 24 * 3_600_000;
+const FORM_ID_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A new-job form carries the id its job will have, made when the form was shown: every submit of that form creates
+ * under it, so a repeat collides instead of making a second job. The id comes back from a client, so only a
+ * well-formed id made recently counts; anything else is ignored (undefined).
+ */
+export function formJobId(value: unknown, now: Date): string | undefined {
+  if (typeof value !== 'string' || !isJobId(value)) return undefined;
+  const age = now.getTime() - jobIdTime(value).getTime();
+  return age >= -FORM_ID_CLOCK_SKEW_MS && age <= FORM_ID_MAX_AGE_MS ? value : undefined;
+}
+
 /** Accepts what people type: lower case, and the letters O/I/L that Crockford maps to 0/1/1. */
 export function normalizeJobId(value: string): string {
   return value.trim().toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1').replace(/^J?/, 'J');

@@ -29,12 +29,16 @@ export interface FeedStatus {
   feedUrl: string;
 }
 
+export type HeldBackLookup = (jobId: string) => Promise<HoldReason[] | undefined>;
+
 /** The daily feed as the bot's commands see it. */
 export interface FeedService {
   buildNow(tenantId: string): Promise<BuildOutcome>;
   status(tenantId: string): Promise<FeedStatus>;
   /** Why a job is held back from the current snapshot, if it is. */
   heldBackReasons(tenantId: string, jobId: string): Promise<HoldReason[] | undefined>;
+  /** The same for many jobs (`my jobs`): the current snapshot is read once, before the jobs are known. */
+  heldBackLookup(tenantId: string): Promise<HeldBackLookup>;
   nextBuildAt(tenantId: string): Promise<Date>;
   /** A new secret feed URL (the old one answers 404 at once); undefined when LINKEDIN_FEED_TOKEN sets this tenant's. */
   rotateFeedUrl?(tenantId: string): Promise<string | undefined>;

@@ -12,7 +12,7 @@ import type { JobStore } from '../storage/jobStore';
 import type { LeaseStore } from '../storage/leaseStore';
 import type { SettingsReader } from '../storage/settingsStore';
 import { FeedBuilder, type BuildRequest, type BuildResult } from './buildFeed';
-import type { BuildOutcome, FeedService, FeedStatus } from './feedService';
+import type { BuildOutcome, FeedService, FeedStatus, HeldBackLookup } from './feedService';
 import { FeedTransitions } from './feedTransitions';
 import { scheduleAt } from './schedule';
 
@@ -89,33 +89,25 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
     };
   }
 
-  /**
-   * From the current snapshot; a job past the stored list (more than 1,000 held back) is checked against today's
-   * rules instead. Undefined when the job is fed, or not open.
-   */
   async heldBackReasons(tenantId: string, jobId: string): Promise<HoldReason[] | undefined> {
-    const snapshot = await this.currentSnapshotOnce(tenantId);
-    if (!snapshot) return undefined;
-    const stored = snapshot.heldBack.find((held) => held.jobId === jobId);
-    if (stored || snapshot.heldBackTotal <= snapshot.heldBack.length) return stored?.reasons;
-    const [job, settings] = await Promise.all([this.deps.jobs.get(tenantId, jobId), this.deps.settings.get(tenantId)]);
-    if (!job || job.state === 'closed' || !settings.postingEnabled) return undefined;
-    const reasons = holdReasons(job, feedSettingsOf(settings), new Date(snapshot.builtAt));
-    return reasons.length > 0 ? reasons : undefined;
+    return (await this.heldBackLookup(tenantId))(jobId);
   }
 
-  /** `my jobs` asks about every listed job at once: those concurrent asks share one read of the served snapshot. */
-  private readonly snapshotReads = new Map<string, Promise<SnapshotMeta | undefined>>();
-
-  private currentSnapshotOnce(tenantId: string): Promise<SnapshotMeta | undefined> {
-    let read = this.snapshotReads.get(tenantId);
-    if (!read) {
-      read = this.deps.snapshots.current(tenantId);
-      this.snapshotReads.set(tenantId, read);
-      const forget = () => this.snapshotReads.delete(tenantId);
-      read.then(forget, forget);
-    }
-    return read;
+  /**
+   * From the current snapshot, read once; a job past the stored list (more than 1,000 held back) is checked against
+   * today's rules instead. Undefined when the job is fed, or not open.
+   */
+  async heldBackLookup(tenantId: string): Promise<HeldBackLookup> {
+    const snapshot = await this.deps.snapshots.current(tenantId);
+    return async (jobId) => {
+      if (!snapshot) return undefined;
+      const stored = snapshot.heldBack.find((held) => held.jobId === jobId);
+      if (stored || snapshot.heldBackTotal <= snapshot.heldBack.length) return stored?.reasons;
+      const [job, settings] = await Promise.all([this.deps.jobs.get(tenantId, jobId), this.deps.settings.get(tenantId)]);
+      if (!job || job.state === 'closed' || !settings.postingEnabled) return undefined;
+      const reasons = holdReasons(job, feedSettingsOf(settings), new Date(snapshot.builtAt));
+      return reasons.length > 0 ? reasons : undefined;
+    };
   }
 
   async nextBuildAt(tenantId: string): Promise<Date> {

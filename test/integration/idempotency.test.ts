@@ -8,7 +8,7 @@ import { plainBox } from '../../src/storage/secretBox';
 import { TableJobStore } from '../../src/storage/tableJobStore';
 import { TableSettingsStore } from '../../src/storage/tableSettingsStore';
 import { freshTables, useAzurite } from '../support/azurite';
-import { BotHarness, cardText, type TestUser } from '../support/botHarness';
+import { BotHarness, cardOf, cardText, type TestUser } from '../support/botHarness';
 import { feedStack } from '../support/feedStack';
 import { validForm } from '../support/samples';
 import { RecordingNotifier, settingsForm } from '../support/settingsSupport';
@@ -20,6 +20,12 @@ const RECRUITER_2: TestUser = { aadObjectId: 'aad-rec2', name: 'Megan Bowen', te
 const MANAGER: TestUser = { aadObjectId: 'aad-manager', name: 'Kari Nordmann', tenantId: TENANT };
 
 const jobIdIn = (text: string) => text.match(/\bJ[0-9A-Z]{10}\b/)?.[0];
+
+/** The data of the form's submit action (Action.Execute `job.submit`). */
+function submitData(card: unknown): Record<string, unknown> {
+  const action = (card as { actions?: Array<{ verb?: string; data?: Record<string, unknown> }> }).actions?.find((a) => a.verb === 'job.submit');
+  return action?.data ?? {};
+}
 
 describe('the same card action twice is one action (real route table, Azurite)', function () {
   const azurite = useAzurite();
@@ -103,6 +109,37 @@ describe('the same card action twice is one action (real route table, Azurite)',
     assert.equal((await managersJobs()).length, 1);
     await bot.execute(MANAGER, 'job.submit', form, { replyToId: 'another-form', id: 'activity-5' });
     assert.equal((await managersJobs()).length, 2, 'the same values from another form are another job');
+  });
+
+  it("a new job's form carries the job's id: its submits from any activity or message make that one job", async () => {
+    const [shown] = await bot.say(MANAGER, 'post job to LinkedIn');
+    const formId = submitData(cardOf(shown)).formId;
+    assert.ok(typeof formId === 'string' && formId !== '', 'the form carries an id');
+    const form = validForm({ title: 'Yard planner', formId });
+    const first = await bot.execute(MANAGER, 'job.submit', form, { replyToId: 'form-a', id: 'activity-10' });
+    // The same form submitted again from another device: another message id, another activity.
+    const again = await bot.execute(MANAGER, 'job.submit', form, { replyToId: 'form-b', id: 'activity-11' });
+    assert.deepEqual((await managersJobs()).map((job) => job.id), [formId]);
+    assert.equal(jobIdIn(cardText(first)), formId);
+    assert.equal(jobIdIn(cardText(again)), formId);
+    assert.equal(approvalRequests().length, 2, 'one approval card per recruiter, once');
+  });
+
+  it("a form id that is not a fresh job id is ignored, and a colleague's job id reaches nothing of theirs", async () => {
+    const colleague = await bot.execute(RECRUITER_1, 'job.submit', validForm({ title: 'Secret project lead' }), { replyToId: 'form-c' });
+    const colleaguesId = jobIdIn(cardText(colleague))!;
+    const forged = await bot.execute(MANAGER, 'job.submit', validForm({ title: 'Picker', formId: colleaguesId }), { replyToId: 'form-d' });
+    assert.doesNotMatch(cardText(forged), /Secret project lead/);
+    assert.ok(jobIdIn(cardText(forged)) && jobIdIn(cardText(forged)) !== colleaguesId, 'the submit made a job of its own');
+    assert.equal((await jobs.get(TENANT, colleaguesId))?.title, 'Secret project lead');
+    assert.equal((await jobs.get(TENANT, colleaguesId))?.author.aadObjectId, RECRUITER_1.aadObjectId);
+
+    const stale = newJobId(new Date(Date.now() - 40 * 24 * 3_600_000));
+    for (const formId of [stale, 'not-an-id', { id: 'J' }]) {
+      const answer = await bot.execute(MANAGER, 'job.submit', validForm({ title: `Driver ${String(formId)}`, formId }), { replyToId: `form-${String(formId)}` });
+      const id = jobIdIn(cardText(answer));
+      assert.ok(id && id !== stale, 'a job under a new id');
+    }
   });
 
   it('an approval decision and a close, each twice, decide and close once and answer the same', async () => {

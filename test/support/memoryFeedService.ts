@@ -2,7 +2,7 @@ import type { HoldReason } from '../../src/domain/feedRules';
 import { isInFeedSnapshot } from '../../src/domain/feedRules';
 import { writeFeed } from '../../src/domain/feedXmlWriter';
 import type { Job } from '../../src/domain/job';
-import type { BuildOutcome, FeedService, FeedStatus } from '../../src/feed/feedService';
+import type { BuildOutcome, FeedService, FeedStatus, HeldBackLookup } from '../../src/feed/feedService';
 import type { FeedDownload } from '../../src/storage/feedEventStore';
 import { scheduleAt } from '../../src/feed/schedule';
 import type { JobStore } from '../../src/storage/jobStore';
@@ -71,6 +71,10 @@ export class MemoryFeedService implements FeedService {
 
   async heldBackReasons(tenantId: string, jobId: string): Promise<HoldReason[] | undefined> {
     return this.builds.get(tenantId)?.heldBack.find((held) => held.jobId === jobId)?.reasons;
+  }
+
+  async heldBackLookup(tenantId: string): Promise<HeldBackLookup> {
+    return (jobId) => this.heldBackReasons(tenantId, jobId);
   }
 
   async nextBuildAt(tenantId: string): Promise<Date> {

@@ -1,6 +1,7 @@
 /** A job's standing with LinkedIn's daily feed, for the job card and `my jobs`. */
 import type { Job, JobState } from '../../domain/job';
 import { holdReasonTexts, zonedTime } from '../feedViews';
+import type { HeldBackLookup } from '../../feed/feedService';
 import type { BotDeps, Caller } from '../types';
 import { jobCard, type JobFeedView } from '../views';
 import { canChange } from './jobAccess';
@@ -50,14 +51,24 @@ export async function jobCardReply(deps: BotDeps, caller: Caller, job: Job, noti
   return { card: jobCard({ language: caller.language, job, canEdit: mayChange, notice, feed, api, timeZone: caller.timeZone }) };
 }
 
+/** The served snapshot for `my jobs`, read alongside the job list rather than after it. */
+export function heldBackLookup(deps: BotDeps, caller: Caller): Promise<HeldBackLookup | undefined> {
+  return bestEffort(deps.feed.heldBackLookup(caller.tenantId));
+}
+
 /** For `my jobs`: the next build time, and which listed jobs the current feed holds back. */
-export async function jobListFeedView(deps: BotDeps, caller: Caller, jobs: readonly Job[]): Promise<{ nextBuild?: string; heldBack: Set<string> }> {
+export async function jobListFeedView(
+  deps: BotDeps,
+  caller: Caller,
+  jobs: readonly Job[],
+  lookup: HeldBackLookup | undefined
+): Promise<{ nextBuild?: string; heldBack: Set<string> }> {
   const feedable = jobs.filter((job) => FEEDABLE.has(job.state) && channelOf(job) === 'feed');
   // A page of jobs all on the Job Posting API has nothing to do with the next feed build.
   const onlyApi = jobs.length > 0 && jobs.every((job) => channelOf(job) === 'api');
   const [nextBuild, reasons] = await Promise.all([
     onlyApi ? undefined : nextBuildText(deps, caller),
-    Promise.all(feedable.map((job) => bestEffort(deps.feed.heldBackReasons(caller.tenantId, job.id))))
+    lookup ? Promise.all(feedable.map((job) => bestEffort(lookup(job.id)))) : []
   ]);
   return { nextBuild, heldBack: new Set(feedable.filter((_, i) => reasons[i]?.length).map((job) => job.id)) };
 }

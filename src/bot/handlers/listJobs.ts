@@ -1,7 +1,7 @@
 import { seesAllJobs } from '../../domain/settings';
 import type { CardHandler, MessageHandler, BotDeps, Caller } from '../types';
 import { jobListCard } from '../views';
-import { jobListFeedView } from './jobFeed';
+import { heldBackLookup, jobListFeedView } from './jobFeed';
 import type { Reply } from '../../shared/types';
 
 const PAGE_SIZE = 10;
@@ -9,8 +9,11 @@ const PAGE_SIZE = 10;
 async function listPage(deps: BotDeps, caller: Caller, page?: string): Promise<Reply> {
   const everyone = seesAllJobs(caller.role);
   const author = everyone ? undefined : caller.aadObjectId;
-  const result = await deps.jobs.list({ tenantId: caller.tenantId, authorAadObjectId: author, pageSize: PAGE_SIZE, page });
-  const feed = await jobListFeedView(deps, caller, result.jobs);
+  const [result, lookup] = await Promise.all([
+    deps.jobs.list({ tenantId: caller.tenantId, authorAadObjectId: author, pageSize: PAGE_SIZE, page }),
+    heldBackLookup(deps, caller)
+  ]);
+  const feed = await jobListFeedView(deps, caller, result.jobs, lookup);
   return { card: jobListCard({ language: caller.language, jobs: result.jobs, everyone, next: result.next, ...feed }) };
 }
 

@@ -1,4 +1,4 @@
-import { applyEdit, createJob, newJobId, validateJobInput, type Job } from '../../domain/job';
+import { applyEdit, createJob, formJobId, newJobId, validateJobInput, type Job } from '../../domain/job';
 import { t } from '../../i18n/strings';
 import type { BotDeps, Caller, CardHandler, MessageHandler } from '../types';
 import { jobFormCard, jobFormValues } from '../views';
@@ -13,7 +13,10 @@ const today = (now: Date) => now.toISOString().slice(0, 10);
 /** A new job's form, with the company name from the tenant's settings. */
 async function emptyForm(deps: BotDeps, caller: Caller): Promise<Reply> {
   const { companyName, postingChannel } = await deps.settings.get(caller.tenantId);
-  return { card: jobFormCard({ language: caller.language, values: { company: companyName }, today: today(deps.now()), channel: postingChannel }) };
+  const now = deps.now();
+  return {
+    card: jobFormCard({ language: caller.language, values: { company: companyName }, today: today(now), channel: postingChannel, formId: newJobId(now) })
+  };
 }
 
 export const showJobForm: MessageHandler = (deps, caller) => emptyForm(deps, caller);
@@ -38,15 +41,18 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   const validation = validateJobInput(raw, now);
   if (!validation.ok) {
     const channel = existing ? undefined : (await deps.settings.get(caller.tenantId)).postingChannel;
-    return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now), channel }), refused: true };
+    const formId = existing ? undefined : formJobId(data.formId, now);
+    return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now), channel, formId }), refused: true };
   }
   if (!existing) {
     const author = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name };
-    const reserved = deps.reserveId ? await deps.reserveId(newJobId(now)) : undefined;
-    const store = reserved ? (j: Job) => createUnlessStoredBefore(deps, j) : (j: Job) => deps.jobs.create(j);
+    // The form's own id when it has one (no round trip); else one reserved for this action.
+    const formId = formJobId(data.formId, now);
+    const id = formId ?? (deps.reserveId ? await deps.reserveId(newJobId(now)) : undefined);
+    const store = id ? (j: Job) => createUnlessStoredBefore(deps, j, formId !== undefined) : (j: Job) => deps.jobs.create(j);
     let job: Job;
     try {
-      job = await submitJobForPosting(deps, caller, createJob(validation.value, author, now, reserved), store);
+      job = await submitJobForPosting(deps, caller, createJob(validation.value, author, now, id), store);
     } catch (error) {
       if (!(error instanceof StoredBefore)) throw error;
       job = error.job;
@@ -76,13 +82,18 @@ class StoredBefore extends Error {
   }
 }
 
-/** Creates a job under its reserved id; the id taken by its own author's job means an earlier attempt made it. */
-async function createUnlessStoredBefore(deps: BotDeps, job: Job): Promise<Job> {
+/**
+ * Creates a job under its reserved id; the id taken by its own author's job means an earlier attempt made it. A form's
+ * id taken by someone else's job (the form was answered by two people in a group chat, or the id was made up) gives
+ * this job an id of its own.
+ */
+async function createUnlessStoredBefore(deps: BotDeps, job: Job, idFromForm: boolean): Promise<Job> {
   try {
     return await deps.jobs.create(job);
   } catch (error) {
     const earlier = await deps.jobs.get(job.tenantId, job.id).catch(() => undefined);
     if (earlier && earlier.author.aadObjectId === job.author.aadObjectId) throw new StoredBefore(earlier);
+    if (earlier && idFromForm) return deps.jobs.create({ ...job, id: newJobId(deps.now()) });
     throw error;
   }
 }
