@@ -16,6 +16,9 @@ import type { BuildOutcome, FeedService, FeedStatus, HeldBackLookup } from './fe
 import { FeedTransitions } from './feedTransitions';
 import { scheduleAt } from './schedule';
 
+/** How long job cards and `my jobs` reuse a read of the served snapshot (see servedSnapshot). */
+const SNAPSHOT_CACHE_MS = 5_000;
+
 /** Previews listed by `feed status`. */
 const PREVIEWS_LISTED = 5;
 export const DEFAULT_LINKEDIN_USER_AGENT = /linkedin/i;
@@ -55,6 +58,7 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
   readonly builder: FeedBuilder;
   readonly transitions: FeedTransitions;
   private readonly now: () => Date;
+  private readonly servedSnapshots = new Map<string, { at: number; read: Promise<SnapshotMeta | undefined> }>();
 
   constructor(private readonly deps: LinkedInFeedDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -68,8 +72,12 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
     return outcome;
   }
 
-  build(tenantId: string, request: BuildRequest = {}): Promise<BuildResult> {
-    return this.builder.build(tenantId, request);
+  async build(tenantId: string, request: BuildRequest = {}): Promise<BuildResult> {
+    try {
+      return await this.builder.build(tenantId, request);
+    } finally {
+      this.servedSnapshots.delete(tenantId);
+    }
   }
 
   async status(tenantId: string): Promise<FeedStatus> {
@@ -98,7 +106,7 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
    * today's rules instead. Undefined when the job is fed, or not open.
    */
   async heldBackLookup(tenantId: string): Promise<HeldBackLookup> {
-    const snapshot = await this.deps.snapshots.current(tenantId);
+    const snapshot = await this.servedSnapshot(tenantId);
     return async (jobId) => {
       if (!snapshot) return undefined;
       const stored = snapshot.heldBack.find((held) => held.jobId === jobId);
@@ -108,6 +116,20 @@ export class LinkedInFeed implements FeedService, FeedEndpoint {
       const reasons = holdReasons(job, feedSettingsOf(settings), new Date(snapshot.builtAt));
       return reasons.length > 0 ? reasons : undefined;
     };
+  }
+
+  /**
+   * The served snapshot for job cards and `my jobs`, kept SNAPSHOT_CACHE_MS per process: it changes once a day, at a
+   * build, and a build in this process drops the copy at once (another process's build shows within seconds).
+   */
+  private servedSnapshot(tenantId: string): Promise<SnapshotMeta | undefined> {
+    const cached = this.servedSnapshots.get(tenantId);
+    if (cached && performance.now() - cached.at < SNAPSHOT_CACHE_MS) return cached.read;
+    const read = this.deps.snapshots.current(tenantId);
+    const entry = { at: performance.now(), read };
+    this.servedSnapshots.set(tenantId, entry);
+    read.catch(() => this.servedSnapshots.get(tenantId) === entry && this.servedSnapshots.delete(tenantId));
+    return read;
   }
 
   async nextBuildAt(tenantId: string): Promise<Date> {
