@@ -17,33 +17,17 @@
  * (Learn asks bots to retry 502 and 504, and the connector client does; a 504 that Teams had in fact carried out
  * would show twice. We follow Learn there: those answers are rare, and dropping them would lose messages.)
  */
-import type { Logger } from '../logger';
-import type { ConversationStore } from '../storage/conversationStore';
-import type { OutboxNotice, OutboxStore } from '../storage/outboxStore';
+import type { OutboxNotice } from '../storage/outboxStore';
 import { measure, traced } from '../telemetry';
 import { PollingWorker } from '../workers/pollingWorker';
-import type { ChatSender } from './chat';
-import type { RendererRegistry } from '../shared/types';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './deliveryPolicy';
-import { NoticeDelivery } from './noticeDelivery';
-import type { TeamsRateLimiter } from './rateLimiter';
+import { NoticeDelivery, type NoticeDeliveryDeps } from './noticeDelivery';
 import { limiterKeyOf } from './recipients';
 import type { TenantLanes } from './tenantLanes';
 
 export { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './deliveryPolicy';
 
-export interface DeliveryWorkerOptions {
-  outbox: OutboxStore;
-  conversations: ConversationStore;
-  chat: ChatSender;
-  renderers: RendererRegistry;
-  limiter: TeamsRateLimiter;
-  /**
-   * With several processes on one storage account: only the holder of a tenant's lane sends its notices, so this
-   * process's limiter sees every send of the tenant. Without lanes every worker sends (one process, tests).
-   */
-  lanes?: TenantLanes;
-  logger: Logger;
+export interface DeliveryWorkerOptions extends NoticeDeliveryDeps {
   policy?: Partial<DeliveryPolicy>;
   clock?: () => Date;
 }

@@ -24,6 +24,10 @@ export interface NoticeDeliveryDeps {
   chat: ChatSender;
   renderers: RendererRegistry;
   limiter: TeamsRateLimiter;
+  /**
+   * With several processes on one storage account: only the holder of a tenant's lane sends its notices, so this
+   * process's limiter sees every send of the tenant. Without lanes every worker sends (one process, tests).
+   */
   lanes?: TenantLanes;
   logger: Logger;
 }
