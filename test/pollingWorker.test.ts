@@ -53,6 +53,27 @@ describe('PollingWorker', () => {
     await worker.stop();
   });
 
+  it('a wake that arrives while a pass is finishing (after its last look) still runs another pass', async () => {
+    // The wake comes a few microtask hops after the pass returns: somewhere in the worker's own wind-down.
+    for (let hops = 0; hops < 8; hops++) {
+      let passes = 0;
+      const worker = new (class extends PollingWorker {
+        protected pass(): Promise<void> {
+          passes++;
+          if (passes === 1) {
+            let later: Promise<void> = Promise.resolve();
+            for (let i = 0; i < hops; i++) later = later.then(() => undefined);
+            void later.then(() => this.wake());
+          }
+          return Promise.resolve();
+        }
+      })({ name: 'finishing', intervalMs: 60_000 });
+      worker.start();
+      await until(() => passes === 2, `the pass for a wake ${hops} hops after the first pass`, 500);
+      await worker.stop();
+    }
+  });
+
   it('overlapping ticks share the pass under way', async () => {
     const worker = new GatedWorker();
     const a = worker.tick();

@@ -66,7 +66,11 @@ export abstract class PollingWorker implements Worker {
 
   /** One pass now, shared with a pass under way (tests and tools call it without start()). */
   tick(): Promise<void> {
-    this.running ??= this.run().finally(() => (this.running = undefined));
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+      // A wake that came after the pass's last look and before this point found it still running: serve it now.
+      if (this.again && this.started && !this.stopping) this.trigger();
+    });
     return this.running;
   }
 
