@@ -9,6 +9,7 @@
  * One bot process per mode; one connector stub (loopback) as serviceUrl so replies do not fail.
  * ABUSE_SEED=<n> replays a run; ABUSE_SCALE=<x> multiplies the input counts.
  */
+import { mapParallel } from '../../src/parallel';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -27,7 +28,6 @@ import {
   guid,
   invokeCard,
   messageActivity,
-  pool,
   postActivity,
   request,
   signLinkedIn,
@@ -158,7 +158,7 @@ describe('proof: abuse (hostile inputs at every door of a real bot process)', fu
     let accepted = 0;
     const fiveXX: Stats['fiveXX'] = [];
     const leaks: string[] = [];
-    await pool(inputs, CONCURRENCY, async (input) => {
+    await mapParallel(inputs, CONCURRENCY, async (input) => {
       const { result, sent, what, accepted: wasAccepted } = await send(input);
       stats.inputs++;
       if (wasAccepted) accepted++;

@@ -14,6 +14,7 @@
  * `unconfirmed` and never resends it. Such a notice is not counted as lost or duplicated; the summary line shows how
  * many there were and how many of them never reached the connector ("missing"), so the window is never hidden.
  */
+import { mapParallel } from '../../src/parallel';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,6 @@ import {
   invokeCard,
   messageActivity,
   personalConversationId,
-  pool,
   postActivity,
   request,
   signLinkedIn,
@@ -197,7 +197,7 @@ describe('proof: faults (SIGKILL the bot 20 times and restart its storage once u
     const pushes = async () => {
       await until('a first job', () => jobs.some((j) => j.accepted), 300_000, 100);
       const indexes = Array.from({ length: PUSHES }, (_, i) => i);
-      await pool(indexes, 4, async (i) => {
+      await mapParallel(indexes, 4, async (i) => {
         const ready = jobs.filter((j) => j.accepted);
         const job = ready[Math.floor(rand() * ready.length)];
         const requestId = `fx-req-${i}`;

@@ -1,6 +1,6 @@
 /**
  * Shared by the proof suites (abuse, faults, tenants): Teams-shaped activities sent over HTTP to a real bot process,
- * whole-storage snapshots to prove that nothing was written, a small concurrency pool, and card helpers.
+ * whole-storage snapshots to prove that nothing was written, and card helpers.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { tableClient, type TableConnection } from '../../src/storage/tables';
@@ -171,22 +171,6 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): RowChange[] {
   }
   for (const key of before.keys()) if (!after.has(key) && !isLease(key)) changes.push({ key, kind: 'removed' });
   return changes;
-}
-
-// ---- running many requests ----
-
-/** Runs `work` over `items`, `concurrency` at a time, in order of start. */
-export async function pool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
