@@ -28,6 +28,13 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
   });
   afterEach(async () => rig.stop());
 
+  /** The engine sends what waits, then checks LinkedIn's task once the follow-up time has passed. */
+  async function sendThenFollowUp(engine: { tick(): Promise<void> }): Promise<void> {
+    await engine.tick();
+    rig.clock.advance(FOLLOW_UP_MS);
+    await engine.tick();
+  }
+
   it('sends waiting jobs in one batch, and five minutes later they are on LinkedIn with their link; the author is told once', async () => {
     const [job] = await storeJobs(rig, jobs(rig, 1));
     const engine = rig.engine('p1');
@@ -57,9 +64,7 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
     rig.postings['options'].processingMs = 8 * 60_000;
     const [job] = await storeJobs(rig, jobs(rig, 1));
     const engine = rig.engine('p1');
-    await engine.tick();
-    rig.clock.advance(FOLLOW_UP_MS);
-    await engine.tick();
+    await sendThenFollowUp(engine);
     assert.equal((await stored(rig, job)).api!.state, 'sent');
     rig.clock.advance(4 * 60_000);
     await engine.tick();
@@ -75,9 +80,7 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
     rig.postings['settle'](rig.postings.tasks.get(urn)!);
     rig.postings.tasks.delete(urn);
     rig.clock.advance(25 * 3600_000);
-    await engine.tick();
-    rig.clock.advance(FOLLOW_UP_MS);
-    await engine.tick();
+    await sendThenFollowUp(engine);
     assert.equal((await stored(rig, job)).api!.state, 'on_linkedin');
     assert.deepEqual(rig.postings.countsFor(job.id), { CREATE: 1 });
   });
@@ -185,9 +188,7 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
       for (const job of all) assert.equal((await stored(rig, job)).api!.sendingVersion, 1);
       const next = rig.engine('next');
       rig.clock.advance(FOLLOW_UP_MS + 31_000);
-      await next.tick();
-      rig.clock.advance(FOLLOW_UP_MS);
-      await next.tick();
+      await sendThenFollowUp(next);
       for (const job of all) {
         assert.equal((await stored(rig, job)).api!.state, 'on_linkedin');
         assert.deepEqual(rig.postings.countsFor(job.id), { CREATE: 1 });
@@ -215,22 +216,16 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
   it('an edit queued after posting sends UPDATE as a new version; a close sends CLOSE and the job is closed', async () => {
     const [job] = await storeJobs(rig, jobs(rig, 1));
     const engine = rig.engine('p1');
-    await engine.tick();
-    rig.clock.advance(FOLLOW_UP_MS);
-    await engine.tick();
+    await sendThenFollowUp(engine);
     let current = await stored(rig, job);
     await rig.jobs.update({ ...current, description: `${current.description} Now with more.`, api: queueApiOperation(current, 'UPDATE', rig.clock.now()) });
     engine.wake('tenant-a');
-    await engine.tick();
-    rig.clock.advance(FOLLOW_UP_MS);
-    await engine.tick();
+    await sendThenFollowUp(engine);
     current = await stored(rig, job);
     assert.equal(current.api!.version, 2);
     assert.equal(current.api!.state, 'on_linkedin');
     await rig.jobs.update({ ...current, api: queueApiOperation(current, 'CLOSE', rig.clock.now()) });
-    await engine.tick();
-    rig.clock.advance(FOLLOW_UP_MS);
-    await engine.tick();
+    await sendThenFollowUp(engine);
     current = await stored(rig, job);
     assert.equal(current.api!.state, 'closed');
     assert.equal(current.state, 'closed');
@@ -240,9 +235,7 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
   it('the daily status poll shows a job LinkedIn closed as closed, with the reason, and tells its author', async () => {
     const [job] = await storeJobs(rig, jobs(rig, 1));
     const engine = rig.engine('p1');
-    await engine.tick();
-    rig.clock.advance(FOLLOW_UP_MS);
-    await engine.tick();
+    await sendThenFollowUp(engine);
     rig.postings.closeByLinkedIn(job.id, 'Closed after reports from members');
     rig.clock.advance(24 * 3600_000);
     await engine.tick();
