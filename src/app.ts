@@ -58,6 +58,7 @@ import { JOBS_TABLE, TableJobStore } from './storage/tableJobStore';
 import { OUTBOX_TABLE, TableOutboxStore } from './storage/tableOutboxStore';
 import { SETTINGS_TABLE, TableSettingsStore } from './storage/tableSettingsStore';
 import { ensureTable, tableClient, type TableConnection } from './storage/tables';
+import type { Worker } from './workers/pollingWorker';
 import { TENANTS_TABLE, TableTenantRegistry } from './storage/tenantRegistry';
 
 /** Every table the bot uses, by the name the code knows it by. */
@@ -181,45 +182,13 @@ export function appLogger(config: Config): Logger {
   });
 }
 
-/** A background loop of the app, as start, stop and /readyz see it. */
-export interface AppWorker {
-  name: string;
-  start(): void;
-  stop(graceMs: number): Promise<void>;
-  /** Milliseconds since the epoch of its last tick (undefined for loops /readyz does not watch). */
-  readonly lastTickAt: number | undefined;
-  readonly intervalMs: number;
-  /** Whether /readyz reports it. */
-  readonly probed: boolean;
-}
-
-interface Loop {
-  start(): void;
-  stop(graceMs?: number): Promise<void>;
-  readonly intervalMs: number;
-  readonly lastTickAt?: number;
-}
-
-function appWorker(name: string, loop: Loop, probed = true): AppWorker {
-  return {
-    name,
-    probed,
-    start: () => loop.start(),
-    stop: (graceMs) => loop.stop(graceMs),
-    get lastTickAt() {
-      return loop.lastTickAt;
-    },
-    get intervalMs() {
-      return loop.intervalMs;
-    }
-  };
-}
-
 /** The hourly purge of expired action records, as a worker. */
-function actionsPurge(actions: TableIdempotencyStore, logger: Logger): Loop {
+function actionsPurge(actions: TableIdempotencyStore, logger: Logger): Worker {
   let stop: (() => void) | undefined;
   return {
+    name: 'actionsPurge',
     intervalMs: 3_600_000,
+    lastTickAt: undefined,
     start: () => {
       stop ??= purgeExpiredActions(actions, (error) => logger.warn('could not purge expired action records', { error: (error as Error).message }));
     },
@@ -340,16 +309,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
     preferences
   }, logger);
 
-  const workers: AppWorker[] = [
-    appWorker('feedScheduler', scheduler),
-    appWorker('notifications', notifications.worker),
-    appWorker('exports', exportWorker),
-    appWorker('linkedInApi', apiEngine),
-    appWorker('morning', morning),
-    appWorker('privacy', privacyScheduler),
-    appWorker('channelSwitch', channelSwitchPass),
-    appWorker('actionsPurge', actionsPurge(actions, logger), false)
-  ];
+  // /readyz watches the polling workers; the hourly purge only keeps a table small.
+  const watched: Worker[] = [scheduler, notifications.worker, exportWorker, apiEngine, morning, privacyScheduler, channelSwitchPass];
+  const workers: Worker[] = [...watched, actionsPurge(actions, logger)];
 
   let stopping = false;
   const healthTable = healthClient(connection, overrides.tableNames?.jobs ?? JOBS_TABLE);
@@ -363,7 +325,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
       extensionCommands: [SHARE_JOB_COMMAND]
     },
     storageHealthy: () => storageHealthy(healthTable),
-    workers: () => workers.filter((worker) => worker.probed).map(({ name, lastTickAt, intervalMs }) => ({ name, lastTickAt, intervalMs })),
+    workers: () => watched,
     stopping: () => stopping,
     maxBodyBytes: config.MAX_BODY_BYTES,
     logger,

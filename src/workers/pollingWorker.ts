@@ -13,7 +13,8 @@ export interface Worker {
   /** When a pass last began, made progress or ended (epoch ms, on the worker's clock). */
   readonly lastTickAt: number | undefined;
   start(): void;
-  stop(): Promise<void>;
+  /** Resolves when the pass in progress ended; a worker with sends under way may wait up to `graceMs` for them. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface PollingWorkerOptions {
