@@ -336,7 +336,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
       parentCredentials,
       settings,
       inbox: exportInbox,
-      accepted: () => exportWorker.kick(),
+      accepted: () => exportWorker.wake(),
       now
     },
     linkedInJobStatus: {

@@ -28,7 +28,7 @@ describe('worker wake-ups', () => {
     worker.start();
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(looks.length, 1, 'the first look is under way');
-    worker.kick(); // the push lands while that look is querying
+    worker.wake(); // the push lands while that look is querying
     answerFirst();
     const deadline = Date.now() + 2_000;
     while (looks.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -52,7 +52,7 @@ const MAX_BACKOFF_MS = 15 * 60_000;
 
 export class ExportWorker extends PollingWorker {
   private readonly inFlight = new Set<Promise<void>>();
-  /** The last look found nothing due: the next item to finish looks again (as does the poll or a kick). */
+  /** The last look found nothing due: the next item to finish looks again (as does the poll or a wake). */
   private nothingDue = false;
 
   constructor(private readonly deps: ExportWorkerDeps, private readonly options: ExportWorkerOptions) {
@@ -65,18 +65,13 @@ export class ExportWorker extends PollingWorker {
     await Promise.all(this.inFlight);
   }
 
-  /** A push was just accepted: look now rather than at the next poll (during a look: once more right after it). */
-  kick(): void {
-    this.wake();
-  }
-
   private get lanes(): number {
     return this.options.concurrency ?? 16;
   }
 
   /**
    * Keeps up to `concurrency` items in hand: claims as many as there are free lanes (one query per batch, not per
-   * item) and claims again once half the lanes are free; with nothing due it looks again at the next poll or kick.
+   * item) and claims again once half the lanes are free; with nothing due it looks again at the next poll or wake-up.
    */
   protected async pass(): Promise<number | void> {
     const free = this.lanes - this.inFlight.size;

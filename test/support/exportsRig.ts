@@ -191,7 +191,7 @@ export class ExportsRig {
         settings: this.settings,
         parentCredentials: this.options.parentCredentials,
         inbox: this.inbox,
-        accepted: () => this.worker.kick(),
+        accepted: () => this.worker.wake(),
         now: () => new Date()
       }
     });
