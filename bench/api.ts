@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const engines = Array.from({ length: processes }, (_, i) => rig.engine(`bench-${i}`, { pollMs: 1000, followUpMs: 5000, recheckMs: 2000, leaseMs: 20_000 }));
     const start = Date.now();
     for (const engine of engines) engine.start();
-    engines[0].wake('tenant-a');
+    engines[0].wake();
 
     let posted = 0;
     let lastReport = 0;

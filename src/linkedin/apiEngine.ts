@@ -87,11 +87,6 @@ export class ApiPostingEngine extends PollingWorker implements ApiPostingWaker {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()));
   }
 
-  /** Look now (a job was queued): a wake that arrives during a pass makes the pass go round once more. */
-  override wake(_tenantId?: string): void {
-    super.wake();
-  }
-
   /** Returns when something next falls due (a budget wait, a task to look at), so the next pass comes then. */
   protected async pass(): Promise<number> {
     const next = await forEachTenant(

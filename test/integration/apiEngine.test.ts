@@ -125,7 +125,7 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
     const [first] = await storeJobs(rig, jobs(rig, 1));
     const pass = engine.tick();
     const [second] = await storeJobs(rig, [sampleJob({ id: newJobId(new Date(rig.clock.ms - 99_000)) })]);
-    engine.wake('tenant-a');
+    engine.wake();
     await pass;
     for (let i = 0; i < 50 && (await stored(rig, second)).api!.state === 'waiting'; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal((await stored(rig, first)).api!.state, 'sent');
@@ -219,7 +219,7 @@ describe('Job Posting API engine (Azurite, fake LinkedIn)', function () {
     await sendThenFollowUp(engine);
     let current = await stored(rig, job);
     await rig.jobs.update({ ...current, description: `${current.description} Now with more.`, api: queueApiOperation(current, 'UPDATE', rig.clock.now()) });
-    engine.wake('tenant-a');
+    engine.wake();
     await sendThenFollowUp(engine);
     current = await stored(rig, job);
     assert.equal(current.api!.version, 2);
