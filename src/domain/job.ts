@@ -107,13 +107,22 @@ const amount = z.preprocess(
   z.number({ invalid_type_error: 'salary_amount_invalid' }).positive('salary_amount_invalid').finite().optional()
 );
 
+/** The schema depends on the day only (the earliest expiration date): built once a day, not on every submit. */
+let schemaOfToday: { today: string; schema: ReturnType<typeof buildJobInputSchema> } | undefined;
+
 /**
  * What a person may submit for a job. Limits are LinkedIn's own:
  * https://learn.microsoft.com/linkedin/talent/job-postings/xml-feeds-development-guide
  * Error messages are codes; the bot turns them into sentences in the user's language.
  */
 export function jobInputSchema(now: Date = new Date()) {
-  const notPast = (value: string | undefined) => value === undefined || value >= todayUtc(now);
+  const today = todayUtc(now);
+  if (schemaOfToday?.today !== today) schemaOfToday = { today, schema: buildJobInputSchema(today) };
+  return schemaOfToday.schema;
+}
+
+function buildJobInputSchema(today: string) {
+  const notPast = (value: string | undefined) => value === undefined || value >= today;
   return z
     .object({
       title: requiredText(200, 'title_required'),

@@ -332,13 +332,17 @@ export function t(language: Language, key: StringKey, params: Record<string, str
   return dictionaries[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-const cardStringCache = new Map<Language, Record<string, string>>();
+const cardStringCache = new Map<Language, ReadonlyMap<string, string>>();
 
-/** The whole dictionary for card templates, which read `${s.form_title}` for `form.title` (dots are paths there). */
-export function cardStrings(language: Language): Record<string, string> {
+/**
+ * The whole dictionary for card templates, which read `${s.form_title}` for `form.title` (dots are paths there). A Map,
+ * not an object: adaptive-expressions looks a property up by lower-casing every key of the object (726 of them here,
+ * for each `${s.…}`), and a Map by its key alone.
+ */
+export function cardStrings(language: Language): ReadonlyMap<string, string> {
   let cached = cardStringCache.get(language);
   if (!cached) {
-    cached = Object.fromEntries(Object.entries(dictionaries[language]).map(([key, value]) => [key.replace(/\./g, '_'), value]));
+    cached = new Map(Object.entries(dictionaries[language]).map(([key, value]) => [key.replace(/\./g, '_'), value]));
     cardStringCache.set(language, cached);
   }
   return cached;
