@@ -56,20 +56,47 @@ export function escapeMarkdownBindings(node: unknown): void {
   for (const [key, child] of Object.entries(element)) if (key !== '$when' && key !== '$data') escapeMarkdownBindings(child);
 }
 
-const templates = new Map<CardName, ACData.Template>();
+const templateJson = new Map<CardName, unknown>();
 
-function template(name: CardName): ACData.Template {
-  let found = templates.get(name);
-  if (!found) {
-    const json: unknown = JSON.parse(readFileSync(join(CARDS_DIR, `${name}.json`), 'utf8'));
+function templateSource(name: CardName): unknown {
+  let json = templateJson.get(name);
+  if (json === undefined) {
+    json = JSON.parse(readFileSync(join(CARDS_DIR, `${name}.json`), 'utf8'));
     escapeMarkdownBindings(json);
-    found = new ACData.Template(json);
-    templates.set(name, found);
+    templateJson.set(name, json);
+  }
+  return json;
+}
+
+/** `${s.key}`: a card label, the same on every card shown in one language. */
+const LABEL = /\$\{s\.(\w+)\}/g;
+/** A label the template engine would read as part of an expression is left for it to bind. */
+const plainLabel = (text: string | undefined): text is string => text !== undefined && !/[`\\]|\$\{/.test(text);
+
+/** The template with its labels written in, so expanding it evaluates only what changes from card to card. */
+function withLabels(node: unknown, labels: ReadonlyMap<string, string>): unknown {
+  if (typeof node === 'string') return node.replace(LABEL, (whole, key: string) => { const text = labels.get(key); return plainLabel(text) ? text : whole; });
+  if (Array.isArray(node)) return node.map((child) => withLabels(child, labels));
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, withLabels(child, labels)]));
+}
+
+/** Parsed templates: per card, and per set of labels for the cards bound to `s` (cardStrings keeps one per language). */
+const templates = new Map<CardName, Map<ReadonlyMap<string, string> | undefined, ACData.Template>>();
+
+function template(name: CardName, labels: ReadonlyMap<string, string> | undefined): ACData.Template {
+  let byLabels = templates.get(name);
+  if (!byLabels) templates.set(name, (byLabels = new Map<ReadonlyMap<string, string> | undefined, ACData.Template>()));
+  let found = byLabels.get(labels);
+  if (!found) {
+    found = new ACData.Template(labels ? withLabels(templateSource(name), labels) : templateSource(name));
+    byLabels.set(labels, found);
   }
   return found;
 }
 
 /** Expands a card template; every bound value Teams would read as Markdown shows as plain text. */
 export function renderCard(name: CardName, data: object): AdaptiveCardJson {
-  return template(name).expand({ $root: data }) as AdaptiveCardJson;
+  const labels = (data as { s?: unknown }).s;
+  return template(name, labels instanceof Map ? (labels as ReadonlyMap<string, string>) : undefined).expand({ $root: data }) as AdaptiveCardJson;
 }

@@ -101,8 +101,27 @@ function buildInstantOn(localDay: number, schedule: BuildSchedule): number {
   return zonedInstant(localDay + hour * 3_600_000 + minute * 60_000, schedule.timeZone);
 }
 
+/**
+ * Each schedule's last answer: it holds for every instant from its slot's build up to the next one, and turns ask
+ * often (every job list shows the next build), while working it out formats a dozen dates in the zone.
+ */
+const lastStates = new Map<string, ScheduleState>();
+const STATES_KEPT = 1_000;
+
 /** The slot due at `now`, when it was due, and when the next one is. */
 export function scheduleAt(now: Date, schedule: BuildSchedule = DEFAULT_BUILD_SCHEDULE): ScheduleState {
+  const key = `${schedule.time} ${schedule.timeZone}`;
+  const last = lastStates.get(key);
+  if (last && last.slotDueAt.getTime() <= now.getTime() && now.getTime() < last.nextBuildAt.getTime()) return copyOf(last);
+  const state = computeScheduleAt(now, schedule);
+  if (lastStates.size >= STATES_KEPT) lastStates.clear();
+  lastStates.set(key, state);
+  return copyOf(state);
+}
+
+const copyOf = (state: ScheduleState): ScheduleState => ({ ...state, slotDueAt: new Date(state.slotDueAt), nextBuildAt: new Date(state.nextBuildAt) });
+
+function computeScheduleAt(now: Date, schedule: BuildSchedule): ScheduleState {
   const wallNow = wallClock(now.getTime(), schedule.timeZone);
   const today = wallNow - (((wallNow % DAY_MS) + DAY_MS) % DAY_MS);
   const todaysBuild = buildInstantOn(today, schedule);
