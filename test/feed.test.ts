@@ -4,7 +4,8 @@ import { SaxesParser } from 'saxes';
 import type { Job } from '../src/domain/job';
 import { FeedSettings, FeedTooLargeError, HoldReason, heldBackReasons, isInFeedSnapshot } from '../src/domain/feedRules';
 import { writeFeed } from '../src/domain/feedXmlWriter';
-import { cdata, sanitizeDescription, sanitizeText } from '../src/domain/feedText';
+import { create } from 'xmlbuilder2';
+import { cdata, cdataPieces, sanitizeDescription, sanitizeText } from '../src/domain/feedText';
 
 // ---- helpers ---------------------------------------------------------------------------------------------------
 
@@ -342,6 +343,27 @@ describe('feed: text safety', () => {
         });
       }),
       { numRuns: 200 }
+    );
+  });
+  it("a job's own values (id, company, title, description, apply URL) are written exactly as xmlbuilder2 writes them", async () => {
+    const asXmlbuilder2 = (name: string, value: string) => {
+      const element = create().ele(name);
+      for (const piece of cdataPieces(value)) element.dat(piece);
+      return element.toString({ headless: true });
+    };
+    await fc.assert(
+      fc.asyncProperty(hostileText, hostileText, async (title, company) => {
+        const job = makeJob({ title: `T${title}`, company: `C${company}`, description: `${LONG_TEXT}${title}` });
+        const { xml, result } = await buildFeed([job]);
+        if (result.jobCount === 0) return;
+        const entry = {
+          partnerJobId: job.id, company: sanitizeText(job.company).trim(), title: sanitizeText(job.title).trim(),
+          description: sanitizeDescription(job.description).trim(), applyUrl: job.applyUrl
+        };
+        const expected = Object.entries(entry).map(([name, value]) => asXmlbuilder2(name, value)).join('');
+        assert.ok(xml.includes(`<job>${expected}<companyId>`), `${JSON.stringify(title)}, ${JSON.stringify(company)}`);
+      }),
+      { numRuns: 300 }
     );
   });
 });

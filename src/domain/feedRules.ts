@@ -235,9 +235,15 @@ function validIndustryCodes(settings: FeedSettings): number[] {
   return (settings.industryCodes ?? []).filter((code) => Number.isInteger(code) && code > 0);
 }
 
+/**
+ * Every field written out, not `{ ...feedJob, … }`: V8 made that spread with ten more properties 1,000 times slower
+ * (27 µs a job) and left object shapes behind as old-generation garbage: a third of a 100,000-job build's time and
+ * much of its memory growth (bench/feed.ts).
+ */
 function feedEntry(job: Job, feedJob: FeedJob, settings: FeedSettings, today: string): FeedEntry {
+  const { partnerJobId, company, title, description, applyUrl, city, state, country, postalCode, location } = feedJob;
   return {
-    ...feedJob,
+    partnerJobId, company, title, description, applyUrl, city, state, country, postalCode, location,
     companyId: settings.companyId?.trim(),
     workplaceTypes: job.workplaceType,
     jobtype: FEED_JOB_TYPES.has(job.employmentType) ? job.employmentType : undefined,

@@ -17,7 +17,7 @@ export interface ListJobsQuery {
 export interface StreamJobsOptions {
   /** Only jobs in these states; default: the states a feed snapshot draws from (queued, in_feed, posted). */
   states?: readonly JobState[];
-  /** Entities per storage request; Table Storage answers at most 1000. */
+  /** Entities per storage request (default 500); Table Storage answers at most 1000. */
   pageSize?: number;
 }
 
