@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   const shutdown = () => {
     if (closing) return;
     closing = true;
+    // Closing waits for open connections; a client still sending (a parent killed mid-request) must not keep it alive.
+    setTimeout(() => process.exit(0), 5_000).unref();
     void server.close().finally(() => process.exit(0));
   };
   process.on('disconnect', shutdown);
