@@ -314,8 +314,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
   const workers: Worker[] = [...watched, actionsPurge(actions, logger)];
 
   let stopping = false;
-  const healthTable = healthClient(connection, overrides.tableNames?.jobs ?? JOBS_TABLE);
-  const pushKeyResolver = () => new ChainedPushKeyResolver(pushKeys, new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config)));
+  const healthTable = healthClient(connection, tables.jobs.tableName);
+  const pushKeyResolver = new ChainedPushKeyResolver(pushKeys, new EnvPushKeyResolver(config.LINKEDIN_PUSH_KEY, linkedInPushTenant(config)));
   const parentCredentials = config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET ? { clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET } : undefined;
   const server = createHttpServer({
     processActivity,
@@ -332,7 +332,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
     feed,
     privacyDownloads: privacy,
     linkedInPush: {
-      keys: pushKeyResolver(),
+      keys: pushKeyResolver,
       parentCredentials,
       settings,
       inbox: exportInbox,
@@ -340,7 +340,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
       now
     },
     linkedInJobStatus: {
-      keys: pushKeyResolver(),
+      keys: pushKeyResolver,
       parentCredentials,
       settings,
       apply: (tenantId, jobId, status) => apiEngine.applyNotification(tenantId, jobId, status)

@@ -6,6 +6,7 @@ import { channelOf, usesApi } from '../domain/apiChannel';
 import type { Job } from '../domain/job';
 import { linkedInReason } from '../domain/jobPosting';
 import { hasString, t, type Language } from '../i18n/strings';
+import { dateText } from '../i18n/intlFormats';
 
 /** LinkedIn's field names (simpleJobPostings) → our words for the form field, in each language. */
 const FIELD_KEYS: Record<string, string> = {
@@ -32,11 +33,6 @@ export interface ApiStateView {
   color: string;
 }
 
-function when(language: Language, iso: string, timeZone: string): string {
-  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
-}
-
 /** The job's API state in words; `moving` when it is still in the feed while LinkedIn confirms it. */
 export function apiStateView(language: Language, job: Job, timeZone = 'UTC'): ApiStateView {
   const api = job.api;
@@ -44,7 +40,7 @@ export function apiStateView(language: Language, job: Job, timeZone = 'UTC'): Ap
   if (!api) return { short: t(language, 'api.short.waiting'), text: t(language, 'api.state.waiting') + moving, style: 'accent', color: 'Accent' };
   switch (api.state) {
     case 'waiting': {
-      const held = api.waitingUntil ? ` ${t(language, 'api.heldBackUntil', { time: when(language, api.waitingUntil, timeZone) })}` : '';
+      const held = api.waitingUntil ? ` ${t(language, 'api.heldBackUntil', { time: dateText(language, api.waitingUntil, timeZone) })}` : '';
       return { short: t(language, 'api.short.waiting'), text: t(language, `api.state.waiting.${api.operation}`) + held + moving, style: 'accent', color: 'Accent' };
     }
     case 'sent':

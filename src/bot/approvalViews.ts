@@ -1,7 +1,8 @@
 import type { Job } from '../domain/job';
 import { cardStrings, t, type Language } from '../i18n/strings';
 import { renderCard } from './cards';
-import { dateText, locationText } from './views';
+import { locationText } from './views';
+import { dateText } from '../i18n/intlFormats';
 import type { AdaptiveCardJson } from '../shared/types';
 
 /** What an approval card shows, free of language: it travels in a Notice and is rendered per recipient. */

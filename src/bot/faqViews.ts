@@ -4,7 +4,8 @@ import type { Job } from '../domain/job';
 import type { TenantSettings } from '../domain/settings';
 import { cardStrings, hasString, t, type Language, type StringKey } from '../i18n/strings';
 import { renderCard } from './cards';
-import { dateText, locationText } from './views';
+import { locationText } from './views';
+import { dateText } from '../i18n/intlFormats';
 import type { AdaptiveCardJson } from '../shared/types';
 
 const topicButton = (language: Language, id: FaqTopicId) => ({ id, title: t(language, `faq.${id}.q`) });

@@ -3,7 +3,7 @@ import { displayName, jobIdsOf, type Candidate } from '../domain/candidate';
 import { addMonths, lastActivityOf } from '../domain/privacy';
 import { t, type Language } from '../i18n/strings';
 import { renderCard } from './cards';
-import { dateText } from './views';
+import { dateText } from '../i18n/intlFormats';
 import type { AdaptiveCardJson } from '../shared/types';
 
 export function privacyHelpCard(language: Language, retentionMonths: number): AdaptiveCardJson {

@@ -4,7 +4,7 @@ import { personName, type SettingsField, type SettingsFieldErrors } from '../dom
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
 import type { SettingsAuditEntry } from '../storage/settingsStore';
 import { renderCard } from './cards';
-import { dateText } from './views';
+import { dateText } from '../i18n/intlFormats';
 import { NO_CHANNEL } from '../domain/channelChoice';
 import type { AdaptiveCardJson } from '../shared/types';
 

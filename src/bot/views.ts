@@ -2,7 +2,7 @@ import { EMPLOYMENT_TYPES, EXPERIENCE_LEVELS, JOB_FUNCTIONS, SALARY_PERIODS, WOR
 import type { FieldErrors, Job, JobField, JobState } from '../domain/job';
 import { JOB_FUNCTION_NAMES } from '../i18n/jobFunctions';
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
-import { dateTimeFormat, numberFormat } from '../i18n/intlFormats';
+import { dateText, numberFormat } from '../i18n/intlFormats';
 import { renderCard } from './cards';
 import { usesApi } from '../domain/apiChannel';
 import type { PostingChannel } from '../domain/jobPosting';
@@ -91,11 +91,6 @@ const STATE_STYLE: Record<JobState, { style: string; color: string }> = {
 
 export function locationText(job: Pick<Job, 'city' | 'region' | 'country' | 'postalCode'>): string {
   return [job.postalCode ? `${job.postalCode} ${job.city}` : job.city, job.region, job.country].filter(Boolean).join(', ');
-}
-
-export function dateText(language: Language, iso: string, timeZone = 'UTC'): string {
-  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
 function salaryText(language: Language, job: Job): string {

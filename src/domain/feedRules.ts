@@ -4,7 +4,7 @@
  * Element names and rules: https://learn.microsoft.com/linkedin/talent/job-postings/xml-feeds-development-guide
  * (called "the guide" below). Pure: no I/O, no XML.
  */
-import { PARTNER_JOB_ID_MAX, isAbsoluteHttps, type Job, type JobState } from './job';
+import { PARTNER_JOB_ID_MAX, isAbsoluteHttps, todayUtc, type Job, type JobState } from './job';
 import type { TenantSettings } from './settings';
 import { sanitizeDescription, sanitizeText, visibleText } from './feedText';
 
@@ -117,12 +117,8 @@ export type FeedDecision =
   /** A draft, awaiting approval, closed, or on the Job Posting API. */
   | { kind: 'not_open' };
 
-export function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 function isExpired(job: Job, now: Date): boolean {
-  return job.expirationDate !== undefined && job.expirationDate < utcDay(now);
+  return job.expirationDate !== undefined && job.expirationDate < todayUtc(now);
 }
 
 /**
@@ -269,5 +265,5 @@ export function feedDecision(job: Job, settings: FeedSettings, now: Date, settin
   const feedJob = toFeedJob(job, settings);
   const reasons = [...settingsProblems, ...jobReasons(feedJob, job, now)];
   if (reasons.length > 0) return { kind: 'held_back', reasons };
-  return { kind: 'fed', entry: feedEntry(job, feedJob, settings, utcDay(now)) };
+  return { kind: 'fed', entry: feedEntry(job, feedJob, settings, todayUtc(now)) };
 }

@@ -96,8 +96,8 @@ function rendered(key: string | undefined, build: (parent: XMLBuilder) => XMLBui
   return xml;
 }
 
-function text(name: string, value: Value, repeats = true): string {
-  const key = repeats && String(value ?? '').length <= CACHEABLE_VALUE_MAX ? `${name}\u0000${value ?? ''}` : undefined;
+function text(name: string, value: Value): string {
+  const key = String(value ?? '').length <= CACHEABLE_VALUE_MAX ? `${name}\u0000${value ?? ''}` : undefined;
   return rendered(key, (parent) => addText(parent, name, value));
 }
 

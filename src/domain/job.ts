@@ -92,7 +92,8 @@ export function isAbsoluteHttps(value: string): boolean {
   }
 }
 
-function todayUtc(now: Date): string {
+/** The UTC calendar day of `now`, YYYY-MM-DD. */
+export function todayUtc(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 

@@ -1,6 +1,7 @@
 /** The candidate card (one template, both languages) and the `export status` card. */
 import { renderCard } from '../bot/cards';
-import { dateText, noticeCard } from '../bot/views';
+import { noticeCard } from '../bot/views';
+import { dateText } from '../i18n/intlFormats';
 import { removalText } from '../privacy/candidateRemoval';
 import type { CandidateStore } from '../storage/candidateStore';
 import type { PurgeCheckState } from '../storage/privacyStore';

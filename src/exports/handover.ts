@@ -4,7 +4,8 @@
  * is stored in the outbox holds ids and names, never the candidate.
  */
 import { renderCard } from '../bot/cards';
-import { dateText, noticeCard } from '../bot/views';
+import { noticeCard } from '../bot/views';
+import { dateText } from '../i18n/intlFormats';
 import { handoverKey, handoverThread, type Handover } from '../domain/handover';
 import { cardStrings, t, type Language } from '../i18n/strings';
 import { removalText } from '../privacy/candidateRemoval';

@@ -1,3 +1,5 @@
+import type { Language } from './strings';
+
 /**
  * Shared Intl formatters. Making one costs about a tenth of a millisecond (ICU loads the locale's patterns), using one
  * costs almost nothing, and they hold no state: one per locale and options, for the life of the process. An unknown time
@@ -25,4 +27,10 @@ export function numberFormat(locale: string): Intl.NumberFormat {
     if (numberFormats.size < KEPT) numberFormats.set(locale, format);
   }
   return format;
+}
+
+/** A date and time as people read them, in their language and time zone. */
+export function dateText(language: Language, iso: string, timeZone = 'UTC'): string {
+  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }

@@ -4,7 +4,7 @@
  * when it is sent, so an erased candidate leaves nothing behind in the outbox.
  */
 import { renderCard } from '../bot/cards';
-import { dateText } from '../bot/views';
+import { dateText } from '../i18n/intlFormats';
 import { displayName } from '../domain/candidate';
 import type { HoldReason } from '../domain/feedRules';
 import type { Job } from '../domain/job';

@@ -38,16 +38,16 @@ export const submitJob: CardHandler = async (deps, caller, data) => {
   const existing = data.jobId ? withCardEtag(await findChangeableJob(deps, caller, data.jobId), data.etag) : undefined;
   // A locked title is not on the card, so it is not submitted: keep the stored one.
   const raw = existing && data.title === undefined ? { ...data, title: existing.title } : data;
+  // A new job's form carries the id the job will have (see formJobId).
+  const formId = existing ? undefined : formJobId(data.formId, now);
   const validation = validateJobInput(raw, now);
   if (!validation.ok) {
     const channel = existing ? undefined : (await deps.settings.get(caller.tenantId)).postingChannel;
-    const formId = existing ? undefined : formJobId(data.formId, now);
     return { card: jobFormCard({ language: caller.language, values: raw, errors: validation.errors, job: existing, today: today(now), channel, formId }), refused: true };
   }
   if (!existing) {
     const author = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: caller.name };
     // The form's own id when it has one (no round trip); else one reserved for this action.
-    const formId = formJobId(data.formId, now);
     const id = formId ?? (deps.reserveId ? await deps.reserveId(newJobId(now)) : undefined);
     const store = id ? (j: Job) => createUnlessStoredBefore(deps, j, formId !== undefined) : (j: Job) => deps.jobs.create(j);
     let job: Job;
