@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { TeamsRateLimiter } from '../src/notifications/rateLimiter';
 import { classify } from '../src/teams/teamsSender';
-import { retryAfterMs } from '../src/retryAfter';
 
 /** A limiter on a hand-moved clock: what Teams' per-conversation and per-tenant windows allow, step by step. */
 function limiterAt(start = 1_000_000) {
@@ -130,7 +129,7 @@ describe('classifying connector failures', () => {
   it('reads Retry-After in seconds or as a date', () => {
     assert.equal(classify(failure(429, undefined, { 'Retry-After': '2' })).details.retryAfterMs, 2_000);
     const inFive = new Date(Date.now() + 5_000).toUTCString();
-    const ms = retryAfterMs(inFive)!;
+    const ms = classify(failure(429, undefined, { 'retry-after': inFive })).details.retryAfterMs!;
     assert.ok(ms > 3_000 && ms <= 5_000, String(ms));
     assert.equal(classify(failure(429)).details.retryAfterMs, undefined);
   });

@@ -10,6 +10,7 @@ import { TableSettingsStore } from '../../src/storage/tableSettingsStore';
 import { freshTables, useAzurite } from '../support/azurite';
 import { BotHarness, cardOf, cardText, type TestUser } from '../support/botHarness';
 import { feedStack } from '../support/feedStack';
+import { actionData } from '../proof/support';
 import { validForm } from '../support/samples';
 import { RecordingNotifier, settingsForm } from '../support/settingsSupport';
 
@@ -20,12 +21,6 @@ const RECRUITER_2: TestUser = { aadObjectId: 'aad-rec2', name: 'Megan Bowen', te
 const MANAGER: TestUser = { aadObjectId: 'aad-manager', name: 'Kari Nordmann', tenantId: TENANT };
 
 const jobIdIn = (text: string) => text.match(/\bJ[0-9A-Z]{10}\b/)?.[0];
-
-/** The data of the form's submit action (Action.Execute `job.submit`). */
-function submitData(card: unknown): Record<string, unknown> {
-  const action = (card as { actions?: Array<{ verb?: string; data?: Record<string, unknown> }> }).actions?.find((a) => a.verb === 'job.submit');
-  return action?.data ?? {};
-}
 
 describe('the same card action twice is one action (real route table, Azurite)', function () {
   const azurite = useAzurite();
@@ -113,7 +108,7 @@ describe('the same card action twice is one action (real route table, Azurite)',
 
   it("a new job's form carries the job's id: its submits from any activity or message make that one job", async () => {
     const [shown] = await bot.say(MANAGER, 'post job to LinkedIn');
-    const formId = submitData(cardOf(shown)).formId;
+    const formId = actionData(cardOf(shown), 'job.submit')?.formId;
     assert.ok(typeof formId === 'string' && formId !== '', 'the form carries an id');
     const form = validForm({ title: 'Yard planner', formId });
     const first = await bot.execute(MANAGER, 'job.submit', form, { replyToId: 'form-a', id: 'activity-10' });

@@ -1,4 +1,3 @@
-import type { TableClient } from '@azure/data-tables';
 import { SaxesParser } from 'saxes';
 import { createJob, newJobId, validateJobInput, type Author, type Job } from '../../src/domain/job';
 import { defaultSettings, type TenantSettings } from '../../src/domain/settings';
@@ -78,7 +77,6 @@ export interface FeedWorld {
   tenants: TableTenantRegistry;
   settings: TestSettings;
   notifier: RecordingNotifier;
-  clients: Record<keyof FeedTables, TableClient>;
 }
 
 export interface WorldOptions {
@@ -95,7 +93,6 @@ export async function feedWorld(connection: TableConnection, tables: FeedTables,
   const keys = Object.keys(tables) as Array<keyof FeedTables>;
   const all = tableClients(connection, tables);
   await ensureTables(all, keys);
-  const clients = Object.fromEntries(keys.map((key) => [key, all[key]])) as Record<keyof FeedTables, TableClient>;
   const stores = buildStores(all, { feedToken: options.configuredToken, snapshotLayout: options.layout });
   const settings = options.settings ?? new TestSettings();
   const notifier = options.notifier ?? new RecordingNotifier();
@@ -103,7 +100,7 @@ export async function feedWorld(connection: TableConnection, tables: FeedTables,
     jobs: options.jobs ? options.jobs(stores.jobs) : stores.jobs, settings, notifier, logger: silentLogger, publicBaseUrl: 'https://bot.contoso.com', build: options.build
   });
   return {
-    feed, jobs: stores.jobs, snapshots: stores.feedSnapshots, leases: stores.leases, tokens: stores.feedTokens, tenants: stores.tenants, settings, notifier, clients
+    feed, jobs: stores.jobs, snapshots: stores.feedSnapshots, leases: stores.leases, tokens: stores.feedTokens, tenants: stores.tenants, settings, notifier
   };
 }
 
