@@ -382,7 +382,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}) {
       logger.info('stopping', { signal, requestsInFlight: requests.inFlight(), graceMs });
       const workersStopped = Promise.all(workers.map((worker) => worker.stop(graceMs)));
       const [drained, workersDone] = await Promise.all([
-        requests.drain(deadline),
+        requests.drain(deadline).then(async (answered) => (await teams.settle(deadline)) && answered),
         Promise.race([workersStopped.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)])
       ]);
       if (!drained || !workersDone) {

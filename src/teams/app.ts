@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import type { Reply } from '../shared/types';
 import { traced } from '../telemetry';
 import { callerOf, tenantIdOf, turnLogger } from './activity';
+import type { CardUpdates } from './cardUpdates';
 import { captureConversations } from './conversationCapture';
 import { registerMessageExtensions } from './messageExtensions';
 
@@ -27,12 +28,14 @@ function commandText(context: TurnContext): string {
   return (context.activity.text ?? '').replace(/\s+/g, ' ').trim();
 }
 
-export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotDeps, logger: Logger): Application<TurnState> {
+export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotDeps, logger: Logger, cardUpdates: CardUpdates): Application<TurnState> {
   const app = new Application<TurnState>({
     adapter,
     botAppId,
     startTypingTimer: false,
-    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL }
+    // The answer card goes to the clicker in the invoke response; cardUpdates writes it into the message for everyone
+    // after that answer (teams-ai's REPLACE_FOR_ALL would make every click wait for that update first).
+    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_INTERACTOR }
   });
 
   const tenancy = deps.tenancy ?? LOCAL_TENANCY;
@@ -99,7 +102,9 @@ export function createBotApp(adapter: TeamsAdapter, botAppId: string, deps: BotD
       } else {
         reply = route.once ? await runOnce(context, route.verb, values, work) : await run(context, work);
       }
-      return 'card' in reply ? reply.card : noticeCard(reply.text);
+      const card = 'card' in reply ? reply.card : noticeCard(reply.text);
+      cardUpdates.replaceAfterAnswer(context, card);
+      return card;
     });
   }
 

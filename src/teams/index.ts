@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { ChatSender } from '../notifications/chat';
 import type { ConversationStore } from '../storage/conversationStore';
 import { createBotApp, runTurn } from './app';
+import { CardUpdates } from './cardUpdates';
 import { TeamsChannelDirectory } from './teamChannels';
 import { TeamsChatSender } from './teamsSender';
 
@@ -23,6 +24,8 @@ export interface TeamsChannel {
   teamChannels(conversations: ConversationStore, logger: Logger): TeamChannelDirectory;
   /** The bot's answer to /api/messages: Bot Framework auth (when BOT_ID is set), then the route table. */
   activityHandler(deps: BotDeps, logger: Logger): HttpDeps['processActivity'];
+  /** Shutdown: the card updates that follow answered card actions finish; false if `deadline` (epoch ms) came first. */
+  settle(deadline: number): Promise<boolean>;
 }
 
 export function createTeamsChannel(credentials: BotCredentials): TeamsChannel {
@@ -33,12 +36,18 @@ export function createTeamsChannel(credentials: BotCredentials): TeamsChannel {
     MicrosoftAppType: credentials.BOT_TYPE,
     MicrosoftAppTenantId: credentials.BOT_TENANT_ID ?? ''
   });
+  let cardUpdates: CardUpdates | undefined;
   return {
     chat: new TeamsChatSender(adapter, botAppId),
     teamChannels: (conversations, logger) => new TeamsChannelDirectory(adapter, botAppId, conversations, logger),
     activityHandler: (deps, logger) => {
-      const app = createBotApp(adapter, botAppId, deps, logger);
-      return (req, res) => adapter.process(req, res, (context) => runTurn(app, context));
-    }
+      const updates = (cardUpdates = new CardUpdates(logger));
+      const app = createBotApp(adapter, botAppId, deps, logger, updates);
+      return (req, res) => adapter.process(req, res, async (context) => {
+        await runTurn(app, context);
+        updates.startAfterAnswer(context);
+      });
+    },
+    settle: (deadline) => cardUpdates?.drain(deadline) ?? Promise.resolve(true)
   };
 }

@@ -42,6 +42,12 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
   throw new Error(`${what}: not within ${timeoutMs} ms`);
 }
 
+const faqAction = (cardId: string) => ({
+  type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId: cardId,
+  value: { action: { type: 'Action.Execute', verb: 'faq.list', data: {} } }
+});
+const cardOf = (update: { activity: Record<string, unknown> }) => (update.activity.attachments as Array<{ content: unknown }>)[0].content;
+
 const statusOf = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(5000) })).status;
 
 describe('the bot process at its HTTP edge', function () {
@@ -120,6 +126,36 @@ describe('the bot process at its HTTP edge', function () {
     const line = bot.logs.find((l) => l.includes(body.id));
     assert.ok(line, 'a log line carries the id');
     assert.match(line, /ECONNREFUSED/);
+  });
+
+  it("a card action: the clicker gets the card at once; the same card then replaces the message the action came from", async () => {
+    stub.reset();
+    // Teams takes 1.5 s to answer the update: the click must not wait for it.
+    stub.setDelay(1_500);
+    try {
+      const { status, text } = await post(bot, activity(stub.url, faqAction('card-faq-1')));
+      const answeredAt = Date.now();
+      assert.equal(status, 200, text);
+      const answer = JSON.parse(text) as { statusCode: number; value: Record<string, unknown> };
+      assert.equal(answer.value.type, 'AdaptiveCard');
+      await until('the update reaches the connector', async () => stub.updates.length === 1, 10_000);
+      const [update] = stub.updates;
+      assert.equal(update.conversationId, 'a:alex');
+      assert.equal(update.activityId, 'card-faq-1');
+      assert.deepEqual(cardOf(update), answer.value);
+      assert.ok(answeredAt < update.at + 1_500, 'answered before the connector answered the update');
+    } finally {
+      stub.setDelay(0);
+    }
+  });
+
+  it("a card action whose card update Teams refuses: the refusal is logged, the action was answered all the same", async () => {
+    stub.reset();
+    stub.failNext(1, 403, 'BotNotInConversationRoster');
+    const { status, text } = await post(bot, activity(stub.url, faqAction('card-faq-2')));
+    assert.equal(status, 200, text);
+    assert.equal((JSON.parse(text) as { value: { type: string } }).value.type, 'AdaptiveCard');
+    await until('the refusal is logged', async () => bot.logs.some((line) => line.includes('could not update the card a card action came from')), 10_000);
   });
 
   it('/livez and /readyz: when the embedded Azurite dies, /readyz goes 503 and comes back to 200, and the bot works again', async () => {

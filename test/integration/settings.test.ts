@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createBotApp } from '../../src/teams/app';
+import { CardUpdates } from '../../src/teams/cardUpdates';
 import { createHttpServer } from '../../src/http/server';
 import type { TableClient } from '@azure/data-tables';
 import type { BotDeps } from '../../src/bot/types';
@@ -282,7 +283,7 @@ describe('settings: roles, the settings card, audit log, secrets (real route tab
     it('no HTTP route gives it back: the settings card through POST /api/messages (invoke response) and /healthz', async () => {
       await save({ rscClientId: 'client42', rscClientSecret: SECRET });
       const adapter = new TeamsAdapter({});
-      const app = createBotApp(adapter, '', deps, logger);
+      const app = createBotApp(adapter, '', deps, logger, new CardUpdates(logger));
       const server = createHttpServer({
         processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
         storageHealthy: async () => true,

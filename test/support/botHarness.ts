@@ -1,6 +1,7 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
 import { createBotApp, runTurn } from '../../src/teams/app';
+import { CardUpdates } from '../../src/teams/cardUpdates';
 import type { BotDeps } from '../../src/bot/types';
 import { silentLogger, type Logger } from '../../src/logger';
 import type { Notifier } from '../../src/notifications/notifier';
@@ -25,7 +26,7 @@ export class BotHarness {
 
   constructor(deps: Omit<BotDeps, 'notifier'> & { notifier?: Notifier }, logger: Logger = silentLogger) {
     this.notifier = deps.notifier ?? new RecordingNotifier();
-    const app = createBotApp(new TeamsAdapter({}), '', { ...deps, notifier: this.notifier }, logger);
+    const app = createBotApp(new TeamsAdapter({}), '', { ...deps, notifier: this.notifier }, logger, new CardUpdates(logger));
     this.adapter = new TestAdapter(async (context) => {
       await runTurn(app, context);
     });
