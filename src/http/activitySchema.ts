@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// Zod 4 (shipped inside zod 3.25 as `zod/v4`) for this schema alone: it checks every request, and parses an
+// activity in a fifth of Zod 3's time. The other schemas check a card submit or the config, rarely.
+import { z } from 'zod/v4';
 
 /**
  * The shape of a Bot Framework activity as the bot reads it (the SDK's `Activity`, as Teams and the Agents Playground
@@ -6,39 +8,32 @@ import { z } from 'zod';
  * and null optional fields are alike (some channels send nulls).
  */
 const text = z.string().nullish();
-const account = z.object({ id: z.string().min(1), name: text, aadObjectId: text, role: text }).passthrough();
-const idOnly = z.object({ id: z.string().min(1) }).passthrough();
+const account = z.looseObject({ id: z.string().min(1), name: text, aadObjectId: text, role: text });
+const idOnly = z.looseObject({ id: z.string().min(1) });
 
-const conversation = z
-  .object({
-    id: z.string().min(1),
-    tenantId: text,
-    conversationType: text,
-    name: text,
-    isGroup: z.boolean().nullish()
-  })
-  .passthrough();
+const conversation = z.looseObject({
+  id: z.string().min(1),
+  tenantId: text,
+  conversationType: text,
+  name: text,
+  isGroup: z.boolean().nullish()
+});
 
-const serviceUrl = z
-  .string({ required_error: 'is required' })
-  .url('must be an absolute http(s) URL')
-  .refine((url) => /^https?:\/\//i.test(url), 'must be an absolute http(s) URL');
+const serviceUrl = z.url({ protocol: /^https?$/i, error: (issue) => (issue.input === undefined ? 'is required' : 'must be an absolute http(s) URL') });
 
 const timestamp = z
   .string()
   .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date and time')
   .nullish();
 
-const channelData = z
-  .object({
-    tenant: z.object({ id: z.string() }).passthrough().nullish(),
-    team: z.object({ id: text, name: text, aadGroupId: text }).passthrough().nullish(),
-    channel: z.object({ id: text, name: text }).passthrough().nullish()
-  })
-  .passthrough();
+const channelData = z.looseObject({
+  tenant: z.looseObject({ id: z.string() }).nullish(),
+  team: z.looseObject({ id: text, name: text, aadGroupId: text }).nullish(),
+  channel: z.looseObject({ id: text, name: text }).nullish()
+});
 
 const baseActivity = z
-  .object({
+  .looseObject({
     type: z.string().min(1),
     id: text,
     name: text,
@@ -54,23 +49,20 @@ const baseActivity = z
     localTimestamp: timestamp,
     replyToId: text,
     action: text,
-    entities: z.array(z.object({ type: z.string() }).passthrough()).nullish(),
-    attachments: z.array(z.object({}).passthrough()).nullish(),
+    entities: z.array(z.looseObject({ type: z.string() })).nullish(),
+    attachments: z.array(z.looseObject({})).nullish(),
     membersAdded: z.array(idOnly).nullish(),
     membersRemoved: z.array(idOnly).nullish(),
     channelData: channelData.nullish()
-  })
-  .passthrough();
+  });
 
-/** Universal Actions (`Action.Execute`): teams-ai updates the card the action came from, so `replyToId` names it. */
-const cardAction = z
-  .object({
-    replyToId: z.string({ required_error: 'is required (the id of the card the action came from)' }).min(1),
-    value: z.object({
-      action: z.object({ type: z.literal('Action.Execute'), verb: z.string().min(1), data: z.record(z.unknown()).nullish() }).passthrough()
-    }).passthrough()
+/** Universal Actions (`Action.Execute`): the answer card replaces the card the action came from, so `replyToId` names it. */
+const cardAction = z.object({
+  replyToId: z.string({ error: (issue) => (issue.input === undefined ? 'is required (the id of the card the action came from)' : undefined) }).min(1),
+  value: z.looseObject({
+    action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string().min(1), data: z.record(z.string(), z.unknown()).nullish() })
   })
-  .passthrough();
+});
 
 /** The invokes the bot answers; anything else would get the SDK adapter's bare 501. */
 export interface InvokeRoutes {
@@ -111,9 +103,9 @@ function makeActivitySchema(invokes: InvokeRoutes | undefined) {
       return;
     }
     if (activity.name !== 'adaptiveCard/action') return;
-    const parsed = cardAction.safeParse(activity);
+    const parsed = cardAction.safeParse({ replyToId: activity.replyToId, value: activity.value }, { error: requiredOrDefault });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue(issue);
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
       return;
     }
     const verb = parsed.data.value.action.verb;
@@ -129,9 +121,13 @@ function makeActivitySchema(invokes: InvokeRoutes | undefined) {
  */
 export function activityProblem(body: unknown, invokes?: InvokeRoutes): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The body must be a JSON Bot Framework activity.';
-  const parsed = activitySchema(invokes).safeParse(body);
+  const parsed = activitySchema(invokes).safeParse(body, { error: requiredOrDefault });
   if (parsed.success) return undefined;
   const issue = parsed.error.issues[0];
-  const message = issue.message === 'Required' ? 'is required' : issue.message;
-  return `${issue.path.join('.') || 'activity'}: ${message}`;
+  return `${issue.path.join('.') || 'activity'}: ${issue.message}`;
+}
+
+/** A missing field says so; any other problem keeps Zod's own words. */
+function requiredOrDefault(issue: { code?: string; input?: unknown }): string | undefined {
+  return issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
 }
