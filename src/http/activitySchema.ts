@@ -1,5 +1,5 @@
 // Zod 4 (shipped inside zod 3.25 as `zod/v4`) for this schema alone: it checks every request, and parses an
-// activity in a fifth of Zod 3's time. The other schemas check a card submit or the config, rarely.
+// activity in about a third of Zod 3's time. The other schemas check a card submit or the config, rarely.
 import { z } from 'zod/v4';
 
 /**

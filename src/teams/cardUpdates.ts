@@ -3,7 +3,7 @@
  * into the message itself (an update through the Bot Connector), so that everyone in the chat sees it and the clicker
  * still sees it after Teams reloads the chat. That update starts once the answer has been written, not before it:
  * a click waits for no second round trip to Teams, and a failed update cannot turn an action that happened into an
- * error. Updates of one message go out one after another, in the order of the clicks.
+ * error. Updates of one message go out one after another, in the order their answers went out.
  */
 import { CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import type { Logger } from '../logger';
