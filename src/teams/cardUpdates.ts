@@ -36,7 +36,8 @@ export class CardUpdates {
       try {
         await connector.conversations.updateActivity(activity.conversation.id, messageId, activity);
       } catch (error) {
-        this.logger.warn('could not update the card a card action came from', { ...fields, error: (error as Error).message });
+        const { message, statusCode, code } = error as Error & { statusCode?: number; code?: string };
+        this.logger.warn('could not update the card a card action came from', { ...fields, status: statusCode, code, error: message.slice(0, 300) });
       }
     };
     const list = this.scheduled.get(context) ?? [];
