@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { TableClient } from '@azure/data-tables';
 import { SHARE_JOB_COMMAND } from './bot/handlers/shareJob';
 import { feedNoticeRenderers } from './feed/feedNotices';
-import { purgeExpiredActions } from './bot/once';
+import { ACTIONS_PURGE_EVERY_MS, purgeExpiredActions } from './bot/once';
 import { cardRoutes } from './bot/routes';
 import { bootstrapAdminsFor, envLinkedInCredentials, linkedInPushTenant, settingsDefaults, tenancyOf, type Config } from './config';
 import { envSettingsApplyTo } from './domain/tenancy';
@@ -187,7 +187,7 @@ function actionsPurge(actions: TableIdempotencyStore, logger: Logger): Worker {
   let stop: (() => void) | undefined;
   return {
     name: 'actionsPurge',
-    intervalMs: 3_600_000,
+    intervalMs: ACTIONS_PURGE_EVERY_MS,
     lastTickAt: undefined,
     start: () => {
       stop ??= purgeExpiredActions(actions, (error) => logger.warn('could not purge expired action records', { error: (error as Error).message }));

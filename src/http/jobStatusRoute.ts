@@ -14,7 +14,7 @@ import { linkedInStatusOf, linkedInStatusSchema, type LinkedInStatus } from '../
 import type { NotificationResult } from '../linkedin/apiEngine';
 import type { Logger } from '../logger';
 import type { LinkedInCredentials, SettingsReader } from '../storage/settingsStore';
-import { sendJson, signedJsonBody } from './server';
+import { routeParam, sendJson, signedJsonBody } from './server';
 
 export const JOB_STATUS_TYPE = 'JOB_POSTING_STATUS';
 
@@ -41,7 +41,7 @@ export function jobStatusRoutes(server: restify.Server, deps: JobStatusWebhookDe
   const secretsOf = async (tenantId: string) => [await deps!.settings.linkedInCredentials(tenantId), deps!.parentCredentials].filter((c): c is LinkedInCredentials => c !== undefined);
 
   server.get('/api/linkedin/job-status/:key', async (req, res) => {
-    const tenantId = deps ? await deps.keys.tenantFor(String((req.params as Record<string, unknown>).key)) : undefined;
+    const tenantId = deps ? await deps.keys.tenantFor(routeParam(req, 'key')) : undefined;
     if (!tenantId) return notFound(res);
     const query = new URL(req.url ?? '', 'http://localhost').searchParams;
     const challengeCode = query.get('challengeCode') ?? '';
@@ -54,7 +54,7 @@ export function jobStatusRoutes(server: restify.Server, deps: JobStatusWebhookDe
   });
 
   server.post('/api/linkedin/job-status/:key', async (req, res) => {
-    const tenantId = deps ? await deps.keys.tenantFor(String((req.params as Record<string, unknown>).key)) : undefined;
+    const tenantId = deps ? await deps.keys.tenantFor(routeParam(req, 'key')) : undefined;
     if (!tenantId) return notFound(res);
     const secrets = await secretsOf(tenantId);
     if (secrets.length === 0) return sendJson(res, 503, { error: 'not_configured', message: 'LinkedIn client credentials are not set for this tenant.' });

@@ -70,6 +70,11 @@ const PUSH_PATH = /^\/api\/linkedin\/push\/[^/]+\/?$/;
 const RAW_BODY = Symbol('rawBody');
 type RawRequest = restify.Request & { [RAW_BODY]?: Buffer };
 
+/** A named segment of the route's path (`:key`, `:token`), as text. */
+export function routeParam(req: restify.Request, name: string): string {
+  return String((req.params as Record<string, unknown> | undefined)?.[name] ?? '');
+}
+
 export function rawBodyOf(req: restify.Request): Buffer {
   return (req as RawRequest)[RAW_BODY] ?? Buffer.alloc(0);
 }
@@ -241,7 +246,7 @@ function linkedInPushRoutes(server: restify.Server, deps: HttpDeps): void {
   const tenantOf = async (key: string) => (push ? push.keys.tenantFor(key) : undefined);
 
   server.get('/api/linkedin/push/:key', async (req, res) => {
-    const tenantId = await tenantOf(String((req.params as Record<string, unknown>).key));
+    const tenantId = await tenantOf(routeParam(req, 'key'));
     if (!tenantId) return notFound(res);
     const query = new URL(req.url ?? '', 'http://localhost').searchParams;
     const challengeCode = query.get('challengeCode') ?? '';
@@ -257,7 +262,7 @@ function linkedInPushRoutes(server: restify.Server, deps: HttpDeps): void {
   });
 
   server.post('/api/linkedin/push/:key', async (req, res) => {
-    const tenantId = await tenantOf(String((req.params as Record<string, unknown>).key));
+    const tenantId = await tenantOf(routeParam(req, 'key'));
     if (!tenantId) return notFound(res);
     const credentials = await push!.settings.linkedInCredentials(tenantId);
     if (!credentials) return notConfigured(res);
@@ -286,7 +291,7 @@ function privacyDownloadRoute(server: restify.Server, deps: HttpDeps): void {
   server.get('/api/privacy/download/:token', async (req, res) => {
     res.header('cache-control', 'no-store');
     res.header('x-content-type-options', 'nosniff');
-    const file = deps.privacyDownloads ? await deps.privacyDownloads.takeDownload(String((req.params as Record<string, unknown>).token)) : undefined;
+    const file = deps.privacyDownloads ? await deps.privacyDownloads.takeDownload(routeParam(req, 'token')) : undefined;
     if (!file) return sendJson(res, 404, { error: 'not_found', message: 'This download link is unknown, used already or expired. Ask the bot for a new one.' });
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',

@@ -27,7 +27,7 @@ export const tablePolicies: PipelinePolicy[] = [];
  * what an embedded Azurite restarting looks like; its supervisor starts it again within a second or two, well inside
  * these retries (about 1 + 2 + 4 s, with jitter). Code above storage does not add retries of its own.
  */
-export const STORAGE_RETRY_OPTIONS = { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 64_000 } as const;
+const STORAGE_RETRY_OPTIONS = { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 64_000 } as const;
 
 export function tableClient(connection: TableConnection, tableName: string, options: TableServiceClientOptions = {}): TableClient {
   const withPolicies = { retryOptions: STORAGE_RETRY_OPTIONS, ...options, additionalPolicies: tablePolicies.map((policy) => ({ policy, position: 'perCall' as const })) };
