@@ -85,10 +85,10 @@ export function idReserver(store: IdempotencyStore, tenantId: string, key: strin
   return (proposed) => store.reserve(tenantId, `id:${key}`, proposed, KEEP_MS);
 }
 
-/** Deletes expired action records now and then; the reader ignores them anyway, so this only keeps the table small. */
 /** How often each process deletes expired action records. */
 export const ACTIONS_PURGE_EVERY_MS = 3_600_000;
 
+/** Deletes expired action records now and then; the reader ignores them anyway, so this only keeps the table small. */
 export function purgeExpiredActions(store: IdempotencyStore, onError: (error: unknown) => void, everyMs = ACTIONS_PURGE_EVERY_MS): () => void {
   const timer = setInterval(() => void store.purgeExpired().catch(onError), everyMs);
   timer.unref();
