@@ -167,8 +167,8 @@ async function main(): Promise<void> {
   const botPort = await bot.listen(0, '127.0.0.1');
   bot.start();
   const echoPort = await startEchoBot();
-  const jobPages = new TableJobStore(tableClient(azurite.connection, JOBS_TABLE));
-  const floorPort = WITH_FLOOR ? await startEchoBot(() => jobPages.list({ tenantId: TENANT, authorAadObjectId: USER.aadObjectId, pageSize: 10 })) : undefined;
+  const jobPages = WITH_FLOOR ? new TableJobStore(tableClient(azurite.connection, JOBS_TABLE)) : undefined;
+  const floorPort = jobPages ? await startEchoBot(() => jobPages.list({ tenantId: TENANT, authorAadObjectId: USER.aadObjectId, pageSize: 10 })) : undefined;
 
   let counter = 0;
   const turns: Array<{ name: string; body: (n: number) => Record<string, unknown> }> = [

@@ -3,14 +3,13 @@ import type { HoldReason } from '../domain/feedRules';
 import type { PostingChannel } from '../domain/jobPosting';
 import type { BuildOutcome, FeedStatus } from '../feed/feedService';
 import { cardStrings, t, type Language } from '../i18n/strings';
-import { dateTimeFormat } from '../i18n/intlFormats';
+import { dateTimeFormat, localeOf } from '../i18n/intlFormats';
 import { renderCard } from './cards';
 import type { AdaptiveCardJson } from '../shared/types';
 
 /** "Sat, 28 Nov 2026, 03:00 (Europe/Oslo)": the zone is named, since the reader and the feed may differ. */
 export function zonedTime(language: Language, at: Date | string, timeZone: string): string {
-  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  const text = dateTimeFormat(locale, {
+  const text = dateTimeFormat(localeOf(language), {
     weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone
   }).format(new Date(at));
   return `${text} (${timeZone})`;

@@ -2,7 +2,7 @@ import { EMPLOYMENT_TYPES, EXPERIENCE_LEVELS, JOB_FUNCTIONS, SALARY_PERIODS, WOR
 import type { FieldErrors, Job, JobField, JobState } from '../domain/job';
 import { JOB_FUNCTION_NAMES } from '../i18n/jobFunctions';
 import { cardStrings, hasString, t, type Language } from '../i18n/strings';
-import { dateText, numberFormat } from '../i18n/intlFormats';
+import { dateText, localeOf, numberFormat } from '../i18n/intlFormats';
 import { renderCard } from './cards';
 import { usesApi } from '../domain/apiChannel';
 import type { PostingChannel } from '../domain/jobPosting';
@@ -95,8 +95,7 @@ export function locationText(job: Pick<Job, 'city' | 'region' | 'country' | 'pos
 
 function salaryText(language: Language, job: Job): string {
   if (job.salaryMin === undefined && job.salaryMax === undefined) return '';
-  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  const amount = (n: number | undefined) => (n === undefined ? '' : numberFormat(locale).format(n));
+  const amount = (n: number | undefined) => (n === undefined ? '' : numberFormat(localeOf(language)).format(n));
   const range = [amount(job.salaryMin), amount(job.salaryMax)].filter(Boolean).join(' – ');
   const period = job.salaryPeriod ? ` / ${t(language, `period.${job.salaryPeriod}`).toLowerCase()}` : '';
   return `${range} ${job.salaryCurrency ?? ''}${period}`.trim();

@@ -29,8 +29,12 @@ export function numberFormat(locale: string): Intl.NumberFormat {
   return format;
 }
 
+/** The locale the bot formats dates and numbers in for a language. */
+export function localeOf(language: Language): string {
+  return language === 'nb' ? 'nb-NO' : 'en-GB';
+}
+
 /** A date and time as people read them, in their language and time zone. */
 export function dateText(language: Language, iso: string, timeZone = 'UTC'): string {
-  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+  return dateTimeFormat(localeOf(language), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }

@@ -4,7 +4,7 @@
  * when it is sent, so an erased candidate leaves nothing behind in the outbox.
  */
 import { renderCard } from '../bot/cards';
-import { dateText } from '../i18n/intlFormats';
+import { dateText, dateTimeFormat, localeOf } from '../i18n/intlFormats';
 import { displayName } from '../domain/candidate';
 import type { HoldReason } from '../domain/feedRules';
 import type { Job } from '../domain/job';
@@ -96,8 +96,7 @@ export function digestFor(
 }
 
 function dayText(language: Language, date: string): string {
-  const locale = language === 'nb' ? 'nb-NO' : 'en-GB';
-  return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+  return dateTimeFormat(localeOf(language), { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
 }
 
 const more = (language: Language, shown: number, total: number) => (total > shown ? [{ text: t(language, 'digest.more', { count: total - shown }) }] : []);
